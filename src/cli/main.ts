@@ -1,0 +1,175 @@
+import 'reflect-metadata';
+import { Command, InvalidArgumentError } from 'commander';
+import { lexicographicSortSchema, printSchema } from 'graphql';
+import { writeFileSync } from 'node:fs';
+import { startHub } from '../app.js';
+import { openDatabase } from '../app.js';
+import { ConfigError, loadConfig, type Config } from '../config.js';
+import { OPERATOR } from '../domain/actor.js';
+import { isDomainError } from '../domain/errors.js';
+import { isRole, ROLES, type Role } from '../domain/roles.js';
+import { systemClock } from '../infra/clock.js';
+import { createLogger } from '../infra/logger.js';
+import { migrate, type Orm } from '../infra/orm.js';
+import { createHubPubSub } from '../infra/pubsub.js';
+import { buildHubSchema } from '../schema/build-schema.js';
+import { createScope } from '../scope.js';
+import { seedCity } from '../services/seed.service.js';
+import { runParse } from './parse.command.js';
+
+const out = (line: string) => process.stdout.write(`${line}\n`);
+
+function config(): Config {
+  try {
+    return loadConfig();
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      process.stderr.write(`${err.message}\n`);
+      process.exit(2);
+    }
+    throw err;
+  }
+}
+
+/** Opens and migrates the database for a one-shot command, runs `fn`, closes everything. */
+async function withDatabase<T>(fn: (orm: Orm, cfg: Config) => Promise<T>): Promise<T> {
+  const cfg = config();
+  // One-shot commands log only warnings so their output stays readable.
+  const log = createLogger(cfg.logLevel === 'info' ? 'warn' : cfg.logLevel);
+  const { orm, embedded } = await openDatabase(cfg, log);
+  try {
+    await migrate(orm);
+    return await fn(orm, cfg);
+  } finally {
+    await orm.close();
+    await embedded?.stop();
+  }
+}
+
+async function serve(): Promise<void> {
+  const hub = await startHub({ config: config() });
+  out(`GridHub is up: ${hub.url} (subscriptions: ${hub.url.replace(/^http/, 'ws')})`);
+  if (hub.adminToken) out(`admin token: ${hub.adminToken}`);
+  else out('admin token: the ADMIN_TOKEN you configured');
+  let stopping = false;
+  const shutdown = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    hub.deps.log.info({ signal }, 'shutting down');
+    hub
+      .stop()
+      .then(() => process.exit(0))
+      .catch((err: unknown) => {
+        hub.deps.log.error({ err }, 'shutdown failed');
+        process.exit(1);
+      });
+  };
+  process.on('SIGTERM', () => shutdown('SIGTERM'));
+  process.on('SIGINT', () => shutdown('SIGINT'));
+}
+
+const parseRole = (value: string): Role => {
+  if (!isRole(value)) throw new InvalidArgumentError(`expected one of ${ROLES.join(', ')}`);
+  return value;
+};
+const parsePositive = (value: string): number => {
+  const n = Number(value);
+  if (!Number.isFinite(n) || n <= 0) throw new InvalidArgumentError('expected a positive number');
+  return n;
+};
+
+/** The `gridhub` command line (contract §3). */
+export async function main(argv: string[]): Promise<void> {
+  const program = new Command('gridhub').description('GridHub: real-time GraphQL hub for grid governance').showHelpAfterError();
+
+  program.command('serve').description('run the hub (what `npm start` runs)').action(serve);
+
+  program
+    .command('migrate')
+    .description('apply committed database migrations')
+    .option('--check', 'exit 1 when the entities differ from the committed migration snapshot')
+    .action(async (o: { check?: boolean }) => {
+      await withDatabase(async (orm) => {
+        if (o.check) {
+          const needed = await orm.getMigrator().checkMigrationNeeded();
+          out(needed ? 'entities differ from the committed migrations: create a migration' : 'migrations are up to date');
+          if (needed) process.exitCode = 1;
+          return;
+        }
+        const pending = await orm.getMigrator().getPendingMigrations();
+        out(pending.length ? `applied ${pending.length} migration(s)` : 'database is up to date');
+      });
+    });
+
+  program
+    .command('seed')
+    .description('load the demo city (Xihanggang street) into an empty database')
+    .option('--demo', 'the demo city of contract §6 (the only seed there is)')
+    .action(async () => {
+      await withDatabase(async (orm) => {
+        try {
+          const r = await seedCity(orm.em.fork());
+          out(`seeded ${r.grids} grids, ${r.members} members, ${r.departments} departments`);
+        } catch (err) {
+          if (isDomainError(err)) {
+            out(err.message);
+            return;
+          }
+          throw err;
+        }
+      });
+    });
+
+  program
+    .command('token')
+    .description('print a bearer token scoped to a grid subtree')
+    .requiredOption('--role <role>', `one of ${ROLES.join(', ')}`, parseRole)
+    .option('--grid <code>', 'grid whose subtree the token sees (required unless --role admin)')
+    .option('--ttl-hours <hours>', 'lifetime in hours (default TOKEN_TTL_DAYS)', parsePositive)
+    .option('--label <text>', 'a note for whoever audits tokens')
+    .action(async (o: { role: Role; grid?: string; ttlHours?: number; label?: string }) => {
+      await withDatabase(async (orm, cfg) => {
+        const log = createLogger('warn');
+        const deps = { orm, pubsub: createHubPubSub(cfg.redisPrefix), clock: systemClock, log, config: cfg };
+        try {
+          const { token, entity } = await createScope(deps, OPERATOR).auth.mint(OPERATOR, {
+            role: o.role,
+            grid: o.grid ?? null,
+            ttlHours: o.ttlHours ?? null,
+            label: o.label ?? null,
+          });
+          out(token);
+          process.stderr.write(`token ${entity.id}: ${o.role}${o.grid ? ` at ${o.grid.toUpperCase()}` : ''}, expires ${entity.expiresAt.toISOString()}\n`);
+        } catch (err) {
+          if (isDomainError(err)) {
+            process.stderr.write(`gridhub token: ${err.message}\n`);
+            process.exitCode = 2;
+            return;
+          }
+          throw err;
+        }
+      });
+    });
+
+  program
+    .command('parse')
+    .description('print what the bot understands in one chat message, as JSON')
+    .option('--json', 'one JSON object (the default)')
+    .option('--jsonl', 'read JSON Lines from standard input (each line a JSON string), print one object a line')
+    .argument('[text...]', 'the message')
+    .action(async (words: string[], o: { jsonl?: boolean }) => {
+      await runParse(words.join(' '), Boolean(o.jsonl));
+    });
+
+  program
+    .command('schema')
+    .description('print the GraphQL schema (SDL) generated from the code')
+    .option('--write <file>', 'write it to a file instead')
+    .action(async (o: { write?: string }) => {
+      const sdl = `${printSchema(lexicographicSortSchema(await buildHubSchema()))}\n`;
+      if (o.write) writeFileSync(o.write, sdl);
+      else process.stdout.write(sdl);
+    });
+
+  await program.parseAsync(argv);
+}

@@ -1,0 +1,33 @@
+import { DateTime, IANAZone } from 'luxon';
+import { DomainError } from './errors.js';
+
+/**
+ * Calendar days in a grid's time zone, as used by incident codes (`E20261122-0012`) and the
+ * daily clearance: 00:30 in Shanghai is already the next day there while UTC is still on the
+ * previous one.
+ */
+const DAY_PATTERN = /^\d{8}$/;
+
+function assertZone(timeZone: string): void {
+  // Checked without reading the clock (DateTime.local() would).
+  if (!IANAZone.isValidZone(timeZone)) throw new DomainError('BAD_USER_INPUT', `unknown time zone ${timeZone}`);
+}
+
+/** The calendar day of `instant` in `timeZone` as `yyyymmdd` (e.g. `20261123`). */
+export function dayKey(instant: Date, timeZone: string): string {
+  assertZone(timeZone);
+  if (Number.isNaN(instant.getTime())) throw new DomainError('BAD_USER_INPUT', 'invalid instant');
+  return DateTime.fromJSDate(instant, { zone: timeZone }).toFormat('yyyyMMdd');
+}
+
+/**
+ * The instants of day `day` (`yyyymmdd`) in `timeZone`, half-open: `from` ≤ t < `to`. Computed
+ * from the zone's midnights, so a daylight-saving day is 23 or 25 hours long, as it should be.
+ */
+export function dayRange(day: string, timeZone: string): { from: Date; to: Date } {
+  assertZone(timeZone);
+  const start = DAY_PATTERN.test(day) ? DateTime.fromFormat(day, 'yyyyMMdd', { zone: timeZone }) : null;
+  // An impossible date such as 20261131 parses as invalid rather than rolling over.
+  if (start === null || !start.isValid) throw new DomainError('BAD_USER_INPUT', `bad day ${day}, expected yyyymmdd`);
+  return { from: start.toJSDate(), to: start.plus({ days: 1 }).startOf('day').toJSDate() };
+}

@@ -1,0 +1,42 @@
+/**
+ * Roles of the people in the grid teams (domain §2) plus the operator. What each role may do
+ * is a table here, so services check one place and help texts can print from it.
+ */
+export const MEMBER_ROLES = ['commander', 'instructor', 'chief', 'worker', 'assistant', 'volunteer', 'department', 'viewer'] as const;
+export type MemberRole = (typeof MEMBER_ROLES)[number];
+/** The operator holding ADMIN_TOKEN or an admin-minted admin token. */
+export type Role = MemberRole | 'admin';
+export const ROLES: readonly Role[] = [...MEMBER_ROLES, 'admin'];
+
+export const ROLE_LABELS: Record<Role, string> = {
+  commander: '指挥长',
+  instructor: '网格指导员',
+  chief: '网格长',
+  worker: '网格员',
+  assistant: '网格助理员',
+  volunteer: '志愿者',
+  department: '职能部门',
+  viewer: '查看者',
+  admin: '管理员',
+};
+
+export const isRole = (value: string): value is Role => (ROLES as readonly string[]).includes(value);
+export const isMemberRole = (value: string): value is MemberRole => (MEMBER_ROLES as readonly string[]).includes(value);
+
+/** Administrative acts on the grid tree and its people. */
+export type AdminAction = 'grid.create' | 'grid.rename' | 'grid.recolour' | 'grid.move' | 'grid.delete' | 'member.register' | 'department.create' | 'token.mint' | 'token.revoke';
+
+const ADMIN_ACTIONS: Record<AdminAction, readonly Role[]> = {
+  'grid.create': ['admin', 'commander'],
+  'grid.rename': ['admin', 'commander'],
+  'grid.recolour': ['admin', 'commander', 'instructor', 'chief'],
+  'grid.move': ['admin'],
+  'grid.delete': ['admin', 'commander'],
+  'member.register': ['admin', 'commander', 'chief'],
+  'department.create': ['admin', 'commander'],
+  'token.mint': ['admin', 'commander'],
+  'token.revoke': ['admin', 'commander'],
+};
+
+export const mayDo = (role: Role, action: AdminAction): boolean => ADMIN_ACTIONS[action].includes(role);
+export const rolesFor = (action: AdminAction): readonly Role[] => ADMIN_ACTIONS[action];

@@ -1,0 +1,62 @@
+import { MikroORM, type Options } from '@mikro-orm/postgresql';
+import { Migrator } from '@mikro-orm/migrations';
+import { join, sep } from 'node:path';
+import { ENTITIES } from '../entities/index.js';
+import { MIGRATIONS } from '../../migrations/index.js';
+import type { Logger } from './logger.js';
+
+export type Orm = MikroORM;
+
+export interface OrmOptions {
+  url: string;
+  log: Logger;
+  /** Called with every SQL statement (tests count statements with it). */
+  onQuery?: (sql: string) => void;
+  poolMax?: number;
+}
+
+/** The repository root, from compiled (`dist/src/infra`) or source (`src/infra`) code. */
+const ROOT = __dirname.includes(`${sep}dist${sep}`) ? join(__dirname, '..', '..', '..') : join(__dirname, '..', '..');
+
+/** The MikroORM configuration. */
+export function ormConfig(opts: OrmOptions): Options {
+  const { onQuery, log } = opts;
+  return {
+    clientUrl: opts.url,
+    entities: ENTITIES,
+    extensions: [Migrator],
+    debug: onQuery ? ['query'] : false,
+    logger: (message: string) => {
+      if (onQuery) onQuery(message);
+      else log.debug({ component: 'orm' }, message);
+    },
+    colors: false,
+    pool: { min: 0, max: opts.poolMax ?? 10 },
+    // Our entities are separate from GraphQL types; discovery must not need ts-morph.
+    discovery: { warnWhenNoEntities: true },
+    allowGlobalContext: false,
+    forceUtcTimezone: true,
+    migrations: {
+      tableName: 'mikro_orm_migrations',
+      // Migrations run from MIGRATIONS below; the path is where the snapshot lives.
+      path: join(ROOT, 'migrations'),
+      pathTs: join(ROOT, 'migrations'),
+      migrationsList: MIGRATIONS,
+      transactional: true,
+      allOrNothing: true,
+      snapshot: true,
+      snapshotName: '.snapshot-gridhub',
+      emit: 'ts',
+    },
+  };
+}
+
+export async function openOrm(opts: OrmOptions): Promise<Orm> {
+  return MikroORM.init(ormConfig(opts));
+}
+
+/** Applies every pending committed migration; returns the names applied. */
+export async function migrate(orm: Orm): Promise<string[]> {
+  const applied = await orm.getMigrator().up();
+  return applied.map((m) => m.name);
+}

@@ -1,0 +1,62 @@
+import { createRedisEventTarget } from '@graphql-yoga/redis-event-target';
+import { createPubSub, filter, pipe, type Repeater } from '@graphql-yoga/subscription';
+import type { RedisClients } from './redis.js';
+
+/**
+ * Every live event names the grid it happened in by its ltree `path`, so a subscriber whose
+ * scope is path P receives exactly the events whose path lies under P.
+ */
+export interface ScopedEvent {
+  path: string;
+}
+
+/** Topics and their payloads: the one typed map all subscriptions use. */
+export interface Topics {
+  gridChanged: GridChangedEvent;
+}
+
+export type GridChangeKind = 'CREATED' | 'RENAMED' | 'RECOLOURED' | 'MOVED' | 'DELETED' | 'MEMBER_REGISTERED';
+
+/** A change to the grid tree, carrying a snapshot of the grid so no subscriber re-reads it. */
+export interface GridChangedEvent extends ScopedEvent {
+  kind: GridChangeKind;
+  code: string;
+  name: string;
+  level: string;
+  riskColour: string;
+  at: string;
+  detail: string | null;
+}
+
+export interface PubSub {
+  publish<K extends keyof Topics>(topic: K, payload: Topics[K]): void;
+  /** Events of `topic` whose path lies within `scopePath` (the root scope '' receives all). */
+  subscribe<K extends keyof Topics>(topic: K, scopePath: string): Repeater<Topics[K]>;
+}
+
+/** True when `path` equals `scope` or lies under it; '' is the whole tree. */
+export const withinPath = (path: string, scope: string): boolean =>
+  scope === '' || path === scope || path.startsWith(`${scope}.`);
+
+type Args = { [K in keyof Topics as string]: [Topics[keyof Topics]] };
+
+/**
+ * Redis pub/sub when clients are given (events reach every hub instance), in-process
+ * otherwise. Channel names carry `prefix` so hubs or test files can share one Redis.
+ */
+export function createHubPubSub(prefix: string, redis?: RedisClients): PubSub {
+  const inner = createPubSub<Args>(
+    redis ? { eventTarget: createRedisEventTarget({ publishClient: redis.publisher, subscribeClient: redis.subscriber }) } : {},
+  );
+  return {
+    publish(topic, payload) {
+      inner.publish(`${prefix}${topic}`, payload);
+    },
+    subscribe<K extends keyof Topics>(topic: K, scopePath: string) {
+      return pipe(
+        inner.subscribe(`${prefix}${topic}`) as Repeater<Topics[K]>,
+        filter((event: Topics[K]) => withinPath(event.path, scopePath)),
+      ) as Repeater<Topics[K]>;
+    },
+  };
+}

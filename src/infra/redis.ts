@@ -1,0 +1,36 @@
+import Redis from 'ioredis';
+import type { Logger } from './logger.js';
+
+/** Redis needs separate clients to publish and to subscribe; commands (locks) use the publisher. */
+export interface RedisClients {
+  readonly publisher: Redis;
+  readonly subscriber: Redis;
+  ping(): Promise<boolean>;
+  close(): Promise<void>;
+}
+
+export async function connectRedis(url: string, log: Logger): Promise<RedisClients> {
+  const make = (role: string) => {
+    const client = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 3, enableAutoPipelining: true });
+    client.on('error', (err) => log.warn({ component: 'redis', role, err: err.message }, 'redis error'));
+    client.on('reconnecting', () => log.info({ component: 'redis', role }, 'redis reconnecting'));
+    return client;
+  };
+  const publisher = make('publisher');
+  const subscriber = make('subscriber');
+  await Promise.all([publisher.connect(), subscriber.connect()]);
+  return {
+    publisher,
+    subscriber,
+    async ping() {
+      try {
+        return (await publisher.ping()) === 'PONG';
+      } catch {
+        return false;
+      }
+    },
+    async close() {
+      await Promise.allSettled([publisher.quit(), subscriber.quit()]);
+    },
+  };
+}

@@ -1,0 +1,50 @@
+import { unwrapResolverError } from '@apollo/server/errors';
+import { GraphQLError, type GraphQLFormattedError } from 'graphql';
+import { ArgumentValidationError } from 'type-graphql';
+import { DomainError, isDomainError } from '../domain/errors.js';
+import type { Logger } from '../infra/logger.js';
+
+/** Codes the API may show as they are; anything else is logged and masked. */
+const PASS_THROUGH = new Set([
+  'UNAUTHENTICATED',
+  'FORBIDDEN',
+  'BAD_USER_INPUT',
+  'NOT_FOUND',
+  'CONFLICT',
+  'GRAPHQL_PARSE_FAILED',
+  'GRAPHQL_VALIDATION_FAILED',
+  'BAD_REQUEST',
+  'OPERATION_RESOLUTION_FAILURE',
+  'PERSISTED_QUERY_NOT_FOUND',
+  'PERSISTED_QUERY_NOT_SUPPORTED',
+]);
+
+/** A GraphQLError carrying a domain code (for adapters that fail before a resolver runs). */
+export const codedError = (code: DomainError['code'], message: string, httpStatus?: number): GraphQLError =>
+  new GraphQLError(message, { extensions: { code, ...(httpStatus ? { http: { status: httpStatus } } : {}) } });
+
+/**
+ * The one mapper from anything thrown to what a client sees: domain errors keep their code
+ * and message, GraphQL's own request errors pass, everything else becomes an opaque
+ * INTERNAL_SERVER_ERROR. Never a stack trace.
+ */
+export function createErrorFormatter(log: Logger) {
+  return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
+    const original = unwrapResolverError(error);
+    const base = { ...(formatted.locations ? { locations: formatted.locations } : {}), ...(formatted.path ? { path: formatted.path } : {}) };
+    if (isDomainError(original)) {
+      return { ...base, message: original.message, extensions: { code: original.code, ...(original.details ?? {}) } };
+    }
+    if (original instanceof ArgumentValidationError) {
+      return { ...base, message: 'invalid arguments', extensions: { code: 'BAD_USER_INPUT' } };
+    }
+    const code = typeof formatted.extensions?.['code'] === 'string' ? formatted.extensions['code'] : undefined;
+    if (code && PASS_THROUGH.has(code)) return { ...base, message: formatted.message, extensions: { code } };
+    // graphql-js reports bad variables and literal coercion without a code.
+    if (!code && original instanceof GraphQLError && !original.originalError && !formatted.path) {
+      return { ...base, message: formatted.message, extensions: { code: 'BAD_USER_INPUT' } };
+    }
+    log.error({ err: original instanceof Error ? { message: original.message, stack: original.stack } : original }, 'unexpected error in GraphQL operation');
+    return { ...base, message: 'internal error', extensions: { code: 'INTERNAL_SERVER_ERROR' } };
+  };
+}

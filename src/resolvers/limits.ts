@@ -1,0 +1,27 @@
+import { GraphQLError, type DocumentNode, type GraphQLSchema, type ValidationRule } from 'graphql';
+import depthLimit from 'graphql-depth-limit';
+import { fieldExtensionsEstimator, getComplexity, simpleEstimator } from 'graphql-query-complexity';
+
+/** Validation rules every operation passes, over HTTP and WebSocket alike. */
+export const limitRules = (maxDepth: number): ValidationRule[] => [depthLimit(maxDepth) as ValidationRule];
+
+/** Refuses an operation whose estimated cost (list sizes × fields) exceeds `max`. */
+export function assertCost(schema: GraphQLSchema, document: DocumentNode, variables: Record<string, unknown> | undefined, operationName: string | undefined | null, max: number): void {
+  let cost: number;
+  try {
+    cost = getComplexity({
+      schema,
+      query: document,
+      variables: variables ?? {},
+      ...(operationName ? { operationName } : {}),
+      estimators: [fieldExtensionsEstimator(), simpleEstimator({ defaultComplexity: 1 })],
+    });
+  } catch (err) {
+    // Estimating coerces the variables first, so a bad variable surfaces here.
+    if (err instanceof GraphQLError) throw new GraphQLError(err.message, { extensions: { code: 'BAD_USER_INPUT' } });
+    throw err;
+  }
+  if (cost > max) {
+    throw new GraphQLError(`query cost ${cost} exceeds the limit of ${max}; ask for fewer items or fields`, { extensions: { code: 'BAD_USER_INPUT', cost, limit: max } });
+  }
+}

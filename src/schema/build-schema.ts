@@ -1,0 +1,26 @@
+import { buildSchema } from 'type-graphql';
+import type { GraphQLSchema } from 'graphql';
+import { AuthResolver } from '../resolvers/auth.resolver.js';
+import { GridFeedResolver } from '../resolvers/grid-feed.resolver.js';
+import { GridResolver } from '../resolvers/grid.resolver.js';
+
+/** Every resolver class of the API. */
+export const RESOLVERS = [GridResolver, GridFeedResolver, AuthResolver] as const;
+
+/** Builds the executable schema. */
+export async function buildHubSchema(): Promise<GraphQLSchema> {
+  return buildSchema({
+    resolvers: [...RESOLVERS],
+    validate: false,
+    emitSchemaFile: false,
+    // Every subscription brings its own scoped `subscribe` (infra/pubsub.ts); topics are unused.
+    pubSub: {
+      publish: () => {
+        throw new Error('publish through the hub PubSub, not type-graphql');
+      },
+      subscribe: () => {
+        throw new Error('subscriptions use their own subscribe function');
+      },
+    },
+  });
+}
