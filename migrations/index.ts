@@ -1,8 +1,12 @@
 import type { MigrationObject } from '@mikro-orm/core';
 import { Migration20261122211204 } from './Migration20261122211204.js';
+import { Migration20261122231520 } from './Migration20261122231520.js';
 
 /**
  * Every committed migration, in order. Listed explicitly so the compiled server, ts-jest and
  * the CLI run exactly the same set without globbing the file system.
  */
-export const MIGRATIONS: MigrationObject[] = [{ name: 'Migration20261122211204', class: Migration20261122211204 }];
+export const MIGRATIONS: MigrationObject[] = [
+  { name: 'Migration20261122211204', class: Migration20261122211204 },
+  { name: 'Migration20261122231520', class: Migration20261122231520 },
+];

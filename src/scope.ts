@@ -13,6 +13,7 @@ import { MemberRepository } from './repositories/member.repository.js';
 import { AuthService } from './services/auth.service.js';
 import type { ServiceDeps } from './services/context.js';
 import { GridService } from './services/grid.service.js';
+import { IncidentService } from './services/incident.service.js';
 import { MemberService } from './services/member.service.js';
 
 /** The long-lived parts every scope shares. */
@@ -60,6 +61,7 @@ export interface Scope {
   readonly grids: GridService;
   readonly members: MemberService;
   readonly auth: AuthService;
+  readonly incidents: IncidentService;
   readonly deps: ServiceDeps;
 }
 
@@ -76,6 +78,7 @@ export function createScope(app: AppDeps, actor: Actor): Scope {
     grids: new GridService(deps),
     members: new MemberService(deps),
     auth: new AuthService(deps),
+    incidents: new IncidentService(deps),
   };
 }
 

@@ -13,6 +13,15 @@ export interface ScopedEvent {
 /** Topics and their payloads: the one typed map all subscriptions use. */
 export interface Topics {
   gridChanged: GridChangedEvent;
+  incidentChanged: IncidentChangedEvent;
+}
+
+/** A step of an incident, pushed to subscribers of any ancestor grid. */
+export interface IncidentChangedEvent extends ScopedEvent {
+  code: string;
+  event: string;
+  status: string;
+  at: string;
 }
 
 export type GridChangeKind = 'CREATED' | 'RENAMED' | 'RECOLOURED' | 'MOVED' | 'DELETED' | 'MEMBER_REGISTERED';

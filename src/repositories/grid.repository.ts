@@ -61,15 +61,16 @@ export class GridRepository {
   }
 
   /** Why a grid cannot be moved or deleted: counts of what hangs on it. */
-  async dependents(gridId: number): Promise<{ children: number; members: number; departments: number }> {
-    const [row] = await query<{ children: string; members: string; departments: string }>(
+  async dependents(gridId: number): Promise<{ children: number; members: number; departments: number; incidents: number }> {
+    const [row] = await query<{ children: string; members: string; departments: string; incidents: string }>(
       this.em,
       `select (select count(*) from grid where parent_id = ?) as children,
               (select count(*) from member where grid_id = ?) as members,
-              (select count(*) from department where grid_id = ?) as departments`,
-      [gridId, gridId, gridId],
+              (select count(*) from department where grid_id = ?) as departments,
+              (select count(*) from incident where grid_id = ?) as incidents`,
+      [gridId, gridId, gridId, gridId],
     );
-    return { children: Number(row!.children), members: Number(row!.members), departments: Number(row!.departments) };
+    return { children: Number(row!.children), members: Number(row!.members), departments: Number(row!.departments), incidents: Number(row!.incidents) };
   }
 
   /** Re-roots a grid (leaf) under a new parent: its path and depth follow. */

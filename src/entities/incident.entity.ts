@@ -1,0 +1,70 @@
+import { Entity, Index, ManyToOne, type Opt, PrimaryKey, Property, type Rel } from '@mikro-orm/core';
+import type { CategoryId } from '../domain/categories.js';
+import type { IncidentState } from '../domain/incident-transitions.js';
+import { DepartmentEntity } from './department.entity.js';
+import { GridEntity } from './grid.entity.js';
+import { MemberEntity } from './member.entity.js';
+
+/**
+ * A reported matter. `path` copies its grid's ltree path so subtree filters and live feeds need
+ * no join; grids with incidents cannot move, so the copy cannot go stale.
+ */
+@Entity({ tableName: 'incident' })
+export class IncidentEntity {
+  @PrimaryKey({ type: 'integer', autoincrement: true })
+  id!: number;
+
+  @Property({ type: 'string', length: 20, unique: true })
+  code!: string;
+
+  @ManyToOne(() => GridEntity, { fieldName: 'grid_id', deleteRule: 'restrict', index: true })
+  grid!: Rel<GridEntity>;
+
+  @Index({ name: 'incident_path_gist', expression: 'create index "incident_path_gist" on "incident" using gist ("path")' })
+  @Property({ type: 'string', columnType: 'ltree' })
+  path!: string;
+
+  @ManyToOne(() => MemberEntity, { fieldName: 'reporter_id', nullable: true, deleteRule: 'restrict' })
+  reporter?: Rel<MemberEntity> | null;
+
+  @Property({ type: 'text' })
+  description!: string;
+
+  @Property({ type: 'string', length: 24 })
+  category!: CategoryId;
+
+  @Property({ type: 'boolean', default: false })
+  urgent: boolean & Opt = false;
+
+  @Property({ type: 'text', nullable: true })
+  location?: string | null;
+
+  @Index()
+  @Property({ type: 'string', length: 16 })
+  status!: IncidentState;
+
+  @Property({ type: 'string', length: 8, nullable: true })
+  disputeColour?: string | null;
+
+  @Property({ type: 'integer', default: 0 })
+  failedMediations: number & Opt = 0;
+
+  @ManyToOne(() => DepartmentEntity, { fieldName: 'department_id', nullable: true, deleteRule: 'restrict' })
+  department?: Rel<DepartmentEntity> | null;
+
+  @Property({ type: 'datetime', columnType: 'timestamptz' })
+  deadlineAt!: Date;
+
+  @Property({ type: 'boolean', nullable: true })
+  satisfied?: boolean | null;
+
+  @Index()
+  @Property({ type: 'datetime', columnType: 'timestamptz' })
+  createdAt!: Date;
+
+  @Property({ type: 'datetime', columnType: 'timestamptz' })
+  updatedAt!: Date;
+
+  @Property({ type: 'datetime', columnType: 'timestamptz', nullable: true })
+  closedAt?: Date | null;
+}

@@ -1,0 +1,110 @@
+import { Arg, Ctx, FieldResolver, Mutation, Query, Resolver, Root, Subscription } from 'type-graphql';
+import type { SubscribeResolverData } from 'type-graphql';
+import type { IncidentEvent } from '../domain/incident-transitions.js';
+import type { IncidentEntity } from '../entities/incident.entity.js';
+import type { IncidentChangedEvent } from '../infra/pubsub.js';
+import type { IncidentStepInput } from '../services/incident.service.js';
+import { IncidentChangeType, IncidentStepType, IncidentType, MediationOutcomeEnum, ReportIncidentInput, toIncident, toStep } from '../schema/incident.type.js';
+import type { GqlContext } from './context.js';
+import { scopePathOf } from './grid-feed.resolver.js';
+
+async function present(ctx: GqlContext, incident: IncidentEntity): Promise<IncidentType> {
+  const grid = await ctx.scope.loaders.gridById.load(incident.grid.id);
+  return toIncident(incident, grid ? grid.code : '');
+}
+
+const step = async (ctx: GqlContext, code: string, event: IncidentEvent, input: IncidentStepInput = {}) =>
+  present(ctx, await ctx.scope.incidents.step(ctx.scope.actor, code, event, input));
+
+@Resolver(() => IncidentType)
+export class IncidentResolver {
+  @Query(() => IncidentType, { description: 'One incident by code (case-insensitive, leading zeros optional).' })
+  async incident(@Arg('code', () => String) code: string, @Ctx() ctx: GqlContext): Promise<IncidentType> {
+    return present(ctx, await ctx.scope.incidents.get(ctx.scope.actor, code));
+  }
+
+  @FieldResolver(() => [IncidentStepType], { description: 'Every step, oldest first.' })
+  async timeline(@Root() incident: IncidentType, @Ctx() ctx: GqlContext): Promise<IncidentStepType[]> {
+    return (await ctx.scope.incidents.timeline(incident.dbId)).map(toStep);
+  }
+
+  @Mutation(() => IncidentType, { description: 'Report a matter in a grid of your subtree (一键上报).' })
+  async reportIncident(@Arg('input', () => ReportIncidentInput) input: ReportIncidentInput, @Ctx() ctx: GqlContext): Promise<IncidentType> {
+    const { disputeColor, ...rest } = input;
+    return present(ctx, await ctx.scope.incidents.report(ctx.scope.actor, { ...rest, colour: disputeColor ?? null }));
+  }
+
+  @Mutation(() => IncidentType, { description: 'Handled on the spot by whoever found it (谁发现谁处置).' })
+  handleIncident(@Arg('code', () => String) code: string, @Arg('note', () => String) note: string, @Ctx() ctx: GqlContext) {
+    return step(ctx, code, 'handle', { note });
+  }
+
+  @Mutation(() => IncidentType, { description: 'Hand a report up to the grid centre.' })
+  escalateIncident(@Arg('code', () => String) code: string, @Arg('note', () => String, { nullable: true }) note: string | null, @Ctx() ctx: GqlContext) {
+    return step(ctx, code, 'escalate', { note });
+  }
+
+  @Mutation(() => IncidentType)
+  acceptIncident(@Arg('code', () => String) code: string, @Arg('note', () => String, { nullable: true }) note: string | null, @Ctx() ctx: GqlContext) {
+    return step(ctx, code, 'accept', { note });
+  }
+
+  @Mutation(() => IncidentType, { description: 'reason: duplicate, out_of_jurisdiction or other (with a note).' })
+  rejectIncident(@Arg('code', () => String) code: string, @Arg('reason', () => String) reason: string, @Arg('note', () => String, { nullable: true }) note: string | null, @Ctx() ctx: GqlContext) {
+    return step(ctx, code, 'reject', { reason, note });
+  }
+
+  @Mutation(() => IncidentType, { description: 'Dispatch to a department serving the grid; deadline defaults to the policy.' })
+  dispatchIncident(@Arg('code', () => String) code: string, @Arg('department', () => String) department: string, @Arg('deadline', () => Date, { nullable: true }) deadline: Date | null, @Ctx() ctx: GqlContext) {
+    return step(ctx, code, 'dispatch', { department, deadline });
+  }
+
+  @Mutation(() => IncidentType)
+  startIncident(@Arg('code', () => String) code: string, @Ctx() ctx: GqlContext) {
+    return step(ctx, code, 'start');
+  }
+
+  @Mutation(() => IncidentType, { description: 'The department sends it back; it is dispatched again.' })
+  returnIncident(@Arg('code', () => String) code: string, @Arg('note', () => String) note: string, @Ctx() ctx: GqlContext) {
+    return step(ctx, code, 'return', { note });
+  }
+
+  @Mutation(() => IncidentType)
+  resolveIncident(@Arg('code', () => String) code: string, @Arg('note', () => String) note: string, @Arg('photos', () => [String]) photos: string[], @Ctx() ctx: GqlContext) {
+    return step(ctx, code, 'resolve', { note, photos });
+  }
+
+  @Mutation(() => IncidentType, { description: 'The worker revisits with the after-photo.' })
+  verifyIncident(@Arg('code', () => String) code: string, @Arg('photos', () => [String]) photos: string[], @Arg('note', () => String, { nullable: true }) note: string | null, @Ctx() ctx: GqlContext) {
+    return step(ctx, code, 'verify', { photos, note });
+  }
+
+  @Mutation(() => IncidentType, { description: 'The resident’s verdict: satisfied closes, not satisfied reopens.' })
+  rateIncident(@Arg('code', () => String) code: string, @Arg('satisfied', () => Boolean) satisfied: boolean, @Arg('note', () => String, { nullable: true }) note: string | null, @Ctx() ctx: GqlContext) {
+    return step(ctx, code, 'rate', { satisfied, note });
+  }
+
+  @Mutation(() => IncidentType)
+  closeIncident(@Arg('code', () => String) code: string, @Arg('note', () => String, { nullable: true }) note: string | null, @Ctx() ctx: GqlContext) {
+    return step(ctx, code, 'close', { note });
+  }
+
+  @Mutation(() => IncidentType)
+  reopenIncident(@Arg('code', () => String) code: string, @Arg('note', () => String) note: string, @Ctx() ctx: GqlContext) {
+    return step(ctx, code, 'reopen', { note });
+  }
+
+  @Mutation(() => IncidentType, { description: 'Record a mediation attempt; a blue dispute turns yellow after three failures.' })
+  mediateIncident(@Arg('code', () => String) code: string, @Arg('outcome', () => MediationOutcomeEnum) outcome: MediationOutcomeEnum, @Arg('note', () => String, { nullable: true }) note: string | null, @Ctx() ctx: GqlContext) {
+    return step(ctx, code, 'mediate', { outcome, note });
+  }
+
+  @Subscription(() => IncidentChangeType, {
+    description: 'Every step of every incident under `scope` (default: the caller’s subtree).',
+    subscribe: async ({ args, context }: SubscribeResolverData<unknown, { scope?: string | null }, GqlContext>) =>
+      context.scope.deps.pubsub.subscribe('incidentChanged', await scopePathOf(context, args.scope)),
+  })
+  incidentChanged(@Root() e: IncidentChangedEvent, @Arg('scope', () => String, { nullable: true }) _scope?: string): IncidentChangeType {
+    return Object.assign(new IncidentChangeType(), { code: e.code, event: e.event, status: e.status, at: new Date(e.at) });
+  }
+}

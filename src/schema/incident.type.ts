@@ -1,0 +1,162 @@
+import { Field, ID, InputType, Int, ObjectType, registerEnumType } from 'type-graphql';
+import { CATEGORY_IDS } from '../domain/categories.js';
+import { INCIDENT_STATES } from '../domain/incident-transitions.js';
+import type { IncidentEventEntity } from '../entities/incident-event.entity.js';
+import type { IncidentEntity } from '../entities/incident.entity.js';
+
+const enumOf = (values: readonly string[]) => Object.fromEntries(values.map((v) => [v.toUpperCase(), v])) as Record<string, string>;
+
+/** Incident categories of contract §5 (sanitation, safety_hazard …) as an upper-case enum. */
+export const CategoryEnum = enumOf(CATEGORY_IDS);
+registerEnumType(CategoryEnum, { name: 'IncidentCategory' });
+export const IncidentStatusEnum = enumOf(INCIDENT_STATES);
+registerEnumType(IncidentStatusEnum, { name: 'IncidentStatus' });
+export enum DisputeColourEnum {
+  RED = 'red',
+  YELLOW = 'yellow',
+  BLUE = 'blue',
+}
+registerEnumType(DisputeColourEnum, { name: 'DisputeColor' });
+export enum MediationOutcomeEnum {
+  SUCCESS = 'success',
+  FAILURE = 'failure',
+}
+registerEnumType(MediationOutcomeEnum, { name: 'MediationOutcome' });
+
+@ObjectType('IncidentGridRef')
+export class IncidentGridRef {
+  @Field(() => String)
+  code!: string;
+}
+
+@ObjectType('IncidentStep', { description: 'One immutable entry of an incident’s timeline.' })
+export class IncidentStepType {
+  @Field(() => String)
+  event!: string;
+
+  @Field(() => IncidentStatusEnum, { nullable: true })
+  from!: string | null;
+
+  @Field(() => IncidentStatusEnum)
+  to!: string;
+
+  @Field(() => String)
+  actorRole!: string;
+
+  @Field(() => String, { nullable: true })
+  note!: string | null;
+
+  @Field(() => [String])
+  photos!: string[];
+
+  @Field(() => Date)
+  at!: Date;
+}
+
+export const toStep = (e: IncidentEventEntity): IncidentStepType =>
+  Object.assign(new IncidentStepType(), { event: e.event, from: e.fromState ?? null, to: e.toState, actorRole: e.actorRole, note: e.note ?? null, photos: e.photos, at: e.at });
+
+@ObjectType('Incident')
+export class IncidentType {
+  @Field(() => ID)
+  id!: string;
+
+  dbId!: number;
+
+  @Field(() => String, { description: 'E{yyyymmdd}-{seq}, the day in the grid’s time zone.' })
+  code!: string;
+
+  @Field(() => IncidentStatusEnum)
+  status!: string;
+
+  @Field(() => CategoryEnum)
+  category!: string;
+
+  @Field(() => Boolean)
+  urgent!: boolean;
+
+  @Field(() => String)
+  description!: string;
+
+  @Field(() => String, { nullable: true })
+  location!: string | null;
+
+  @Field(() => IncidentGridRef)
+  grid!: IncidentGridRef;
+
+  @Field(() => DisputeColourEnum, { nullable: true })
+  disputeColor!: string | null;
+
+  @Field(() => Int)
+  failedMediations!: number;
+
+  @Field(() => Boolean, { nullable: true })
+  satisfied!: boolean | null;
+
+  @Field(() => Date)
+  createdAt!: Date;
+
+  @Field(() => Date)
+  deadlineAt!: Date;
+
+  @Field(() => Date, { nullable: true })
+  closedAt!: Date | null;
+}
+
+export const toIncident = (i: IncidentEntity, gridCode: string): IncidentType =>
+  Object.assign(new IncidentType(), {
+    id: i.code,
+    dbId: i.id,
+    code: i.code,
+    status: i.status,
+    category: i.category,
+    urgent: i.urgent,
+    description: i.description,
+    location: i.location ?? null,
+    grid: Object.assign(new IncidentGridRef(), { code: gridCode }),
+    disputeColor: i.disputeColour ?? null,
+    failedMediations: i.failedMediations,
+    satisfied: i.satisfied ?? null,
+    createdAt: i.createdAt,
+    deadlineAt: i.deadlineAt,
+    closedAt: i.closedAt ?? null,
+  });
+
+@ObjectType('IncidentChange')
+export class IncidentChangeType {
+  @Field(() => String)
+  code!: string;
+
+  @Field(() => String, { description: 'The step taken: report, handle, dispatch …' })
+  event!: string;
+
+  @Field(() => IncidentStatusEnum)
+  status!: string;
+
+  @Field(() => Date)
+  at!: Date;
+}
+
+@InputType('ReportIncidentInput')
+export class ReportIncidentInput {
+  @Field(() => String)
+  grid!: string;
+
+  @Field(() => String)
+  description!: string;
+
+  @Field(() => CategoryEnum, { nullable: true, description: 'Omitted: classified from the description.' })
+  category?: string | null;
+
+  @Field(() => Boolean, { nullable: true })
+  urgent?: boolean | null;
+
+  @Field(() => String, { nullable: true })
+  location?: string | null;
+
+  @Field(() => DisputeColourEnum, { nullable: true, description: 'Disputes only; default red when urgent, else blue.' })
+  disputeColor?: DisputeColourEnum | null;
+
+  @Field(() => [String], { nullable: true, description: 'Storage keys of photos already uploaded.' })
+  photos?: string[] | null;
+}

@@ -1,0 +1,142 @@
+import { LockMode } from '@mikro-orm/core';
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { assertVisible, type Actor } from '../domain/actor.js';
+import { isCategoryId, type CategoryId } from '../domain/categories.js';
+import { classifyCategory } from '../domain/chat/index.js';
+import { formatCode, normalizeCode } from '../domain/codes.js';
+import { dayKey } from '../domain/day-key.js';
+import { deadlineFor } from '../domain/deadline-policy.js';
+import { assertMediable, initialDisputeColour, recordMediation, type DisputeColour, type MediationOutcome } from '../domain/dispute-colours.js';
+import { DomainError } from '../domain/errors.js';
+import { applyTransition, assertTransitionInput, type IncidentEvent, type TransitionInput } from '../domain/incident-transitions.js';
+import { DepartmentEntity } from '../entities/department.entity.js';
+import { IncidentEventEntity } from '../entities/incident-event.entity.js';
+import { IncidentEntity } from '../entities/incident.entity.js';
+import { MemberEntity } from '../entities/member.entity.js';
+import { query } from '../repositories/sql.js';
+import type { ServiceDeps } from './context.js';
+import { GridService } from './grid.service.js';
+
+export interface ReportIncidentInput {
+  grid: string;
+  description: string;
+  category?: string | null;
+  urgent?: boolean | null;
+  location?: string | null;
+  colour?: DisputeColour | null;
+  photos?: readonly string[] | null;
+}
+
+export interface IncidentStepInput extends TransitionInput {
+  photos?: readonly string[] | null;
+  outcome?: MediationOutcome | null;
+}
+
+const MAX_TEXT = 2000;
+
+/** The closed loop of domain §3: reporting and every step after it, each on the timeline. */
+export class IncidentService {
+  constructor(private readonly deps: ServiceDeps) {}
+
+  /** The incident with this code (typed loosely) inside the actor's subtree, or NOT_FOUND. */
+  async get(actor: Actor, code: string, em: EntityManager = this.deps.em, lock = false): Promise<IncidentEntity> {
+    const normal = normalizeCode(code);
+    if (!normal || !normal.startsWith('E')) throw new DomainError('BAD_USER_INPUT', `${code} is not an incident code (like E20261122-0012)`);
+    const incident = await em.findOne(IncidentEntity, { code: normal }, lock ? { lockMode: LockMode.PESSIMISTIC_WRITE } : {});
+    if (!incident) throw new DomainError('NOT_FOUND', `incident ${normal} not found in your scope`);
+    assertVisible(actor, incident.path, `incident ${normal}`);
+    return incident;
+  }
+
+  async timeline(incidentId: number): Promise<IncidentEventEntity[]> {
+    return this.deps.em.find(IncidentEventEntity, { incident: incidentId }, { orderBy: { id: 'asc' } });
+  }
+
+  /** Registers a report with a gap-free code of the day (grid time zone) and its deadline. */
+  async report(actor: Actor, input: ReportIncidentInput): Promise<IncidentEntity> {
+    const description = input.description.trim();
+    if (!description || description.length > MAX_TEXT) throw new DomainError('BAD_USER_INPUT', `description must be 1 to ${MAX_TEXT} characters`);
+    if (input.category && !isCategoryId(input.category)) throw new DomainError('BAD_USER_INPUT', `unknown category ${input.category}`);
+    const category: CategoryId = (input.category as CategoryId | null | undefined) ?? classifyCategory(description) ?? 'other';
+    const urgent = Boolean(input.urgent);
+    const colour = initialDisputeColour({ category, urgent, colour: input.colour ?? null });
+    const grid = await new GridService(this.deps).get(actor, input.grid);
+    const now = this.deps.clock.now();
+    const day = dayKey(now, this.deps.config.timeZone);
+    const incident = await this.deps.em.transactional(async (tx) => {
+      // The upsert's row lock serialises reports of one day; a rollback gives the number back.
+      const [row] = await query<{ last: number }>(
+        tx,
+        `insert into incident_day_seq (day, last) values (?, 1) on conflict (day) do update set last = incident_day_seq.last + 1 returning last`,
+        [day],
+      );
+      const created = tx.create(IncidentEntity, {
+        code: formatCode('E', day, row!.last),
+        grid,
+        path: grid.path,
+        reporter: actor.memberId ? tx.getReference(MemberEntity, actor.memberId) : null,
+        description,
+        category,
+        urgent,
+        location: input.location?.trim() || null,
+        status: 'reported',
+        disputeColour: colour,
+        deadlineAt: deadlineFor({ category, urgent, colour }, now),
+        createdAt: now,
+        updatedAt: now,
+      });
+      tx.create(IncidentEventEntity, { incident: created, event: 'report', fromState: null, toState: 'reported', actorRole: actor.role, actorMemberId: actor.memberId, note: description, photos: [...(input.photos ?? [])], at: now });
+      return created;
+    });
+    this.publish(incident, 'report');
+    return incident;
+  }
+
+  /** Takes one step of the state machine; refused steps are CONFLICT or FORBIDDEN. */
+  async step(actor: Actor, code: string, event: IncidentEvent, input: IncidentStepInput = {}): Promise<IncidentEntity> {
+    const now = this.deps.clock.now();
+    const incident = await this.deps.em.transactional(async (tx) => {
+      const current = await this.get(actor, code, tx, true);
+      const isReporter = actor.memberId !== null && current.reporter?.id === actor.memberId;
+      const next = applyTransition({ state: current.status, event, actorRole: actor.role, isReporter, satisfied: input.satisfied ?? null });
+      let department: DepartmentEntity | null = null;
+      if (event === 'dispatch' && input.department) {
+        // A department serving the incident's grid or any grid above it.
+        const [dept] = await query<{ id: number }>(tx, `select d.id from department d join grid g on g.id = d.grid_id where d.name = ? and g.path @> ?::ltree order by g.depth desc limit 1`, [String(input.department).trim(), current.path]);
+        if (!dept) throw new DomainError('NOT_FOUND', `no department ${input.department} serves incident ${current.code}`);
+        department = tx.getReference(DepartmentEntity, dept.id);
+      }
+      const deadline = event === 'dispatch' ? (input.deadline ?? deadlineFor({ category: current.category, urgent: current.urgent, colour: (current.disputeColour as DisputeColour | null) ?? null }, now)) : null;
+      assertTransitionInput(event, { ...input, ...(deadline ? { deadline } : {}) });
+      if (input.note && input.note.length > MAX_TEXT) throw new DomainError('BAD_USER_INPUT', `note must be at most ${MAX_TEXT} characters`);
+      if (event === 'mediate') {
+        assertMediable(current.category);
+        const result = recordMediation({ colour: (current.disputeColour as DisputeColour | null) ?? 'blue', failedMediations: current.failedMediations }, input.outcome!);
+        current.disputeColour = result.colour;
+        current.failedMediations = result.failedMediations;
+      }
+      if (department) current.department = department;
+      if (deadline) current.deadlineAt = deadline;
+      if (event === 'rate') current.satisfied = input.satisfied ?? null;
+      const from = current.status;
+      current.status = next;
+      current.updatedAt = now;
+      if (next === 'closed' || next === 'handled' || next === 'rejected') current.closedAt = now;
+      else current.closedAt = null;
+      tx.create(IncidentEventEntity, { incident: current, event, fromState: from, toState: next, actorRole: actor.role, actorMemberId: actor.memberId, note: input.note?.trim() || input.reason || input.outcome || null, photos: [...(input.photos ?? [])], at: now });
+      return current;
+    });
+    this.publish(incident, event);
+    return incident;
+  }
+
+  private publish(incident: IncidentEntity, event: string): void {
+    this.deps.pubsub.publish('incidentChanged', {
+      path: incident.path,
+      code: incident.code,
+      event,
+      status: incident.status,
+      at: incident.updatedAt.toISOString(),
+    });
+  }
+}
