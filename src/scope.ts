@@ -62,6 +62,7 @@ export interface Scope {
   readonly members: MemberService;
   readonly auth: AuthService;
   readonly incidents: IncidentService;
+  readonly appDeps: AppDeps;
   readonly deps: ServiceDeps;
 }
 
@@ -74,6 +75,7 @@ export function createScope(app: AppDeps, actor: Actor): Scope {
   return {
     actor,
     deps,
+    appDeps: app,
     loaders: createLoaders(deps, actor),
     grids: new GridService(deps),
     members: new MemberService(deps),

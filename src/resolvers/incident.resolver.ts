@@ -1,9 +1,14 @@
-import { Arg, Ctx, FieldResolver, Mutation, Query, Resolver, Root, Subscription } from 'type-graphql';
+import { Arg, Ctx, FieldResolver, Int, Mutation, Query, Resolver, Root, Subscription } from 'type-graphql';
 import type { SubscribeResolverData } from 'type-graphql';
-import type { IncidentEvent } from '../domain/incident-transitions.js';
+import { dayKey, dayRange } from '../domain/day-key.js';
+import type { IncidentEvent, IncidentState } from '../domain/incident-transitions.js';
+import { coalesce } from '../infra/coalesce.js';
+import type { StatsRow } from '../repositories/incident.repository.js';
+import { IncidentConnection, IncidentEdge, IncidentFilterInput, PageInfo, StatsType, toStats } from '../schema/incident-query.type.js';
+import { createScope } from '../scope.js';
 import type { IncidentEntity } from '../entities/incident.entity.js';
 import type { IncidentChangedEvent } from '../infra/pubsub.js';
-import type { IncidentStepInput } from '../services/incident.service.js';
+import { encodeCursor, type IncidentStepInput } from '../services/incident.service.js';
 import { IncidentChangeType, IncidentStepType, IncidentType, MediationOutcomeEnum, ReportIncidentInput, toIncident, toStep } from '../schema/incident.type.js';
 import type { GqlContext } from './context.js';
 import { scopePathOf } from './grid-feed.resolver.js';
@@ -21,6 +26,37 @@ export class IncidentResolver {
   @Query(() => IncidentType, { description: 'One incident by code (case-insensitive, leading zeros optional).' })
   async incident(@Arg('code', () => String) code: string, @Ctx() ctx: GqlContext): Promise<IncidentType> {
     return present(ctx, await ctx.scope.incidents.get(ctx.scope.actor, code));
+  }
+
+  @Query(() => IncidentConnection, { description: 'Incidents under a subtree, newest first, with filters (Relay-style).' })
+  async incidents(
+    @Arg('filter', () => IncidentFilterInput, { nullable: true }) filter: IncidentFilterInput | null,
+    @Arg('first', () => Int, { nullable: true, defaultValue: 50 }) first: number,
+    @Arg('after', () => String, { nullable: true }) after: string | null,
+    @Ctx() ctx: GqlContext,
+  ): Promise<IncidentConnection> {
+    const f = filter ?? {};
+    const { rows, hasNext } = await ctx.scope.incidents.list(
+      ctx.scope.actor,
+      { under: f.under ?? null, status: (f.status as IncidentState[] | null) ?? null, category: f.category ?? null, urgent: f.urgent ?? null, overdue: f.overdue ?? null, colour: f.disputeColor ?? null, from: f.from ?? null, to: f.to ?? null },
+      first,
+      after,
+    );
+    const edges = await Promise.all(rows.map(async (r) => Object.assign(new IncidentEdge(), { cursor: encodeCursor(r), node: await present(ctx, r) })));
+    return Object.assign(new IncidentConnection(), {
+      edges,
+      pageInfo: Object.assign(new PageInfo(), { hasNextPage: hasNext, endCursor: edges.length ? edges[edges.length - 1]!.cursor : null }),
+    });
+  }
+
+  @Query(() => StatsType, { description: 'Figures for incidents reported under `scope` (default yours) in [from, to).' })
+  async stats(
+    @Arg('scope', () => String, { nullable: true }) scope: string | null,
+    @Arg('from', () => Date) from: Date,
+    @Arg('to', () => Date) to: Date,
+    @Ctx() ctx: GqlContext,
+  ): Promise<StatsType> {
+    return toStats(await ctx.scope.incidents.stats(ctx.scope.actor, scope, from, to));
   }
 
   @FieldResolver(() => [IncidentStepType], { description: 'Every step, oldest first.' })
@@ -97,6 +133,24 @@ export class IncidentResolver {
   @Mutation(() => IncidentType, { description: 'Record a mediation attempt; a blue dispute turns yellow after three failures.' })
   mediateIncident(@Arg('code', () => String) code: string, @Arg('outcome', () => MediationOutcomeEnum) outcome: MediationOutcomeEnum, @Arg('note', () => String, { nullable: true }) note: string | null, @Ctx() ctx: GqlContext) {
     return step(ctx, code, 'mediate', { outcome, note });
+  }
+
+  @Subscription(() => StatsType, {
+    description: 'Today’s figures (grid time zone) under `scope`, pushed when incidents change, at most once a second.',
+    subscribe: async ({ args, context }: SubscribeResolverData<unknown, { scope?: string | null }, GqlContext>) => {
+      const { scope } = context;
+      const path = await scopePathOf(context, args.scope);
+      return coalesce(scope.deps.pubsub.subscribe('incidentChanged', path), 1000, async () => {
+        const now = scope.deps.clock.now();
+        const { from, to } = dayRange(dayKey(now, scope.deps.config.timeZone), scope.deps.config.timeZone);
+        // A fresh scope per push: the socket's entity manager must not grow without bound.
+        const fresh = createScope(scope.appDeps, scope.actor);
+        return fresh.incidents.stats(scope.actor, args.scope ?? null, from, to);
+      });
+    },
+  })
+  statsChanged(@Root() s: StatsRow, @Arg('scope', () => String, { nullable: true }) _scope?: string): StatsType {
+    return toStats(s);
   }
 
   @Subscription(() => IncidentChangeType, {

@@ -13,6 +13,7 @@ import { DepartmentEntity } from '../entities/department.entity.js';
 import { IncidentEventEntity } from '../entities/incident-event.entity.js';
 import { IncidentEntity } from '../entities/incident.entity.js';
 import { MemberEntity } from '../entities/member.entity.js';
+import { IncidentRepository, type IncidentFilter, type StatsRow } from '../repositories/incident.repository.js';
 import { query } from '../repositories/sql.js';
 import type { ServiceDeps } from './context.js';
 import { GridService } from './grid.service.js';
@@ -33,6 +34,16 @@ export interface IncidentStepInput extends TransitionInput {
 }
 
 const MAX_TEXT = 2000;
+const MAX_PAGE = 200;
+
+/** Opaque keyset cursor over (createdAt, id). */
+export const encodeCursor = (i: IncidentEntity): string => Buffer.from(`${i.createdAt.toISOString()}|${i.id}`).toString('base64url');
+function decodeCursor(cursor: string): { createdAt: Date; id: number } {
+  const [at, id] = Buffer.from(cursor, 'base64url').toString().split('|');
+  const createdAt = new Date(at ?? '');
+  if (Number.isNaN(createdAt.getTime()) || !/^\d+$/.test(id ?? '')) throw new DomainError('BAD_USER_INPUT', 'invalid cursor');
+  return { createdAt, id: Number(id) };
+}
 
 /** The closed loop of domain §3: reporting and every step after it, each on the timeline. */
 export class IncidentService {
@@ -50,6 +61,21 @@ export class IncidentService {
 
   async timeline(incidentId: number): Promise<IncidentEventEntity[]> {
     return this.deps.em.find(IncidentEventEntity, { incident: incidentId }, { orderBy: { id: 'asc' } });
+  }
+
+  /** Incidents under `under` (default: the actor's subtree), newest first, keyset-paged. */
+  async list(actor: Actor, filter: Omit<IncidentFilter, 'scopePath'> & { under?: string | null }, first: number, after: string | null): Promise<{ rows: IncidentEntity[]; hasNext: boolean }> {
+    if (!Number.isInteger(first) || first < 1 || first > MAX_PAGE) throw new DomainError('BAD_USER_INPUT', `first must be between 1 and ${MAX_PAGE}`);
+    const scopePath = filter.under ? (await new GridService(this.deps).get(actor, filter.under)).path : actor.path;
+    const rows = await new IncidentRepository(this.deps.em).list({ ...filter, scopePath }, this.deps.clock.now(), first + 1, after ? decodeCursor(after) : null);
+    return { rows: rows.slice(0, first), hasNext: rows.length > first };
+  }
+
+  /** The figures of domain §3 for incidents reported under `scope` in [from, to). */
+  async stats(actor: Actor, scope: string | null, from: Date, to: Date): Promise<StatsRow> {
+    if (!(from.getTime() < to.getTime())) throw new DomainError('BAD_USER_INPUT', 'from must be before to');
+    const scopePath = scope ? (await new GridService(this.deps).get(actor, scope)).path : actor.path;
+    return new IncidentRepository(this.deps.em).stats(scopePath, from, to, this.deps.clock.now());
   }
 
   /** Registers a report with a gap-free code of the day (grid time zone) and its deadline. */

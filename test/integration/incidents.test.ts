@@ -102,3 +102,61 @@ it('turns a blue dispute yellow after three failed mediations', async () => {
   const r = await gql(hub, chief, mediate, { c: notDispute.reportIncident.code });
   expect(r.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
 });
+
+describe('lists and figures', () => {
+  let scopeDb: Awaited<ReturnType<typeof testDatabase>>;
+  let h: Hub;
+  const c = new ManualClock(new Date('2026-11-25T01:00:00Z')); // 09:00 in Shanghai
+  beforeAll(async () => {
+    scopeDb = await testDatabase('demo');
+    h = await startTestHub({ databaseUrl: scopeDb.url, clock: c });
+  });
+  afterAll(async () => {
+    await h?.stop();
+    await scopeDb?.drop();
+  });
+  const report = (grid: string, description: string, extra: Record<string, unknown> = {}) =>
+    gqlOk<Reported>(h, ADMIN, REPORT, { i: { grid, description, ...extra } }).then((d) => d.reportIncident.code);
+
+  it('filters incidents by subtree, status, category, urgency and overdue, and pages them with cursors', async () => {
+    const a = await report('XHG-B05-C09-M01', '路灯不亮了');
+    const b = await report('XHG-B05-C09-M02', '小区门口有人吵架', { category: 'DISPUTE', urgent: true });
+    await report('XHG-B06-C10-M01', '大件垃圾堆在路边');
+    await gqlOk(h, ADMIN, 'mutation($c: String!) { handleIncident(code: $c, note: "已修好") { code } }', { c: a });
+    c.advance(3 * 3600_000); // the urgent dispute (2 h) is now overdue
+    const q = 'query($f: IncidentFilter, $first: Int, $after: String) { incidents(filter: $f, first: $first, after: $after) { edges { cursor node { code status } } pageInfo { hasNextPage endCursor } } }';
+    type Conn = { incidents: { edges: Array<{ node: { code: string; status: string } }>; pageInfo: { hasNextPage: boolean; endCursor: string | null } } };
+    const codes = async (f: Record<string, unknown>) => (await gqlOk<Conn>(h, ADMIN, q, { f })).incidents.edges.map((e) => e.node.code);
+    expect(await codes({ under: 'XHG-B05' })).toEqual([b, a]);
+    expect(await codes({ under: 'XHG-B05', status: ['HANDLED'] })).toEqual([a]);
+    expect(await codes({ category: ['DISPUTE'] })).toEqual([b]);
+    expect(await codes({ urgent: true })).toEqual([b]);
+    expect(await codes({ overdue: true })).toEqual([b]);
+    expect(await codes({ disputeColor: 'RED' })).toEqual([b]);
+    const page1 = await gqlOk<Conn>(h, ADMIN, q, { first: 2 });
+    expect(page1.incidents.pageInfo.hasNextPage).toBe(true);
+    const page2 = await gqlOk<Conn>(h, ADMIN, q, { first: 2, after: page1.incidents.pageInfo.endCursor });
+    expect(page2.incidents.edges).toHaveLength(1);
+    expect(page2.incidents.pageInfo.hasNextPage).toBe(false);
+    const bad = await gql(h, ADMIN, q, { after: 'garbage' });
+    expect(bad.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+  });
+
+  it('computes stats and pushes statsChanged at most once a second through a burst', async () => {
+    const q = 'query($s: String, $from: DateTimeISO!, $to: DateTimeISO!) { stats(scope: $s, from: $from, to: $to) { reported handledOnSite disposalRate closed completionRate overdue satisfactionRate } }';
+    const window = { from: '2026-11-24T16:00:00Z', to: '2026-11-25T16:00:00Z' };
+    const s = await gqlOk<{ stats: Record<string, number | null> }>(h, ADMIN, q, { s: 'XHG-B05', ...window });
+    expect(s.stats).toEqual({ reported: 2, handledOnSite: 1, disposalRate: 0.5, closed: 1, completionRate: 0.5, overdue: 1, satisfactionRate: null });
+
+    const dash = wsClient(h, ADMIN);
+    clients.push(dash);
+    const feed = collect<{ statsChanged: { reported: number } }>(dash, 'subscription { statsChanged(scope: "XHG-B07") { reported } }');
+    await settle(300);
+    await Promise.all(Array.from({ length: 40 }, (_, i) => report('XHG-B07-C11-M01', `共享单车乱停 ${i}`)));
+    await feed.until(1);
+    await settle(2500);
+    // 40 changes in a burst: one push at once, one trailing push with the final count.
+    expect(feed.events.length).toBeLessThanOrEqual(3);
+    expect(feed.events[feed.events.length - 1]!.statsChanged.reported).toBe(40);
+  });
+});
