@@ -9,7 +9,9 @@ import { startEmbeddedPostgres, type EmbeddedPostgresHandle } from './infra/embe
 import { createLogger, type Logger } from './infra/logger.js';
 import { migrate, openOrm, type Orm } from './infra/orm.js';
 import { createHubPubSub } from './infra/pubsub.js';
+import { postgresLock, redisLock } from './infra/lock.js';
 import { connectRedis, type RedisClients } from './infra/redis.js';
+import { startScheduler } from './jobs/scheduler.js';
 import { GridRepository } from './repositories/grid.repository.js';
 import { buildHubSchema } from './schema/build-schema.js';
 import { createScope, type AppDeps } from './scope.js';
@@ -22,6 +24,8 @@ export interface HubOptions {
   clock?: Clock;
   /** Seed the demo city when the database has no grid (default true, as `npm start` does). */
   seedWhenEmpty?: boolean;
+  /** Run the scheduled jobs (default true; tests drive jobs with a fixed clock instead). */
+  jobs?: boolean;
   /** Receives every SQL statement (tests count them). */
   onQuery?: (sql: string) => void;
 }
@@ -119,6 +123,10 @@ export async function startHub(opts: HubOptions): Promise<Hub> {
     });
     const port = await http.listen(config.port, config.host);
     closers.push({ name: 'http', close: () => http.close() });
+    if (opts.jobs ?? true) {
+      const scheduler = startScheduler(deps, redis ? redisLock(redis, config.redisPrefix) : postgresLock(orm));
+      closers.push({ name: 'scheduler', close: () => scheduler.stop() });
+    }
     const url = `http://${config.host === '0.0.0.0' ? '127.0.0.1' : config.host}:${port}/graphql`;
     log.info({ url, redis: Boolean(redis), embeddedPostgres: Boolean(embedded) }, 'gridhub listening');
     return { url, port, deps, adminToken, stop: stopAll };

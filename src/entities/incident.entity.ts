@@ -10,6 +10,10 @@ import { MemberEntity } from './member.entity.js';
  * no join; grids with incidents cannot move, so the copy cannot go stale.
  */
 @Entity({ tableName: 'incident' })
+@Index({
+  name: 'incident_open_deadline_index',
+  expression: `create index "incident_open_deadline_index" on "incident" ("deadline_at") where "status" in ('reported', 'escalated', 'accepted', 'dispatched', 'in_progress', 'returned')`,
+})
 export class IncidentEntity {
   @PrimaryKey({ type: 'integer', autoincrement: true })
   id!: number;

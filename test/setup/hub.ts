@@ -55,7 +55,7 @@ export async function startTestHub(opts: TestHubOptions): Promise<Hub> {
     ...(opts.redis ? { REDIS_URL: opts.redis.url, REDIS_PREFIX: opts.redis.prefix } : {}),
     ...opts.env,
   });
-  const hubOpts: HubOptions = { config, log: createLogger(config.logLevel), seedWhenEmpty: false };
+  const hubOpts: HubOptions = { config, log: createLogger(config.logLevel), seedWhenEmpty: false, jobs: false };
   if (opts.clock) hubOpts.clock = opts.clock;
   if (opts.onQuery) hubOpts.onQuery = opts.onQuery;
   return startHub(hubOpts);
