@@ -8,7 +8,10 @@ import type { MemberEntity } from './entities/member.entity.js';
 import type { Clock } from './infra/clock.js';
 import type { Logger } from './infra/logger.js';
 import type { PubSub } from './infra/pubsub.js';
+import type { RiskColour } from './domain/grid-levels.js';
+import { suggestRiskColour } from './domain/risk-colour.js';
 import { GridRepository } from './repositories/grid.repository.js';
+import { IncidentRepository } from './repositories/incident.repository.js';
 import { MemberRepository } from './repositories/member.repository.js';
 import { AuthService } from './services/auth.service.js';
 import type { ServiceDeps } from './services/context.js';
@@ -49,6 +52,11 @@ export function createLoaders(deps: ServiceDeps, actor: Actor) {
     }),
     childrenOf: new DataLoader<number, GridEntity[]>(async (ids) => groupBy(ids, await grids.childrenOf(ids), (g) => g.parent!.id)),
     membersOf: new DataLoader<number, MemberEntity[]>(async (ids) => groupBy(ids, await members.membersOf(ids), (m) => m.grid.id)),
+    /** Suggested risk colour per grid from its subtree's open incidents (domain §1, issue 3). */
+    riskOf: new DataLoader<number, RiskColour>(async (ids) => {
+      const counts = await new IncidentRepository(deps.em).riskCounts(ids, deps.clock.now());
+      return ids.map((id) => suggestRiskColour(counts.get(id) ?? { openRedDisputes: 0, overdue: 0, openUrgent: 0 }));
+    }),
     departmentsOf: new DataLoader<number, DepartmentEntity[]>(async (ids) => groupBy(ids, await members.departmentsOf(ids), (d) => d.grid.id)),
   };
 }

@@ -72,4 +72,21 @@ export class IncidentRepository {
       medianHoursToClose: row!['median_hours'] == null ? null : Number(row!['median_hours']),
     };
   }
+
+  /** Open red disputes, overdue and open urgent incidents under each grid (for the risk colour). */
+  async riskCounts(gridIds: readonly number[], now: Date): Promise<Map<number, { openRedDisputes: number; overdue: number; openUrgent: number }>> {
+    const open = OPEN_STATES.map(() => '?').join(', ');
+    const rows = await query<{ id: number; red: string; overdue: string; urgent: string }>(
+      this.em,
+      `select g.id,
+              count(i.id) filter (where i.dispute_colour = 'red' and i.status in (${open})) as red,
+              count(i.id) filter (where i.status in (${open}) and i.deadline_at < ?) as overdue,
+              count(i.id) filter (where i.urgent and i.status in (${open})) as urgent
+         from grid g left join incident i on i.path <@ g.path
+        where g.id in (${gridIds.map(() => '?').join(', ')})
+        group by g.id`,
+      [...OPEN_STATES, ...OPEN_STATES, now, ...OPEN_STATES, ...gridIds],
+    );
+    return new Map(rows.map((r) => [r.id, { openRedDisputes: Number(r.red), overdue: Number(r.overdue), openUrgent: Number(r.urgent) }]));
+  }
 }

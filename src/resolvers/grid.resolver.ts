@@ -28,6 +28,11 @@ export class GridResolver {
     return parent ? toGrid(parent) : null;
   }
 
+  @FieldResolver(() => RiskColourEnum, { description: 'Suggested from open red disputes, overdue and urgent incidents under the grid; riskColor stays what people set.' })
+  async suggestedRiskColor(@Root() grid: GridType, @Ctx() { scope }: GqlContext): Promise<RiskColourEnum> {
+    return (await scope.loaders.riskOf.load(grid.dbId)) as RiskColourEnum;
+  }
+
   @FieldResolver(() => [GridType], { complexity: ({ childComplexity }) => LIST_GUESS * childComplexity })
   async children(@Root() grid: GridType, @Ctx() { scope }: GqlContext): Promise<GridType[]> {
     return (await scope.loaders.childrenOf.load(grid.dbId)).map(toGrid);

@@ -138,6 +138,10 @@ describe('lists and figures', () => {
     const page2 = await gqlOk<Conn>(h, ADMIN, q, { first: 2, after: page1.incidents.pageInfo.endCursor });
     expect(page2.incidents.edges).toHaveLength(1);
     expect(page2.incidents.pageInfo.hasNextPage).toBe(false);
+    // The open, overdue, urgent red dispute makes its micro-grid's suggested colour red.
+    const risk = await gqlOk<{ grids: Array<{ code: string; riskColor: string; suggestedRiskColor: string }> }>(
+      h, ADMIN, 'query { grids(under: "XHG-B05-C09", level: MICRO_GRID, first: 3) { code riskColor suggestedRiskColor } }');
+    expect(risk.grids.map((g) => [g.code, g.suggestedRiskColor])).toEqual([['XHG-B05-C09-M01', 'GREEN'], ['XHG-B05-C09-M02', 'RED'], ['XHG-B05-C09-M03', 'GREEN']]);
     const bad = await gql(h, ADMIN, q, { after: 'garbage' });
     expect(bad.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
   });
