@@ -6,6 +6,7 @@
 import 'reflect-metadata';
 import { performance } from 'node:perf_hooks';
 import { Client } from 'pg';
+import { ingestBench, statsBench } from './incidents.bench';
 
 async function subtreeBench(url: string): Promise<void> {
   const db = new Client({ connectionString: url });
@@ -41,6 +42,8 @@ async function main(): Promise<void> {
   const url = process.env['DATABASE_URL'];
   if (!url) throw new Error('set DATABASE_URL to a PostgreSQL the benchmark may use');
   await subtreeBench(url);
+  await ingestBench(url);
+  await statsBench(url);
 }
 
 main().catch((err: unknown) => {
