@@ -3,7 +3,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { assertVisible, type Actor } from '../domain/actor.js';
 import { isCategoryId, type CategoryId } from '../domain/categories.js';
 import { classifyCategory } from '../domain/chat/index.js';
-import { formatCode, normalizeCode } from '../domain/codes.js';
+import { normalizeCode } from '../domain/codes.js';
 import { dayKey } from '../domain/day-key.js';
 import { deadlineFor } from '../domain/deadline-policy.js';
 import { assertMediable, initialDisputeColour, recordMediation, type DisputeColour, type MediationOutcome } from '../domain/dispute-colours.js';
@@ -12,9 +12,9 @@ import { applyTransition, assertTransitionInput, type IncidentEvent, type Transi
 import { DepartmentEntity } from '../entities/department.entity.js';
 import { IncidentEventEntity } from '../entities/incident-event.entity.js';
 import { IncidentEntity } from '../entities/incident.entity.js';
-import { MemberEntity } from '../entities/member.entity.js';
 import { IncidentRepository, type IncidentFilter, type StatsRow } from '../repositories/incident.repository.js';
 import { query } from '../repositories/sql.js';
+import { reportWriterFor } from './report-writer.js';
 import type { ServiceDeps } from './context.js';
 import { GridService } from './grid.service.js';
 
@@ -89,31 +89,23 @@ export class IncidentService {
     const grid = await new GridService(this.deps).get(actor, input.grid);
     const now = this.deps.clock.now();
     const day = dayKey(now, this.deps.config.timeZone);
-    const incident = await this.deps.em.transactional(async (tx) => {
-      // The upsert's row lock serialises reports of one day; a rollback gives the number back.
-      const [row] = await query<{ last: number }>(
-        tx,
-        `insert into incident_day_seq (day, last) values (?, 1) on conflict (day) do update set last = incident_day_seq.last + 1 returning last`,
-        [day],
-      );
-      const created = tx.create(IncidentEntity, {
-        code: formatCode('E', day, row!.last),
-        grid,
-        path: grid.path,
-        reporter: actor.memberId ? tx.getReference(MemberEntity, actor.memberId) : null,
-        description,
-        category,
-        urgent,
-        location: input.location?.trim() || null,
-        status: 'reported',
-        disputeColour: colour,
-        deadlineAt: deadlineFor({ category, urgent, colour }, now),
-        createdAt: now,
-        updatedAt: now,
-      });
-      tx.create(IncidentEventEntity, { incident: created, event: 'report', fromState: null, toState: 'reported', actorRole: actor.role, actorMemberId: actor.memberId, note: description, photos: [...(input.photos ?? [])], at: now });
-      return created;
+    // Stored through the group-commit writer: gap-free codes without one commit per report.
+    const code = await reportWriterFor(this.deps.em).submit({
+      day,
+      gridId: grid.id,
+      path: grid.path,
+      reporterId: actor.memberId,
+      description,
+      category,
+      urgent,
+      location: input.location?.trim() || null,
+      colour,
+      deadlineAt: deadlineFor({ category, urgent, colour }, now),
+      at: now,
+      actorRole: actor.role,
+      photos: [...(input.photos ?? [])],
     });
+    const incident = await this.get(actor, code);
     this.publish(incident, 'report');
     return incident;
   }
