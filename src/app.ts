@@ -17,6 +17,8 @@ import { buildHubSchema } from './schema/build-schema.js';
 import { createScope, type AppDeps } from './scope.js';
 import { createHttpServer, type HttpServer } from './server.js';
 import { seedCity } from './services/seed.service.js';
+import { PhotoService } from './services/photo.service.js';
+import { localDiskStorage } from './infra/storage.js';
 
 export interface HubOptions {
   config: Config;
@@ -116,6 +118,7 @@ export async function startHub(opts: HubOptions): Promise<Hub> {
     const http: HttpServer = await createHttpServer({
       deps,
       schema,
+      photos: new PhotoService(localDiskStorage(join(resolve(config.dataDir), 'storage'))),
       readiness: async () => ({
         database: await orm.isConnected(),
         redis: redis ? await redis.ping() : 'disabled',

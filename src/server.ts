@@ -15,6 +15,8 @@ import { codedError, createErrorFormatter } from './resolvers/errors.js';
 import { assertCost, limitRules } from './resolvers/limits.js';
 import { createScope, type AppDeps } from './scope.js';
 import { bearer } from './services/auth.service.js';
+import type { PhotoService } from './services/photo.service.js';
+import { MAX_PHOTO_BYTES } from './domain/photos.js';
 
 export interface HttpServerOptions {
   deps: AppDeps;
@@ -23,6 +25,8 @@ export interface HttpServerOptions {
   readiness: () => Promise<Record<string, boolean | string>>;
   /** Extra routes (e.g. the bot's login QR code). */
   routes?: (app: express.Express) => void;
+  /** Where uploaded photos go (POST /photos, GET /photos/<key>). */
+  photos: PhotoService;
 }
 
 export interface HttpServer {
@@ -146,6 +150,39 @@ export async function createHttpServer(opts: HttpServerOptions): Promise<HttpSer
     const checks = await opts.readiness();
     const ready = Object.values(checks).every((v) => v === true || v === 'ok' || v === 'disabled');
     res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'not ready', checks });
+  });
+  // Photos: raw bytes in, a storage key out, to pass to reportIncident/resolveIncident/verifyIncident.
+  const STATUS: Record<string, number> = { UNAUTHENTICATED: 401, FORBIDDEN: 403, BAD_USER_INPUT: 400, NOT_FOUND: 404, CONFLICT: 409 };
+  const photoRoute = (handler: (req: express.Request, actor: Actor) => Promise<void>) => async (req: express.Request, res: express.Response) => {
+    try {
+      await handler(req, await authenticate(deps, bearer(req.headers.authorization)));
+    } catch (err) {
+      if (!isDomainError(err)) {
+        log.error({ err }, 'photo request failed');
+        res.status(500).json({ error: { code: 'INTERNAL_SERVER_ERROR', message: 'internal error' } });
+        return;
+      }
+      res.status(STATUS[err.code] ?? 400).json({ error: { code: err.code, message: err.message } });
+    }
+  };
+  app.post('/photos', express.raw({ type: () => true, limit: MAX_PHOTO_BYTES + 1 }), (req, res, next) => {
+    void photoRoute(async (r, actor) => {
+      const body = Buffer.isBuffer(r.body) ? r.body : Buffer.alloc(0);
+      res.status(201).json(await opts.photos.upload(actor, body));
+    })(req, res).catch(next);
+  });
+  app.get(/^\/(photos\/[0-9a-f]{64}\.(?:jpg|png|webp))$/, (req, res, next) => {
+    void photoRoute(async (r) => {
+      const { bytes, type } = await opts.photos.download((r.params as Record<string, string>)['0']!);
+      res.type(type).send(Buffer.from(bytes));
+    })(req, res).catch(next);
+  });
+  app.use('/photos', (err: { type?: string; status?: number }, _req: express.Request, res: express.Response, next: express.NextFunction) => {
+    if (err.type === 'entity.too.large') {
+      res.status(413).json({ error: { code: 'BAD_USER_INPUT', message: `the photo is larger than ${MAX_PHOTO_BYTES / 1024 / 1024} MB` } });
+      return;
+    }
+    next(err);
   });
   opts.routes?.(app);
   app.use(

@@ -8,6 +8,7 @@ import { dayKey } from '../domain/day-key.js';
 import { deadlineFor } from '../domain/deadline-policy.js';
 import { assertMediable, initialDisputeColour, recordMediation, type DisputeColour, type MediationOutcome } from '../domain/dispute-colours.js';
 import { DomainError } from '../domain/errors.js';
+import { PHOTO_KEY_PATTERN } from '../domain/photos.js';
 import { applyTransition, assertTransitionInput, type IncidentEvent, type TransitionInput } from '../domain/incident-transitions.js';
 import { DepartmentEntity } from '../entities/department.entity.js';
 import { IncidentEventEntity } from '../entities/incident-event.entity.js';
@@ -34,6 +35,13 @@ export interface IncidentStepInput extends TransitionInput {
 }
 
 const MAX_TEXT = 2000;
+
+/** Photos are storage keys from POST /photos; anything else is refused. */
+function assertPhotoKeys(photos: readonly string[] | null | undefined): void {
+  for (const key of photos ?? []) {
+    if (!PHOTO_KEY_PATTERN.test(key)) throw new DomainError('BAD_USER_INPUT', `${key} is not a photo key; upload the photo to POST /photos first`);
+  }
+}
 const MAX_PAGE = 200;
 
 /** Opaque keyset cursor over (createdAt, id). */
@@ -80,6 +88,7 @@ export class IncidentService {
 
   /** Registers a report with a gap-free code of the day (grid time zone) and its deadline. */
   async report(actor: Actor, input: ReportIncidentInput): Promise<IncidentEntity> {
+    assertPhotoKeys(input.photos);
     const description = input.description.trim();
     if (!description || description.length > MAX_TEXT) throw new DomainError('BAD_USER_INPUT', `description must be 1 to ${MAX_TEXT} characters`);
     if (input.category && !isCategoryId(input.category)) throw new DomainError('BAD_USER_INPUT', `unknown category ${input.category}`);
@@ -112,6 +121,7 @@ export class IncidentService {
 
   /** Takes one step of the state machine; refused steps are CONFLICT or FORBIDDEN. */
   async step(actor: Actor, code: string, event: IncidentEvent, input: IncidentStepInput = {}): Promise<IncidentEntity> {
+    assertPhotoKeys(input.photos);
     const now = this.deps.clock.now();
     const incident = await this.deps.em.transactional(async (tx) => {
       const current = await this.get(actor, code, tx, true);

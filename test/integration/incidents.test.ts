@@ -45,11 +45,11 @@ it('runs the closed loop over GraphQL while a community dashboard watches live',
     [centre, 'mutation($c: String!) { acceptIncident(code: $c, note: null) { status } }', {}, 'ACCEPTED'],
     [centre, 'mutation($c: String!) { dispatchIncident(code: $c, department: "城管", deadline: null) { status } }', {}, 'DISPATCHED'],
     [dept, 'mutation($c: String!) { startIncident(code: $c) { status } }', {}, 'IN_PROGRESS'],
-    [dept, 'mutation($c: String!) { resolveIncident(code: $c, note: "已更换篦子", photos: ["after/1.jpg"]) { status } }', {}, 'RESOLVED'],
-    [worker, 'mutation($c: String!) { verifyIncident(code: $c, photos: ["revisit/1.jpg"], note: null) { status } }', {}, 'VERIFIED'],
+    [dept, 'mutation($c: String!) { resolveIncident(code: $c, note: "已更换篦子", photos: ["photos/0000000000000000000000000000000000000000000000000000000000000001.jpg"]) { status } }', {}, 'RESOLVED'],
+    [worker, 'mutation($c: String!) { verifyIncident(code: $c, photos: ["photos/0000000000000000000000000000000000000000000000000000000000000002.jpg"], note: null) { status } }', {}, 'VERIFIED'],
     [worker, 'mutation($c: String!) { rateIncident(code: $c, satisfied: false, note: "还有松动") { status } }', {}, 'DISPATCHED'],
-    [dept, 'mutation($c: String!) { resolveIncident(code: $c, note: "已加固", photos: ["after/2.jpg"]) { status } }', {}, 'RESOLVED'],
-    [worker, 'mutation($c: String!) { verifyIncident(code: $c, photos: ["revisit/2.jpg"], note: null) { status } }', {}, 'VERIFIED'],
+    [dept, 'mutation($c: String!) { resolveIncident(code: $c, note: "已加固", photos: ["photos/0000000000000000000000000000000000000000000000000000000000000003.jpg"]) { status } }', {}, 'RESOLVED'],
+    [worker, 'mutation($c: String!) { verifyIncident(code: $c, photos: ["photos/0000000000000000000000000000000000000000000000000000000000000004.jpg"], note: null) { status } }', {}, 'VERIFIED'],
     [worker, 'mutation($c: String!) { rateIncident(code: $c, satisfied: true, note: null) { status } }', {}, 'CLOSED'],
   ];
   for (const [t, q, v, status] of steps) {
@@ -71,7 +71,7 @@ it('runs the closed loop over GraphQL while a community dashboard watches live',
 it('refuses an illegal step with CONFLICT naming the state and the allowed steps', async () => {
   const worker = await token('WORKER', 'XHG-B01-C01-M01');
   const { reportIncident } = await gqlOk<Reported>(hub, worker, REPORT, { i: { grid: 'XHG-B01-C01-M01', description: '楼道堆放杂物' } });
-  const r = await gql(hub, ADMIN, 'mutation($c: String!) { verifyIncident(code: $c, photos: ["x.jpg"], note: null) { status } }', { c: reportIncident.code });
+  const r = await gql(hub, ADMIN, 'mutation($c: String!) { verifyIncident(code: $c, photos: ["photos/0000000000000000000000000000000000000000000000000000000000000005.jpg"], note: null) { status } }', { c: reportIncident.code });
   expect(r.errors?.[0]?.extensions).toMatchObject({ code: 'CONFLICT', state: 'reported' });
   expect(r.errors?.[0]?.message).toMatch(/reported/);
   const handled = await gqlOk<{ handleIncident: { status: string } }>(hub, worker, 'mutation($c: String!) { handleIncident(code: $c, note: "已清理") { status } }', { c: reportIncident.code });

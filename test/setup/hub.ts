@@ -1,5 +1,8 @@
 import 'reflect-metadata';
 import { randomBytes } from 'node:crypto';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { createClient, type Client as WsClient } from 'graphql-ws';
 import WebSocket from 'ws';
 import Redis from 'ioredis';
@@ -52,6 +55,7 @@ export async function startTestHub(opts: TestHubOptions): Promise<Hub> {
     DATABASE_URL: opts.databaseUrl,
     ADMIN_TOKEN: ADMIN,
     LOG_LEVEL: process.env['LOG_LEVEL'] ?? 'silent',
+    DATA_DIR: mkdtempSync(join(tmpdir(), 'gridhub-test-data-')),
     ...(opts.redis ? { REDIS_URL: opts.redis.url, REDIS_PREFIX: opts.redis.prefix } : {}),
     ...opts.env,
   });

@@ -1,0 +1,47 @@
+import type { Hub } from '../../src/app';
+import { ADMIN, gql, gqlOk, startTestHub, testDatabase } from '../setup/hub';
+
+let hub: Hub;
+let db: Awaited<ReturnType<typeof testDatabase>>;
+
+beforeAll(async () => {
+  db = await testDatabase('demo');
+  hub = await startTestHub({ databaseUrl: db.url });
+});
+afterAll(async () => {
+  await hub?.stop();
+  await db?.drop();
+});
+
+const base = () => hub.url.replace('/graphql', '');
+const upload = (body: Uint8Array, token: string | null = ADMIN) =>
+  fetch(`${base()}/photos`, { method: 'POST', headers: { 'content-type': 'application/octet-stream', ...(token ? { authorization: `Bearer ${token}` } : {}) }, body });
+
+const JPEG = new Uint8Array([0xff, 0xd8, 0xff, 0xe0, 0x00, 0x10, 0x4a, 0x46, 0x49, 0x46, 0x00, 0x01, 1, 2, 3, 4]);
+
+it('stores a photo under a content key, serves it back, and an incident step can carry it', async () => {
+  const res = await upload(JPEG);
+  expect(res.status).toBe(201);
+  const { key, type, size } = (await res.json()) as { key: string; type: string; size: number };
+  expect(key).toMatch(/^photos\/[0-9a-f]{64}\.jpg$/);
+  expect({ type, size }).toEqual({ type: 'image/jpeg', size: JPEG.length });
+  const back = await fetch(`${base()}/${key}`, { headers: { authorization: `Bearer ${ADMIN}` } });
+  expect(back.headers.get('content-type')).toMatch(/image\/jpeg/);
+  expect(new Uint8Array(await back.arrayBuffer())).toEqual(JPEG);
+  const r = await gqlOk<{ reportIncident: { code: string } }>(hub, ADMIN, 'mutation($i: ReportIncidentInput!) { reportIncident(input: $i) { code } }', { i: { grid: 'XHG-B01-C01-M01', description: '路面破损', photos: [key] } });
+  const t = await gqlOk<{ incident: { timeline: Array<{ photos: string[] }> } }>(hub, ADMIN, 'query($c: String!) { incident(code: $c) { timeline { photos } } }', { c: r.reportIncident.code });
+  expect(t.incident.timeline[0]!.photos).toEqual([key]);
+});
+
+it('refuses photos that are not images, too large, or sent without a token', async () => {
+  const text = await upload(new TextEncoder().encode('not a photo at all'));
+  expect(text.status).toBe(400);
+  expect(await text.json()).toMatchObject({ error: { code: 'BAD_USER_INPUT' } });
+  const big = new Uint8Array(10 * 1024 * 1024 + 10);
+  big.set(JPEG);
+  expect((await upload(big)).status).toBe(413);
+  expect((await upload(JPEG, null)).status).toBe(401);
+  const bogus = await gql(hub, ADMIN, 'mutation($i: ReportIncidentInput!) { reportIncident(input: $i) { code } }', { i: { grid: 'XHG-B01-C01-M01', description: '路面破损', photos: ['../../etc/passwd'] } });
+  expect(bogus.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+  expect((await fetch(`${base()}/photos/${'0'.repeat(64)}.jpg`, { headers: { authorization: `Bearer ${ADMIN}` } })).status).toBe(404);
+});
