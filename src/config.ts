@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { deadlinePolicy, type DeadlinePolicy, type DeadlinePolicyOverride } from './domain/deadline-policy.js';
+import { isDomainError } from './domain/errors.js';
 
 /**
  * The only reader of process.env. Validates contract §2's variables (and a few operational
@@ -40,6 +42,8 @@ const schema = z.object({
   GRAPHQL_MAX_COST: z.coerce.number().int().min(10).default(20000),
   /** Lifetime of tokens minted without an explicit expiry, in days. */
   TOKEN_TTL_DAYS: z.coerce.number().int().min(1).max(3650).default(90),
+  /** JSON overriding deadline hours, e.g. {"categories":{"sanitation":{"normal":48}}}. */
+  DEADLINE_POLICY: z.string().optional(),
 });
 
 export type Env = z.infer<typeof schema>;
@@ -59,6 +63,7 @@ export interface Config {
   readonly maxDepth: number;
   readonly maxCost: number;
   readonly tokenTtlDays: number;
+  readonly deadlinePolicy: DeadlinePolicy;
 }
 
 export class ConfigError extends Error {
@@ -84,6 +89,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (e.WECHATY_PUPPET === 'wechaty-puppet-service' && !e.WECHATY_PUPPET_SERVICE_TOKEN) {
     throw new ConfigError('invalid configuration: WECHATY_PUPPET_SERVICE_TOKEN is required when WECHATY_PUPPET=wechaty-puppet-service');
   }
+  let policy: DeadlinePolicy;
+  try {
+    policy = deadlinePolicy(e.DEADLINE_POLICY ? (JSON.parse(e.DEADLINE_POLICY) as DeadlinePolicyOverride) : {});
+  } catch (err) {
+    const why = isDomainError(err) || err instanceof SyntaxError ? err.message : String(err);
+    throw new ConfigError(`invalid configuration: DEADLINE_POLICY ${why}`);
+  }
   return Object.freeze({
     port: e.PORT,
     host: e.HOST,
@@ -99,5 +111,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     maxDepth: e.GRAPHQL_MAX_DEPTH,
     maxCost: e.GRAPHQL_MAX_COST,
     tokenTtlDays: e.TOKEN_TTL_DAYS,
+    deadlinePolicy: policy,
   });
 }

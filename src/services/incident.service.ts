@@ -109,7 +109,7 @@ export class IncidentService {
       urgent,
       location: input.location?.trim() || null,
       colour,
-      deadlineAt: deadlineFor({ category, urgent, colour }, now),
+      deadlineAt: deadlineFor({ category, urgent, colour }, now, this.deps.config.deadlinePolicy),
       at: now,
       actorRole: actor.role,
       photos: [...(input.photos ?? [])],
@@ -134,7 +134,7 @@ export class IncidentService {
         if (!dept) throw new DomainError('NOT_FOUND', `no department ${input.department} serves incident ${current.code}`);
         department = tx.getReference(DepartmentEntity, dept.id);
       }
-      const deadline = event === 'dispatch' ? (input.deadline ?? deadlineFor({ category: current.category, urgent: current.urgent, colour: (current.disputeColour as DisputeColour | null) ?? null }, now)) : null;
+      const deadline = event === 'dispatch' ? (input.deadline ?? deadlineFor({ category: current.category, urgent: current.urgent, colour: (current.disputeColour as DisputeColour | null) ?? null }, now, this.deps.config.deadlinePolicy)) : null;
       assertTransitionInput(event, { ...input, ...(deadline ? { deadline } : {}) });
       if (input.note && input.note.length > MAX_TEXT) throw new DomainError('BAD_USER_INPUT', `note must be at most ${MAX_TEXT} characters`);
       if (event === 'mediate') {

@@ -164,3 +164,13 @@ describe('lists and figures', () => {
     expect(feed.events[feed.events.length - 1]!.statsChanged.reported).toBe(40);
   });
 });
+
+it('takes deadline hours from DEADLINE_POLICY', async () => {
+  const custom = await startTestHub({ databaseUrl: db.url, clock, env: { DEADLINE_POLICY: '{"categories":{"sanitation":{"normal":48}}}' } });
+  try {
+    const r = await gqlOk<Reported>(custom, ADMIN, REPORT, { i: { grid: 'XHG-B01-C01-M02', description: '大件垃圾', category: 'SANITATION' } });
+    expect(new Date(r.reportIncident.deadlineAt).getTime() - new Date(r.reportIncident.createdAt).getTime()).toBe(48 * 3600_000);
+  } finally {
+    await custom.stop();
+  }
+});

@@ -22,6 +22,8 @@ describe('configuration', () => {
     ['TZ_GRID', 'Mars/Olympus'],
     ['WECHATY_PUPPET', 'wechaty-puppet-nope'],
     ['ADMIN_TOKEN', 'short'],
+    ['DEADLINE_POLICY', '{"categories":{"sanitation":{"normal":-1}}}'],
+    ['DEADLINE_POLICY', 'not json'],
   ])('a bad %s stops start-up with one line naming it', async (name, value) => {
     const r = await runCli(['serve'], { [name]: value });
     expect(r.code).toBe(2);
