@@ -153,29 +153,30 @@ export async function createHttpServer(opts: HttpServerOptions): Promise<HttpSer
   });
   // Photos: raw bytes in, a storage key out, to pass to reportIncident/resolveIncident/verifyIncident.
   const STATUS: Record<string, number> = { UNAUTHENTICATED: 401, FORBIDDEN: 403, BAD_USER_INPUT: 400, NOT_FOUND: 404, CONFLICT: 409 };
-  const photoRoute = (handler: (req: express.Request, actor: Actor) => Promise<void>) => async (req: express.Request, res: express.Response) => {
-    try {
-      await handler(req, await authenticate(deps, bearer(req.headers.authorization)));
-    } catch (err) {
-      if (!isDomainError(err)) {
-        log.error({ err }, 'photo request failed');
-        res.status(500).json({ error: { code: 'INTERNAL_SERVER_ERROR', message: 'internal error' } });
-        return;
-      }
-      res.status(STATUS[err.code] ?? 400).json({ error: { code: err.code, message: err.message } });
+  const sendError = (res: express.Response, err: unknown) => {
+    if (!isDomainError(err)) {
+      log.error({ err }, 'photo request failed');
+      res.status(500).json({ error: { code: 'INTERNAL_SERVER_ERROR', message: 'internal error' } });
+      return;
     }
+    res.status(STATUS[err.code] ?? 400).json({ error: { code: err.code, message: err.message } });
   };
-  app.post('/photos', express.raw({ type: () => true, limit: MAX_PHOTO_BYTES + 1 }), (req, res, next) => {
-    void photoRoute(async (r, actor) => {
-      const body = Buffer.isBuffer(r.body) ? r.body : Buffer.alloc(0);
-      res.status(201).json(await opts.photos.upload(actor, body));
-    })(req, res).catch(next);
+  // Authenticate before reading a body, so nobody without a token makes us buffer 10 MB.
+  const requireActor: express.RequestHandler = (req, res, next) => {
+    authenticate(deps, bearer(req.headers.authorization)).then(
+      (actor) => {
+        res.locals['actor'] = actor;
+        next();
+      },
+      (err: unknown) => sendError(res, err),
+    );
+  };
+  app.post('/photos', requireActor, express.raw({ type: () => true, limit: MAX_PHOTO_BYTES + 1 }), (req, res) => {
+    const body = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
+    opts.photos.upload(res.locals['actor'] as Actor, body).then((stored) => res.status(201).json(stored), (err: unknown) => sendError(res, err));
   });
-  app.get(/^\/(photos\/[0-9a-f]{64}\.(?:jpg|png|webp))$/, (req, res, next) => {
-    void photoRoute(async (r) => {
-      const { bytes, type } = await opts.photos.download((r.params as Record<string, string>)['0']!);
-      res.type(type).send(Buffer.from(bytes));
-    })(req, res).catch(next);
+  app.get(/^\/(photos\/[0-9a-f]{64}\.(?:jpg|png|webp))$/, requireActor, (req, res) => {
+    opts.photos.download((req.params as Record<string, string>)['0']!).then(({ bytes, type }) => res.type(type).send(Buffer.from(bytes)), (err: unknown) => sendError(res, err));
   });
   app.use('/photos', (err: { type?: string; status?: number }, _req: express.Request, res: express.Response, next: express.NextFunction) => {
     if (err.type === 'entity.too.large') {

@@ -41,6 +41,8 @@ it('refuses photos that are not images, too large, or sent without a token', asy
   big.set(JPEG);
   expect((await upload(big)).status).toBe(413);
   expect((await upload(JPEG, null)).status).toBe(401);
+  // Without a token the body is never read: 401, not 413.
+  expect((await upload(big, null)).status).toBe(401);
   const bogus = await gql(hub, ADMIN, 'mutation($i: ReportIncidentInput!) { reportIncident(input: $i) { code } }', { i: { grid: 'XHG-B01-C01-M01', description: '路面破损', photos: ['../../etc/passwd'] } });
   expect(bogus.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
   expect((await fetch(`${base()}/photos/${'0'.repeat(64)}.jpg`, { headers: { authorization: `Bearer ${ADMIN}` } })).status).toBe(404);
