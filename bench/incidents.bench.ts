@@ -20,18 +20,29 @@ async function pool<T>(n: number, concurrency: number, fn: (i: number) => Promis
   }));
 }
 
-/** Reports through IncidentService (real PostgreSQL) beside raw pg INSERTs of the same rows. */
-export async function ingestBench(serverUrl: string): Promise<void> {
-  const name = `gridhub_bench_${process.pid}`;
+/** A fresh migrated database for one benchmark, with an ORM and a raw pool; dropped afterwards. */
+async function withBenchDatabase(serverUrl: string, label: string, poolMax: number, fn: (ctx: { url: string; orm: Awaited<ReturnType<typeof openOrm>>; raw: Pool }) => Promise<void>): Promise<void> {
+  const name = `gridhub_bench_${label}_${process.pid}`;
   const maintenance = withDatabase(serverUrl, 'postgres');
   await dropDatabase(maintenance, name);
   await ensureDatabase(maintenance, name);
   const url = withDatabase(serverUrl, name);
-  const log = createLogger('silent');
-  const orm = await openOrm({ url, log, poolMax: 20 });
-  const raw = new Pool({ connectionString: url, max: 20 });
+  const orm = await openOrm({ url, log: createLogger('silent'), poolMax });
+  const raw = new Pool({ connectionString: url, max: poolMax });
   try {
     await migrate(orm);
+    await fn({ url, orm, raw });
+  } finally {
+    await raw.end();
+    await orm.close();
+    await dropDatabase(maintenance, name);
+  }
+}
+
+/** Reports through IncidentService (real PostgreSQL) beside raw pg INSERTs of the same rows. */
+export async function ingestBench(serverUrl: string): Promise<void> {
+  await withBenchDatabase(serverUrl, 'ingest', 20, async ({ url, orm, raw }) => {
+    const log = createLogger('silent');
     await seedCity(orm.em.fork());
     const config = loadConfig({ DATABASE_URL: url, LOG_LEVEL: 'silent' });
     const deps = { orm, pubsub: createHubPubSub('bench:'), clock: systemClock, log, config };
@@ -54,25 +65,12 @@ export async function ingestBench(serverUrl: string): Promise<void> {
     });
     const rawRate = N / ((performance.now() - t1) / 1000);
     console.log(`report ingest: service ${service.toFixed(0)} reports/s (code + incident + timeline in one transaction), raw pg INSERT ${rawRate.toFixed(0)} rows/s, ratio ${(service / rawRate).toFixed(2)}× (target ≥ 2000/s and ≥ 0.3×)`);
-  } finally {
-    await raw.end();
-    await orm.close();
-    await dropDatabase(maintenance, name);
-  }
+  });
 }
 
 /** stats(scope: street) over 1,000,000 incidents in a 100,000-grid tree. */
 export async function statsBench(serverUrl: string): Promise<void> {
-  const name = `gridhub_bench_stats_${process.pid}`;
-  const maintenance = withDatabase(serverUrl, 'postgres');
-  await dropDatabase(maintenance, name);
-  await ensureDatabase(maintenance, name);
-  const url = withDatabase(serverUrl, name);
-  const log = createLogger('silent');
-  const orm = await openOrm({ url, log });
-  const raw = new Pool({ connectionString: url, max: 4 });
-  try {
-    await migrate(orm);
+  await withBenchDatabase(serverUrl, 'stats', 4, async ({ orm, raw }) => {
     const t = performance.now();
     // 1 city › 10 districts › 10 streets each › 10 communities › 100 micro-grids = 100,111 grids.
     await raw.query(`insert into grid (id, code, name, level, parent_id, path, depth) values (1, 'C', 'city', 'city', null, '1', 0)`);
@@ -117,9 +115,5 @@ export async function statsBench(serverUrl: string): Promise<void> {
     }
     const r = await repo.stats(street, from, to, new Date('2026-06-01T00:00:00Z'));
     console.log(`stats(scope: street) over 1,000,000 incidents in 100,111 grids (built in ${(built / 1000).toFixed(0)} s): p50 ${pct(runs, 0.5).toFixed(1)} ms, p99 ${pct(runs, 0.99).toFixed(1)} ms for ${r.reported} incidents; baseline bare count(*) of the subtree p50 ${pct(base, 0.5).toFixed(1)} ms, ratio ${(pct(runs, 0.5) / pct(base, 0.5)).toFixed(2)}× (target ≤ 100 ms)`);
-  } finally {
-    await raw.end();
-    await orm.close();
-    await dropDatabase(maintenance, name);
-  }
+  });
 }

@@ -7,8 +7,7 @@ import type { GqlContext } from './context.js';
 
 /** The subtree to watch: the given grid (checked against the caller's scope) or the caller's own. */
 export async function scopePathOf(context: GqlContext, code: string | null | undefined): Promise<string> {
-  const { scope } = context;
-  return code ? (await scope.grids.get(scope.actor, code)).path : scope.actor.path;
+  return context.scope.grids.scopePath(context.scope.actor, code);
 }
 
 @Resolver()

@@ -42,22 +42,25 @@ export class EscalationService {
       if (!target) continue;
       const people = await query<{ role: string; name: string }>(em, `select role, name from member where grid_id = ? and role in (${NOTIFIED_ROLES.map(() => '?').join(', ')}) order by id`, [target.id, ...NOTIFIED_ROLES]);
       const notified = people.map((p) => `${p.role}:${p.name}`);
-      const inserted = await em.transactional(async (tx) => {
+      // The status comes back from the timeline row, so nothing is read twice.
+      const status = await em.transactional(async (tx) => {
         const rows = await query<{ id: number }>(
           tx,
           `insert into incident_escalation (incident_id, lapsed_deadline, target_grid_id, notified, at) values (?, ?, ?, ?::jsonb, ?)
            on conflict (incident_id, lapsed_deadline) do nothing returning id`,
           [inc.id, inc.deadline_at, target.id, JSON.stringify(notified), now],
         );
-        if (rows.length) {
-          await query(tx, `insert into incident_event (incident_id, event, from_state, to_state, actor_role, note, photos, at)
-                           select id, 'overdue', status, status, 'system', ?, '[]'::jsonb, ? from incident where id = ?`, [`逾期上报至 ${target.code}`, now, inc.id]);
-        }
-        return rows.length > 0;
+        if (!rows.length) return null;
+        const [event] = await query<{ status: string }>(
+          tx,
+          `insert into incident_event (incident_id, event, from_state, to_state, actor_role, note, photos, at)
+           select id, 'overdue', status, status, 'system', ?, '[]'::jsonb, ? from incident where id = ? returning to_state as status`,
+          [`逾期上报至 ${target.code}`, now, inc.id],
+        );
+        return event!.status;
       });
-      if (!inserted) continue;
+      if (status === null) continue;
       results.push({ code: inc.code, target: target.code, notified });
-      const status = (await query<{ status: string }>(em, 'select status from incident where id = ?', [inc.id]))[0]!.status;
       this.deps.pubsub.publish('incidentChanged', { path: inc.path, code: inc.code, event: 'overdue', status, at: now.toISOString() });
     }
     return results;

@@ -42,11 +42,16 @@ export class GridService {
     return grid;
   }
 
+  /** The ltree path of a scope: the given grid (checked against the actor's subtree) or the actor's own. */
+  async scopePath(actor: Actor, code: string | null | undefined): Promise<string> {
+    return code ? (await this.get(actor, code)).path : actor.path;
+  }
+
   /** Grids under `under` (default: the actor's own subtree), optionally of one level. */
   async list(actor: Actor, args: { under?: string | null; level?: GridLevel | null; first?: number | null; after?: string | null }): Promise<GridEntity[]> {
     const first = args.first ?? 100;
     if (first < 1 || first > MAX_PAGE) throw new DomainError('BAD_USER_INPUT', `first must be between 1 and ${MAX_PAGE}`);
-    const scopePath = args.under ? (await this.get(actor, args.under)).path : actor.path;
+    const scopePath = await this.scopePath(actor, args.under);
     return this.grids.listUnder(scopePath, {
       first,
       ...(args.level ? { level: args.level } : {}),

@@ -74,7 +74,7 @@ export class IncidentService {
   /** Incidents under `under` (default: the actor's subtree), newest first, keyset-paged. */
   async list(actor: Actor, filter: Omit<IncidentFilter, 'scopePath'> & { under?: string | null }, first: number, after: string | null): Promise<{ rows: IncidentEntity[]; hasNext: boolean }> {
     if (!Number.isInteger(first) || first < 1 || first > MAX_PAGE) throw new DomainError('BAD_USER_INPUT', `first must be between 1 and ${MAX_PAGE}`);
-    const scopePath = filter.under ? (await new GridService(this.deps).get(actor, filter.under)).path : actor.path;
+    const scopePath = await new GridService(this.deps).scopePath(actor, filter.under);
     const rows = await new IncidentRepository(this.deps.em).list({ ...filter, scopePath }, this.deps.clock.now(), first + 1, after ? decodeCursor(after) : null);
     return { rows: rows.slice(0, first), hasNext: rows.length > first };
   }
@@ -82,7 +82,7 @@ export class IncidentService {
   /** The figures of domain §3 for incidents reported under `scope` in [from, to). */
   async stats(actor: Actor, scope: string | null, from: Date, to: Date): Promise<StatsRow> {
     if (!(from.getTime() < to.getTime())) throw new DomainError('BAD_USER_INPUT', 'from must be before to');
-    const scopePath = scope ? (await new GridService(this.deps).get(actor, scope)).path : actor.path;
+    const scopePath = await new GridService(this.deps).scopePath(actor, scope);
     return new IncidentRepository(this.deps.em).stats(scopePath, from, to, this.deps.clock.now());
   }
 
