@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import type { Logger } from './logger.js';
 import { importEsm } from './esm.js';
 import { ensureDatabase, reachable } from './database-admin.js';
@@ -21,6 +21,22 @@ export interface EmbeddedPostgresHandle {
 
 interface Settings {
   password: string;
+}
+
+/** Adds o+x (traverse, not read) to every ancestor of `paths` that lacks it; returns those changed. */
+function grantTraverse(paths: string[]): string[] {
+  const changed = new Set<string>();
+  for (const start of paths) {
+    for (let dir = resolve(start); ; dir = dirname(dir)) {
+      const mode = statSync(dir).mode;
+      if ((mode & 0o001) === 0) {
+        chmodSync(dir, (mode & 0o7777) | 0o001);
+        changed.add(dir);
+      }
+      if (dirname(dir) === dir) break;
+    }
+  }
+  return [...changed];
 }
 
 /** Finds a free TCP port on the loopback interface. */
@@ -47,8 +63,12 @@ export async function startEmbeddedPostgres(dataDir: string, log: Logger): Promi
   const settingsFile = join(root, 'pg-settings.json');
   mkdirSync(root, { recursive: true });
   if (process.getuid?.() === 0) {
-    // As root the server runs as the `postgres` user, which must be able to reach its data.
+    // As root the server runs as the `postgres` user, which must reach its data and the
+    // binaries under node_modules; a clone under /root or a mktemp dir (0700) would stop it.
     chmodSync(root, 0o711);
+    for (const dir of grantTraverse([root, join(__dirname, '..', '..')])) {
+      log.warn({ component: 'embedded-postgres', dir }, 'granted other users traverse (o+x) on a directory so the postgres user can reach PostgreSQL; set DATABASE_URL to avoid this');
+    }
   }
   const fresh = !existsSync(join(databaseDir, 'PG_VERSION'));
   let settings: Settings;
