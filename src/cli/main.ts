@@ -87,8 +87,14 @@ export async function main(argv: string[]): Promise<void> {
     .command('migrate')
     .description('apply committed database migrations')
     .option('--check', 'exit 1 when the entities differ from the committed migration snapshot')
-    .action(async (o: { check?: boolean }) => {
+    .option('--create', 'developers: write a migration for the difference between the entities and the snapshot (then list it in migrations/index.ts)')
+    .action(async (o: { check?: boolean; create?: boolean }) => {
       await withDatabase(async (orm) => {
+        if (o.create) {
+          const made = await orm.getMigrator().createMigration();
+          out(made.diff.up.length ? `wrote migrations/${made.fileName}: add it to migrations/index.ts` : 'no changes: nothing written');
+          return;
+        }
         if (o.check) {
           const needed = await orm.getMigrator().checkMigrationNeeded();
           out(needed ? 'entities differ from the committed migrations: create a migration' : 'migrations are up to date');
