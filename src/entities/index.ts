@@ -1,13 +1,46 @@
 import { ApiTokenEntity } from './api-token.entity.js';
+import { BindCodeEntity } from './bind-code.entity.js';
+import { ChatGroupEntity } from './chat-group.entity.js';
 import { DepartmentEntity } from './department.entity.js';
 import { GridEntity } from './grid.entity.js';
 import { IncidentDaySeqEntity } from './incident-day-seq.entity.js';
 import { IncidentEscalationEntity } from './incident-escalation.entity.js';
 import { IncidentEventEntity } from './incident-event.entity.js';
 import { IncidentEntity } from './incident.entity.js';
+import { InboundMessageEntity } from './inbound-message.entity.js';
+import { MemberContactEntity } from './member-contact.entity.js';
 import { MemberEntity } from './member.entity.js';
+import { OutboxMessageEntity } from './outbox-message.entity.js';
 
-export { ApiTokenEntity, DepartmentEntity, GridEntity, IncidentDaySeqEntity, IncidentEntity, IncidentEscalationEntity, IncidentEventEntity, MemberEntity };
+export {
+  ApiTokenEntity,
+  BindCodeEntity,
+  ChatGroupEntity,
+  DepartmentEntity,
+  GridEntity,
+  IncidentDaySeqEntity,
+  IncidentEntity,
+  IncidentEscalationEntity,
+  IncidentEventEntity,
+  InboundMessageEntity,
+  MemberContactEntity,
+  MemberEntity,
+  OutboxMessageEntity,
+};
 
 /** Every entity the ORM knows; the migration snapshot is made from these. */
-export const ENTITIES = [GridEntity, DepartmentEntity, MemberEntity, ApiTokenEntity, IncidentEntity, IncidentEventEntity, IncidentDaySeqEntity, IncidentEscalationEntity];
+export const ENTITIES = [
+  GridEntity,
+  DepartmentEntity,
+  MemberEntity,
+  ApiTokenEntity,
+  IncidentEntity,
+  IncidentEventEntity,
+  IncidentDaySeqEntity,
+  IncidentEscalationEntity,
+  ChatGroupEntity,
+  MemberContactEntity,
+  BindCodeEntity,
+  InboundMessageEntity,
+  OutboxMessageEntity,
+];

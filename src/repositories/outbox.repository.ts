@@ -1,0 +1,133 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { query } from './sql.js';
+
+/** One message for a grid's group; grids without a bound group are skipped. */
+export interface OutboxDraft {
+  gridId: number;
+  text: string;
+  /** Unique across all messages ever queued: a second draft with the same key is dropped. */
+  dedupeKey: string;
+  /** `reply`, `instruction`, `reminder`, `rollcall`, … */
+  kind: string;
+  /** The code it concerns (incident, instruction, round), for delivery status. */
+  ref?: string | null;
+  /** Members to @-mention (by their bound WeChat contact, else by name). */
+  mentionMemberIds?: readonly number[];
+}
+
+/** One message for a group known by its room id (a reply in the group a message came from). */
+export interface RoomDraft extends Omit<OutboxDraft, 'gridId'> {
+  roomId: string;
+  botAccount: string;
+  gridId?: number | null;
+}
+
+export interface DueMessage {
+  id: string;
+  roomId: string;
+  text: string;
+  mentionMemberIds: number[];
+  attempts: number;
+  dedupeKey: string;
+}
+
+export interface DeliveryCounts {
+  pending: number;
+  sent: number;
+  failed: number;
+}
+
+/**
+ * The bot's outbox (PostgreSQL). Enqueueing is set-based and runs inside the caller's
+ * transaction, so a message exists exactly when its cause committed.
+ */
+export class OutboxRepository {
+  constructor(private readonly em: EntityManager) {}
+
+  /**
+   * Queues one message per draft to the group bound to its grid, in one statement whatever the
+   * count (an instruction to 100,000 grids is one INSERT … SELECT). Returns how many were queued.
+   */
+  async enqueueForGrids(drafts: readonly OutboxDraft[], now: Date): Promise<number> {
+    if (!drafts.length) return 0;
+    const rows = drafts.map((d) => ({ g: d.gridId, t: d.text, k: d.dedupeKey, c: d.kind, r: d.ref ?? null, m: d.mentionMemberIds ?? [] }));
+    const res = await query<{ n: string }>(
+      this.em,
+      `with ins as (
+         insert into outbox_message (bot_account, room_id, grid_id, text, mention_member_ids, dedupe_key, kind, ref, status, attempts, next_attempt_at, created_at)
+         select cg.bot_account, cg.room_id, d.g, d.t, d.m, d.k, d.c, d.r, 'pending', 0, ?, ?
+         from jsonb_to_recordset(?::jsonb) as d(g int, t text, k text, c text, r text, m jsonb)
+         join chat_group cg on cg.grid_id = d.g
+         on conflict (dedupe_key) do nothing
+         returning 1)
+       select count(*) as n from ins`,
+      [now, now, JSON.stringify(rows)],
+    );
+    return Number(res[0]?.n ?? 0);
+  }
+
+  /** Queues messages to groups by room id (replies); returns how many were queued. */
+  async enqueueForRooms(drafts: readonly RoomDraft[], now: Date): Promise<number> {
+    if (!drafts.length) return 0;
+    const rows = drafts.map((d) => ({ a: d.botAccount, o: d.roomId, g: d.gridId ?? null, t: d.text, k: d.dedupeKey, c: d.kind, r: d.ref ?? null, m: d.mentionMemberIds ?? [] }));
+    const res = await query<{ n: string }>(
+      this.em,
+      `with ins as (
+         insert into outbox_message (bot_account, room_id, grid_id, text, mention_member_ids, dedupe_key, kind, ref, status, attempts, next_attempt_at, created_at)
+         select d.a, d.o, d.g, d.t, d.m, d.k, d.c, d.r, 'pending', 0, ?, ?
+         from jsonb_to_recordset(?::jsonb) as d(a text, o text, g int, t text, k text, c text, r text, m jsonb)
+         on conflict (dedupe_key) do nothing
+         returning 1)
+       select count(*) as n from ins`,
+      [now, now, JSON.stringify(rows)],
+    );
+    return Number(res[0]?.n ?? 0);
+  }
+
+  /**
+   * Claims up to `limit` due messages of one bot account. Rows are locked (SKIP LOCKED) for the
+   * caller's transaction, so two workers of the same account never send the same row.
+   */
+  async claimDue(botAccount: string, now: Date, limit: number): Promise<DueMessage[]> {
+    const rows = await query<{ id: string; room_id: string; text: string; mention_member_ids: number[]; attempts: number; dedupe_key: string }>(
+      this.em,
+      `select id, room_id, text, mention_member_ids, attempts, dedupe_key from outbox_message
+       where bot_account = ? and status = 'pending' and next_attempt_at <= ?
+       order by next_attempt_at, id limit ? for update skip locked`,
+      [botAccount, now, limit],
+    );
+    return rows.map((r) => ({ id: String(r.id), roomId: r.room_id, text: r.text, mentionMemberIds: r.mention_member_ids ?? [], attempts: r.attempts, dedupeKey: r.dedupe_key }));
+  }
+
+  async markSent(id: string, now: Date): Promise<void> {
+    await query(this.em, `update outbox_message set status = 'sent', sent_at = ?, attempts = attempts + 1, last_error = null where id = ?`, [now, id]);
+  }
+
+  /** Records a failed attempt: retried at `retryAt`, or failed for good when `retryAt` is null. */
+  async markAttemptFailed(id: string, error: string, retryAt: Date | null): Promise<void> {
+    await query(
+      this.em,
+      `update outbox_message set attempts = attempts + 1, last_error = ?, status = ?, next_attempt_at = coalesce(?, next_attempt_at) where id = ?`,
+      [error.slice(0, 500), retryAt ? 'pending' : 'failed', retryAt, id],
+    );
+  }
+
+  /** Delivery counts of everything queued about one code (an incident, instruction or round). */
+  async countsForRef(ref: string): Promise<DeliveryCounts> {
+    const rows = await query<{ status: string; n: string }>(this.em, `select status, count(*) as n from outbox_message where ref = ? group by status`, [ref]);
+    const counts: DeliveryCounts = { pending: 0, sent: 0, failed: 0 };
+    for (const r of rows) if (r.status in counts) counts[r.status as keyof DeliveryCounts] = Number(r.n);
+    return counts;
+  }
+
+  /** Members' WeChat contacts and names, for @-mentions at send time. */
+  async mentionTargets(memberIds: readonly number[]): Promise<Array<{ memberId: number; name: string; contactId: string | null }>> {
+    if (!memberIds.length) return [];
+    const rows = await query<{ id: number; name: string; contact_id: string | null }>(
+      this.em,
+      `select m.id, m.name, mc.contact_id from member m left join member_contact mc on mc.member_id = m.id where m.id in (${memberIds.map(() => '?').join(', ')})`,
+      [...memberIds],
+    );
+    return rows.map((r) => ({ memberId: r.id, name: r.name, contactId: r.contact_id }));
+  }
+}
