@@ -19,7 +19,7 @@ export function botRefusal(err: DomainError, command: ChatCommand, ref: string |
     case 'CONFLICT': {
       if (d['state'] !== undefined && Array.isArray(d['allowed'])) {
         const allowed = (d['allowed'] as unknown[]).map(eventLabel);
-        return `${ref ?? ''} 当前${stateLabel(d['state'])}，不能${eventLabel(d['event'] ?? '')}${allowed.length ? `，可进行：${allowed.join('、')}` : ''}`.trim();
+        return `${ref ?? ''} 当前状态：${stateLabel(d['state'])}，不能${eventLabel(d['event'] ?? '')}${allowed.length ? `，可进行：${allowed.join('、')}` : ''}`.trim();
       }
       return `未办理${ref ? ` ${ref}` : ''}：状态已变化，请先发 #进度 ${ref ?? '编号'} 查询`;
     }

@@ -34,6 +34,9 @@ interface MemberRow {
 
 const WAIT_MS = 15_000;
 
+// The mock puppet tells images by name; the hub checks the bytes themselves anyway.
+const photoName = (bytes: Uint8Array) => (bytes[0] === 0x89 ? 'photo.png' : 'photo.jpg');
+
 /**
  * Demo mode (contract §6): a simulated WeChat on `wechaty-puppet-mock` where every grid has its
  * group with the bot, its members (bound) and a resident (unbound) in it. `speak` sends a
@@ -106,7 +109,7 @@ export class DemoWorld {
     };
     this.worker.on('sent', onSent);
     try {
-      for (const part of [text?.trim() ? text : null, image ? FileBox.fromBuffer(Buffer.from(image), 'photo.jpg') : null]) {
+      for (const part of [text?.trim() ? text : null, image ? FileBox.fromBase64(Buffer.from(image).toString('base64'), photoName(image)) : null]) {
         if (!part) continue;
         const processed = this.nextOutcome(roomId, speaker.id);
         speaker.say(part).to(room);

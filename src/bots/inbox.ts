@@ -2,6 +2,7 @@ import { EventEmitter } from 'node:events';
 import { OPERATOR, type Actor } from '../domain/actor.js';
 import { parseMessage, type ChatCommand, type ParsedMessage } from '../domain/chat/index.js';
 import { isDomainError } from '../domain/errors.js';
+import { storableText } from '../domain/text.js';
 import type { Logger } from '../infra/logger.js';
 import { OutboxRepository } from '../repositories/outbox.repository.js';
 import { query } from '../repositories/sql.js';
@@ -83,7 +84,8 @@ export class BotInbox extends EventEmitter<{ processed: [InboxOutcome] }> {
   }
 
   /** Receives one message; resolves once it is stored, acted on and its reply queued. */
-  receive(msg: IncomingMessage): Promise<InboxOutcome> {
+  receive(incoming: IncomingMessage): Promise<InboxOutcome> {
+    const msg: IncomingMessage = { ...incoming, text: storableText(incoming.text), senderName: storableText(incoming.senderName), roomTopic: incoming.roomTopic === null ? null : storableText(incoming.roomTopic) };
     return this.inRoomOrder(msg, () => this.receiveNow(msg));
   }
 

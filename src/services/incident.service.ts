@@ -8,6 +8,7 @@ import { dayKey } from '../domain/day-key.js';
 import { deadlineFor } from '../domain/deadline-policy.js';
 import { assertMediable, initialDisputeColour, recordMediation, type DisputeColour, type MediationOutcome } from '../domain/dispute-colours.js';
 import { DomainError } from '../domain/errors.js';
+import { storableText } from '../domain/text.js';
 import { PHOTO_KEY_PATTERN } from '../domain/photos.js';
 import { applyTransition, assertTransitionInput, type IncidentEvent, type TransitionInput } from '../domain/incident-transitions.js';
 import { DepartmentEntity } from '../entities/department.entity.js';
@@ -91,7 +92,7 @@ export class IncidentService {
   /** Registers a report with a gap-free code of the day (grid time zone) and its deadline. */
   async report(actor: Actor, input: ReportIncidentInput): Promise<IncidentEntity> {
     assertPhotoKeys(input.photos);
-    const description = input.description.trim();
+    const description = storableText(input.description).trim();
     if (!description || description.length > MAX_TEXT) throw new DomainError('BAD_USER_INPUT', `description must be 1 to ${MAX_TEXT} characters`);
     if (input.category && !isCategoryId(input.category)) throw new DomainError('BAD_USER_INPUT', `unknown category ${input.category}`);
     const category: CategoryId = (input.category as CategoryId | null | undefined) ?? classifyCategory(description) ?? 'other';
@@ -113,7 +114,7 @@ export class IncidentService {
       description,
       category,
       urgent,
-      location: input.location?.trim() || null,
+      location: (input.location && storableText(input.location).trim()) || null,
       colour,
       deadlineAt: deadlineFor({ category, urgent, colour }, now, this.deps.config.deadlinePolicy),
       at: now,
@@ -158,7 +159,7 @@ export class IncidentService {
       current.updatedAt = now;
       if (next === 'closed' || next === 'handled' || next === 'rejected') current.closedAt = now;
       else current.closedAt = null;
-      tx.create(IncidentEventEntity, { incident: current, event, fromState: from, toState: next, actorRole: actor.role, actorMemberId: actor.memberId, note: input.note?.trim() || input.reason || input.outcome || null, photos: [...(input.photos ?? [])], at: now });
+      tx.create(IncidentEventEntity, { incident: current, event, fromState: from, toState: next, actorRole: actor.role, actorMemberId: actor.memberId, note: (input.note && storableText(input.note).trim()) || input.reason || input.outcome || null, photos: [...(input.photos ?? [])], at: now });
       return current;
     });
     this.publish(incident, event);
