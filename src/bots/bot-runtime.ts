@@ -68,7 +68,13 @@ export async function startBots(app: AppDeps, photos: PhotoService): Promise<Bot
     ...(app.config.botSendIntervalMs !== undefined ? { intervalMs: app.config.botSendIntervalMs } : {}),
   };
 
-  const add = (name: string, bot: WechatyInterface): Account => {
+  /** Resumes stored messages and starts sending: at login, or once the demo world is built. */
+  const serve = (name: string, worker: OutboxWorker) => {
+    inbox.resume(name).then((n) => n && log.info({ bot: name, resumed: n }, 'resumed stored messages'), (err: unknown) => log.error({ err }, 'resume failed'));
+    worker.start();
+  };
+
+  const add = (name: string, bot: WechatyInterface, serveOnLogin: boolean): Account => {
     const status: BotAccountStatus = { name, puppet, state: 'starting', user: null, qr: null, since: app.clock.now(), error: null };
     const worker = new OutboxWorker(app, name, sendVia(bot), policy);
     const account: Account = { status, bot, worker };
@@ -81,8 +87,7 @@ export async function startBots(app: AppDeps, photos: PhotoService): Promise<Bot
     bot.on('login', (user) => {
       set('logged_in', { user: user.name(), qr: null, error: null });
       log.info({ bot: name, user: user.name() }, 'bot logged in');
-      inbox.resume(name).then((n) => n && log.info({ bot: name, resumed: n }, 'resumed stored messages'), (err: unknown) => log.error({ err }, 'resume failed'));
-      worker.start();
+      if (serveOnLogin) serve(name, worker);
     });
     bot.on('logout', (user, reason) => {
       set('logged_out');
@@ -124,9 +129,11 @@ export async function startBots(app: AppDeps, photos: PhotoService): Promise<Bot
     if (puppet === 'wechaty-puppet-mock') {
       const built = await createDemoWorld(app);
       demo = built.world;
-      const account = add('demo', built.bot);
+      const account = add('demo', built.bot, false);
       await built.start();
       demo.attach(inbox, account.worker);
+      // Only now do the demo groups exist to send to.
+      serve('demo', account.worker);
     } else {
       for (let i = 1; i <= app.config.botAccounts; i++) {
         const name = `bot${i}`;
@@ -136,7 +143,7 @@ export async function startBots(app: AppDeps, photos: PhotoService): Promise<Bot
           puppet,
           ...(puppet === 'wechaty-puppet-service' && token ? { puppetOptions: { token } } : {}),
         });
-        add(name, bot);
+        add(name, bot, true);
         await bot.start();
       }
     }

@@ -1,0 +1,137 @@
+import { Client } from 'pg';
+import type { Hub } from '../../src/app';
+import { OPERATOR } from '../../src/domain/actor';
+import { ManualClock } from '../../src/infra/clock';
+import { OutboxRepository } from '../../src/repositories/outbox.repository';
+import { createScope } from '../../src/scope';
+import { ADMIN, gqlOk, startTestHub, testDatabase } from '../setup/hub';
+
+let db: Awaited<ReturnType<typeof testDatabase>>;
+let pg: Client;
+const hubs: Hub[] = [];
+const clock = new ManualClock(new Date('2026-11-23T03:00:00Z'));
+const M = 'XHG-B02-C03-M05';
+const ROOM = `demo-${M}@chatroom`;
+
+const start = async () => {
+  const hub = await startTestHub({ databaseUrl: db.url, clock, bots: true });
+  hubs.push(hub);
+  return hub;
+};
+const stop = async (hub: Hub) => {
+  await hub.stop();
+  hubs.splice(hubs.indexOf(hub), 1);
+};
+const until = async (what: string, check: () => Promise<boolean>, ms = 15_000) => {
+  const end = Date.now() + ms;
+  while (Date.now() < end) {
+    if (await check()) return;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error(`timed out waiting for ${what}`);
+};
+const one = async <T>(sql: string, params: unknown[] = []) => (await pg.query(sql, params)).rows[0] as T;
+
+beforeAll(async () => {
+  db = await testDatabase('demo');
+  pg = new Client({ connectionString: db.url });
+  await pg.connect();
+});
+
+afterAll(async () => {
+  for (const h of [...hubs]) await h.stop();
+  await pg?.end();
+  await db?.drop();
+});
+
+it('messages stored before a crash are acted on at the next start, and a report is never filed twice', async () => {
+  // The first run binds the demo world, then "crashes" after storing two messages: one before
+  // anything was done, one after its incident was filed but before it was marked done.
+  const first = await start();
+  const worker = await one<{ id: number }>(`select m.id from member m join grid g on g.id = m.grid_id where g.code = $1 and m.role = 'worker' order by m.id limit 1`, [M]);
+  const filed = await createScope(first.deps, OPERATOR).incidents.report(OPERATOR, { grid: M, description: '消防通道被车辆堵塞', sourceKey: 'wechat:demo:crash-filed' });
+  await stop(first);
+  for (const [id, text] of [['crash-new', '#上报 3号楼电梯困人'], ['crash-filed', '#上报 消防通道被车辆堵塞']]) {
+    await pg.query(
+      `insert into inbound_message (bot_account, message_id, room_id, sender_id, sender_name, kind, text, status, received_at) values ('demo', $1, $2, $3, '网格员', 'text', $4, 'pending', now())`,
+      [id, ROOM, `demo-m${worker.id}`, text],
+    );
+  }
+  const incidentsBefore = Number((await one<{ n: string }>('select count(*) as n from incident')).n);
+
+  await start();
+  await until('both stored messages handled', async () => Number((await one<{ n: string }>(`select count(*) as n from inbound_message where status = 'pending'`)).n) === 0);
+  expect(Number((await one<{ n: string }>('select count(*) as n from incident')).n)).toBe(incidentsBefore + 1);
+  const outcomes = (await pg.query(`select message_id, status, outcome from inbound_message where message_id like 'crash-%' order by message_id`)).rows;
+  expect(outcomes[0]).toMatchObject({ message_id: 'crash-filed', status: 'done', outcome: `report ${filed.code}` });
+  expect(outcomes[1]).toMatchObject({ message_id: 'crash-new', status: 'done' });
+  expect(outcomes[1].outcome).toMatch(/^report E\d{8}-\d{4}$/);
+  // Both replies reach the group, each once.
+  await until('replies sent', async () => Number((await one<{ n: string }>(`select count(*) as n from outbox_message where dedupe_key like 'reply:demo:crash-%' and status = 'sent'`)).n) === 2);
+});
+
+it('the outbox survives a restart, never queues a dedupe key twice, and shows delivery over GraphQL', async () => {
+  while (hubs.length) await stop(hubs[0]!);
+  const grid = await one<{ id: number }>(`select id from grid where code = $1`, [M]);
+  const drafts = [
+    { gridId: grid.id, text: '请各网格今日 20:00 前完成日清', dedupeKey: 'test:rollcall:1', kind: 'rollcall', ref: 'R-TEST-1' },
+    { gridId: grid.id, text: '请各网格今日 20:00 前完成日清', dedupeKey: 'test:rollcall:1', kind: 'rollcall', ref: 'R-TEST-1' },
+  ];
+  const hub = await start();
+  const em = hub.deps.orm.em.fork();
+  const repo = new OutboxRepository(em);
+  // Stop the worker so the rows wait, as after a crash.
+  await hub.deps.bots!.worker('demo')!.stop();
+  expect(await repo.enqueueForGrids(drafts, clock.now())).toBe(1);
+  expect(await repo.enqueueForGrids(drafts.slice(0, 1), clock.now())).toBe(0);
+  await stop(hub);
+  expect(await one(`select status from outbox_message where dedupe_key = 'test:rollcall:1'`)).toEqual({ status: 'pending' });
+
+  const again = await start();
+  await until('the queued message sent after the restart', async () => (await one<{ status: string }>(`select status from outbox_message where dedupe_key = 'test:rollcall:1'`)).status === 'sent');
+  const seen = await gqlOk<{ outboxMessages: Array<{ ref: string; status: string; grid: string; kind: string; attempts: number }> }>(again, ADMIN, '{ outboxMessages(ref: "r-test-1") { ref status grid kind attempts } }');
+  expect(seen.outboxMessages).toEqual([{ ref: 'R-TEST-1', status: 'sent', grid: M, kind: 'rollcall', attempts: 1 }]);
+});
+
+it('a send that fails is retried with back-off and marked failed after its last attempt', async () => {
+  const hub = hubs[0] ?? (await start());
+  const worker = hub.deps.bots!.worker('demo')!;
+  const repo = new OutboxRepository(hub.deps.orm.em.fork());
+  // A group the bot is not (or no longer) in.
+  await repo.enqueueForRooms([{ botAccount: 'demo', roomId: 'gone@chatroom', text: '测试', dedupeKey: 'test:gone:1', kind: 'reply' }], clock.now());
+  worker.kick();
+  await until('first attempt', async () => (await one<{ attempts: number }>(`select attempts from outbox_message where dedupe_key = 'test:gone:1'`)).attempts === 1);
+  const row = await one<{ status: string; next_attempt_at: Date; last_error: string }>(`select status, next_attempt_at, last_error from outbox_message where dedupe_key = 'test:gone:1'`);
+  expect(row.status).toBe('pending');
+  expect(row.last_error).toMatch(/not in room gone@chatroom/);
+  // Demo policy: 1 s ±25% before the first retry.
+  const wait = row.next_attempt_at.getTime() - clock.now().getTime();
+  expect(wait).toBeGreaterThanOrEqual(750);
+  expect(wait).toBeLessThanOrEqual(1250);
+  // Nothing is retried early.
+  worker.kick();
+  await new Promise((r) => setTimeout(r, 300));
+  expect((await one<{ attempts: number }>(`select attempts from outbox_message where dedupe_key = 'test:gone:1'`)).attempts).toBe(1);
+  for (let attempt = 2; attempt <= 8; attempt++) {
+    clock.advance(2 * 60_000);
+    worker.kick();
+    await until(`attempt ${attempt}`, async () => (await one<{ attempts: number }>(`select attempts from outbox_message where dedupe_key = 'test:gone:1'`)).attempts === attempt);
+  }
+  expect(await one(`select status, attempts from outbox_message where dedupe_key = 'test:gone:1'`)).toEqual({ status: 'failed', attempts: 8 });
+  clock.advance(60 * 60_000);
+  worker.kick();
+  await new Promise((r) => setTimeout(r, 300));
+  expect((await one<{ attempts: number }>(`select attempts from outbox_message where dedupe_key = 'test:gone:1'`)).attempts).toBe(8);
+});
+
+it('/readyz shows the bot logged in and /bot/login is for operators only', async () => {
+  const hub = hubs[0] ?? (await start());
+  const base = hub.url.replace('/graphql', '');
+  const ready = (await (await fetch(`${base}/readyz`)).json()) as { status: string; checks: Record<string, unknown> };
+  expect(ready).toMatchObject({ status: 'ready', checks: { 'bot:demo': 'ok' } });
+  expect((await fetch(`${base}/bot/login`)).status).toBe(401);
+  const login = (await (await fetch(`${base}/bot/login?token=${ADMIN}`, { headers: { accept: 'application/json' } })).json()) as { bots: Array<{ name: string; state: string }> };
+  expect(login.bots).toEqual([expect.objectContaining({ name: 'demo', state: 'logged_in', puppet: 'wechaty-puppet-mock' })]);
+  const bots = await gqlOk<{ bots: Array<{ name: string; state: string }> }>(hub, ADMIN, '{ bots { name state } }');
+  expect(bots.bots).toEqual([{ name: 'demo', state: 'logged_in' }]);
+});
