@@ -101,6 +101,10 @@ const schema = z.object({
   /** Public holidays and weekend working days (调休), for the month's last working day. */
   CLEARANCE_HOLIDAYS: dayList,
   CLEARANCE_WORKDAYS: dayList,
+  /** Pause between two messages one bot account sends, in ms (WeChat throttles bursts). */
+  BOT_SEND_INTERVAL_MS: z.coerce.number().int().min(0).max(600_000).optional(),
+  /** How many bot accounts to run on a real puppet, each serving the groups it is in. */
+  BOT_ACCOUNTS: z.coerce.number().int().min(1).max(100).default(1),
 });
 
 export type Env = z.infer<typeof schema>;
@@ -122,6 +126,10 @@ export interface Config {
   readonly tokenTtlDays: number;
   readonly deadlinePolicy: DeadlinePolicy;
   readonly clearance: ClearanceSchedule;
+  /** Service puppet tokens, one per bot account (WECHATY_PUPPET_SERVICE_TOKEN, comma-separated). */
+  readonly puppetServiceTokens: readonly string[];
+  readonly botSendIntervalMs: number | undefined;
+  readonly botAccounts: number;
 }
 
 export class ConfigError extends Error {
@@ -146,6 +154,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const e = parsed.data;
   if (e.WECHATY_PUPPET === 'wechaty-puppet-service' && !e.WECHATY_PUPPET_SERVICE_TOKEN) {
     throw new ConfigError('invalid configuration: WECHATY_PUPPET_SERVICE_TOKEN is required when WECHATY_PUPPET=wechaty-puppet-service');
+  }
+  const tokens = (e.WECHATY_PUPPET_SERVICE_TOKEN ?? '').split(',').map((t) => t.trim()).filter(Boolean);
+  if (e.WECHATY_PUPPET === 'wechaty-puppet-service' && cleaned['BOT_ACCOUNTS'] && tokens.length !== e.BOT_ACCOUNTS) {
+    throw new ConfigError(`invalid configuration: BOT_ACCOUNTS is ${e.BOT_ACCOUNTS} but WECHATY_PUPPET_SERVICE_TOKEN lists ${tokens.length} token(s); give one token per account`);
   }
   let policy: DeadlinePolicy;
   try {
@@ -186,5 +198,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     tokenTtlDays: e.TOKEN_TTL_DAYS,
     deadlinePolicy: policy,
     clearance,
+    puppetServiceTokens: tokens,
+    botSendIntervalMs: e.BOT_SEND_INTERVAL_MS,
+    botAccounts: e.WECHATY_PUPPET === 'wechaty-puppet-service' ? Math.max(1, tokens.length) : e.BOT_ACCOUNTS,
   });
 }

@@ -1,4 +1,4 @@
-import type { Role } from './roles.js';
+import type { ActorRole, Role } from './roles.js';
 
 /**
  * A grid's answer to one round, and what the assessment (考核) makes of a run of them: how
@@ -7,9 +7,9 @@ import type { Role } from './roles.js';
 export const SLOT_STATUSES = ['pending', 'confirmed', 'missed'] as const;
 export type SlotStatus = (typeof SLOT_STATUSES)[number];
 
-/** Who may answer a round for a grid: the grid team itself, or the operator on its behalf. */
+/** Who may answer a round for a grid: the grid team itself, or the operator on its behalf (not residents). */
 export const CONFIRM_ROLES: readonly Role[] = ['chief', 'worker', 'assistant', 'admin'];
-export const mayConfirm = (role: Role): boolean => CONFIRM_ROLES.includes(role);
+export const mayConfirm = (role: ActorRole): boolean => (CONFIRM_ROLES as readonly ActorRole[]).includes(role);
 
 /** One round as the record sees it, oldest first. */
 export interface RoundOutcome {
