@@ -1,6 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Actor } from '../domain/actor.js';
 import { GRID_LEVEL_LABELS } from '../domain/grid-levels.js';
+import { ACTOR_ROLE_LABELS } from '../domain/roles.js';
 import { isLate, periodAt, periodOfDate, PERIOD_RULES, roundTimes, type ClearancePeriod, type PeriodWindow, type RoundTimes } from '../domain/clearance-periods.js';
 import type { ConfirmationOutcome } from '../domain/clearance-messages.js';
 import { clearanceRecord, mayConfirm, CONFIRM_ROLES, type ClearanceRecord } from '../domain/clearance-record.js';
@@ -78,7 +79,9 @@ export class ClearanceService {
   }
 
   private assertRun(period: ClearancePeriod): void {
-    if (!this.deps.config.clearance.periods.includes(period)) throw new DomainError('BAD_USER_INPUT', `${PERIOD_RULES[period].label} (${period}) rounds are not run here (CLEARANCE_PERIODS)`);
+    if (!this.deps.config.clearance.periods.includes(period)) {
+      throw new DomainError('BAD_USER_INPUT', `${PERIOD_RULES[period].label} (${period}) rounds are not run here (CLEARANCE_PERIODS)`, { zh: `本辖区未开展${PERIOD_RULES[period].label}` });
+    }
   }
 
   /**
@@ -98,7 +101,9 @@ export class ClearanceService {
    * with open overdue incidents is accepted and flagged with their codes. A repeat changes nothing.
    */
   async confirm(actor: Actor, input: ConfirmClearanceInput): Promise<ConfirmClearanceResult> {
-    if (!mayConfirm(actor.role)) throw new DomainError('FORBIDDEN', `role ${actor.role} may not confirm clearance; allowed: ${CONFIRM_ROLES.join(', ')}`);
+    if (!mayConfirm(actor.role)) {
+      throw new DomainError('FORBIDDEN', `role ${actor.role} may not confirm clearance; allowed: ${CONFIRM_ROLES.join(', ')}`, { zh: `${ACTOR_ROLE_LABELS[actor.role]}不能确认${PERIOD_RULES[input.period].label}，请网格员或网格长回复` });
+    }
     this.assertRun(input.period);
     const note = input.note?.trim() || null;
     if (note && note.length > MAX_NOTE) throw new DomainError('BAD_USER_INPUT', `note must be at most ${MAX_NOTE} characters`);
@@ -112,7 +117,8 @@ export class ClearanceService {
       const slot = await repo.slotForUpdate(round.id, grid.id);
       if (!slot) {
         const levels = this.deps.config.clearance.levels.map((l) => GRID_LEVEL_LABELS[l]).join('、');
-        throw new DomainError('BAD_USER_INPUT', `${grid.code} is not asked for ${PERIOD_RULES[input.period].label}: ${levels} confirm it`);
+        const label = PERIOD_RULES[input.period].label;
+        throw new DomainError('BAD_USER_INPUT', `${grid.code} is not asked for ${label}: ${levels} confirm it`, { zh: `${grid.code} 不参加${label}，由各${levels}确认` });
       }
       if (slot.status === 'confirmed') return { slot, changed: false };
       const late = isLate(now, round.deadlineAt);
