@@ -1,4 +1,15 @@
 import { z } from 'zod';
+import {
+  assertScheduleOrder,
+  CLEARANCE_PERIODS,
+  DEFAULT_CLEARANCE_SCHEDULE,
+  formatTimeOfDay,
+  parseDayList,
+  parseLevels,
+  parseTimeOfDay,
+  type ClearancePeriod,
+  type ClearanceSchedule,
+} from './domain/clearance-periods.js';
 import { deadlinePolicy, type DeadlinePolicy, type DeadlinePolicyOverride } from './domain/deadline-policy.js';
 import { isDomainError } from './domain/errors.js';
 
@@ -22,6 +33,25 @@ const isTimeZone = (tz: string): boolean => {
   }
 };
 
+/** `HH:MM` → minutes after midnight. */
+const timeOfDay = (fallback: number) =>
+  z
+    .string()
+    .default(formatTimeOfDay(fallback))
+    .transform((v, ctx) => parseTimeOfDay(v) ?? (ctx.addIssue({ code: 'custom', message: 'must be a time of day HH:MM (24 h)' }), z.NEVER));
+
+/** A comma-separated list of days (`YYYY-MM-DD` or `yyyymmdd`) → a set of `yyyymmdd`. */
+const dayList = z
+  .string()
+  .default('')
+  .transform((v, ctx) => {
+    try {
+      return parseDayList(v);
+    } catch (err) {
+      return (ctx.addIssue({ code: 'custom', message: (err as Error).message }), z.NEVER);
+    }
+  });
+
 const PUPPETS = ['wechaty-puppet-wechat4u', 'wechaty-puppet-service', 'wechaty-puppet-mock'] as const;
 
 const schema = z.object({
@@ -44,6 +74,33 @@ const schema = z.object({
   TOKEN_TTL_DAYS: z.coerce.number().int().min(1).max(3650).default(90),
   /** JSON overriding deadline hours, e.g. {"categories":{"sanitation":{"normal":48}}}. */
   DEADLINE_POLICY: z.string().optional(),
+  /** Clearance rounds (日清、周清、月清): which periods run, for which grid levels, and when. */
+  CLEARANCE_PERIODS: z
+    .string()
+    .default(CLEARANCE_PERIODS.join(','))
+    .transform((v, ctx) => {
+      const list = v.split(',').map((p) => p.trim()).filter(Boolean);
+      if (list.some((p) => !(CLEARANCE_PERIODS as readonly string[]).includes(p))) return (ctx.addIssue({ code: 'custom', message: `must be a comma-separated subset of ${CLEARANCE_PERIODS.join(', ')}` }), z.NEVER);
+      return [...new Set(list)] as ClearancePeriod[];
+    }),
+  CLEARANCE_LEVELS: z
+    .string()
+    .default(DEFAULT_CLEARANCE_SCHEDULE.levels.join(','))
+    .transform((v, ctx) => {
+      try {
+        return parseLevels(v);
+      } catch (err) {
+        return (ctx.addIssue({ code: 'custom', message: (err as Error).message }), z.NEVER);
+      }
+    }),
+  CLEARANCE_ROLLCALL_AT: timeOfDay(DEFAULT_CLEARANCE_SCHEDULE.rollCallAt),
+  CLEARANCE_REMIND_AT: timeOfDay(DEFAULT_CLEARANCE_SCHEDULE.remindAt),
+  CLEARANCE_DEADLINE_AT: timeOfDay(DEFAULT_CLEARANCE_SCHEDULE.deadlineAt),
+  /** ISO weekday of the weekly roll-call: 1 Monday … 7 Sunday. */
+  CLEARANCE_WEEKLY_DAY: z.coerce.number().int().min(1).max(7).default(DEFAULT_CLEARANCE_SCHEDULE.weeklyDay),
+  /** Public holidays and weekend working days (调休), for the month's last working day. */
+  CLEARANCE_HOLIDAYS: dayList,
+  CLEARANCE_WORKDAYS: dayList,
   /** Pause between two messages one bot account sends, in ms (WeChat throttles bursts). */
   BOT_SEND_INTERVAL_MS: z.coerce.number().int().min(0).max(600_000).optional(),
   /** How many bot accounts to run on a real puppet, each serving the groups it is in. */
@@ -68,6 +125,7 @@ export interface Config {
   readonly maxCost: number;
   readonly tokenTtlDays: number;
   readonly deadlinePolicy: DeadlinePolicy;
+  readonly clearance: ClearanceSchedule;
   /** Service puppet tokens, one per bot account (WECHATY_PUPPET_SERVICE_TOKEN, comma-separated). */
   readonly puppetServiceTokens: readonly string[];
   readonly botSendIntervalMs: number | undefined;
@@ -108,6 +166,21 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     const why = isDomainError(err) || err instanceof SyntaxError ? err.message : String(err);
     throw new ConfigError(`invalid configuration: DEADLINE_POLICY ${why}`);
   }
+  const clearance: ClearanceSchedule = Object.freeze({
+    periods: e.CLEARANCE_PERIODS,
+    levels: e.CLEARANCE_LEVELS,
+    rollCallAt: e.CLEARANCE_ROLLCALL_AT,
+    remindAt: e.CLEARANCE_REMIND_AT,
+    deadlineAt: e.CLEARANCE_DEADLINE_AT,
+    weeklyDay: e.CLEARANCE_WEEKLY_DAY,
+    holidays: e.CLEARANCE_HOLIDAYS,
+    workdays: e.CLEARANCE_WORKDAYS,
+  });
+  try {
+    assertScheduleOrder(clearance);
+  } catch (err) {
+    throw new ConfigError(`invalid configuration: CLEARANCE_REMIND_AT ${(err as Error).message} (CLEARANCE_ROLLCALL_AT < CLEARANCE_REMIND_AT < CLEARANCE_DEADLINE_AT)`);
+  }
   return Object.freeze({
     port: e.PORT,
     host: e.HOST,
@@ -124,6 +197,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     maxCost: e.GRAPHQL_MAX_COST,
     tokenTtlDays: e.TOKEN_TTL_DAYS,
     deadlinePolicy: policy,
+    clearance,
     puppetServiceTokens: tokens,
     botSendIntervalMs: e.BOT_SEND_INTERVAL_MS,
     botAccounts: e.WECHATY_PUPPET === 'wechaty-puppet-service' ? Math.max(1, tokens.length) : e.BOT_ACCOUNTS,

@@ -15,6 +15,7 @@ import { GridRepository } from './repositories/grid.repository.js';
 import { IncidentRepository } from './repositories/incident.repository.js';
 import { MemberRepository } from './repositories/member.repository.js';
 import { AuthService } from './services/auth.service.js';
+import { ClearanceService } from './services/clearance.service.js';
 import type { ServiceDeps } from './services/context.js';
 import { GridService } from './services/grid.service.js';
 import { IncidentService } from './services/incident.service.js';
@@ -73,6 +74,7 @@ export interface Scope {
   readonly members: MemberService;
   readonly auth: AuthService;
   readonly incidents: IncidentService;
+  readonly clearance: ClearanceService;
   readonly appDeps: AppDeps;
   readonly deps: ServiceDeps;
 }
@@ -92,6 +94,7 @@ export function createScope(app: AppDeps, actor: Actor): Scope {
     members: new MemberService(deps),
     auth: new AuthService(deps),
     incidents: new IncidentService(deps),
+    clearance: new ClearanceService(deps),
   };
 }
 

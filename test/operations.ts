@@ -140,3 +140,105 @@ export const GRID_CHANGED = /* GraphQL */ `
     }
   }
 `;
+
+/** Send with the operations that spread it: `CLEARANCE_ROUND + CLEARANCE_ROUND_FIELDS`. */
+export const CLEARANCE_ROUND_FIELDS = /* GraphQL */ `
+  fragment ClearanceRoundFields on ClearanceRound {
+    code
+    period
+    date
+    deadlineAt
+    openedAt
+    startsAt
+    closedAt
+    progress {
+      targets
+      confirmed
+      zeroReports
+      missed
+      late
+      pending
+      flagged
+    }
+    children {
+      grid {
+        code
+      }
+      progress {
+        targets
+        confirmed
+        zeroReports
+        missed
+      }
+    }
+  }
+`;
+
+export const CLEARANCE_ROUND = /* GraphQL */ `
+  query ClearanceRound($period: ClearancePeriod!, $date: String, $scope: String, $status: ClearanceSlotStatus) {
+    clearanceRound(period: $period, date: $date, scope: $scope) {
+      ...ClearanceRoundFields
+      slots(status: $status, first: 200) {
+        grid {
+          code
+        }
+        status
+        zeroReport
+        late
+        note
+        flaggedIncidents
+      }
+    }
+  }
+`;
+
+export const CONFIRM_CLEARANCE = /* GraphQL */ `
+  mutation ConfirmClearance($period: ClearancePeriod!, $grid: String, $note: String, $zeroReport: Boolean) {
+    confirmClearance(period: $period, grid: $grid, note: $note, zeroReport: $zeroReport) {
+      round
+      period
+      alreadyConfirmed
+      message
+      slot {
+        grid {
+          code
+        }
+        status
+        zeroReport
+        late
+        flaggedIncidents
+      }
+    }
+  }
+`;
+
+export const CLEARANCE_PROGRESS = /* GraphQL */ `
+  subscription ClearanceProgress($scope: String, $period: ClearancePeriod) {
+    clearanceProgress(scope: $scope, period: $period) {
+      ...ClearanceRoundFields
+    }
+  }
+`;
+
+export const CLEARANCE_RECORD = /* GraphQL */ `
+  query ClearanceRecord($grid: String!, $period: ClearancePeriod, $last: Int) {
+    clearanceRecord(grid: $grid, period: $period, last: $last) {
+      grid
+      period
+      rounds
+      onTime
+      late
+      missed
+      zeroReports
+      flagged
+      onTimeRate
+      streak
+      longestStreak
+      entries {
+        round
+        status
+        late
+      }
+    }
+  }
+`;

@@ -1,6 +1,8 @@
 import { ApiTokenEntity } from './api-token.entity.js';
 import { BindCodeEntity } from './bind-code.entity.js';
 import { ChatGroupEntity } from './chat-group.entity.js';
+import { ClearanceRoundEntity } from './clearance-round.entity.js';
+import { ClearanceSlotEntity } from './clearance-slot.entity.js';
 import { DepartmentEntity } from './department.entity.js';
 import { GridEntity } from './grid.entity.js';
 import { IncidentDaySeqEntity } from './incident-day-seq.entity.js';
@@ -16,6 +18,8 @@ export {
   ApiTokenEntity,
   BindCodeEntity,
   ChatGroupEntity,
+  ClearanceRoundEntity,
+  ClearanceSlotEntity,
   DepartmentEntity,
   GridEntity,
   IncidentDaySeqEntity,
@@ -43,4 +47,6 @@ export const ENTITIES = [
   BindCodeEntity,
   InboundMessageEntity,
   OutboxMessageEntity,
+  ClearanceRoundEntity,
+  ClearanceSlotEntity,
 ];

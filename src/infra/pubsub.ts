@@ -14,6 +14,20 @@ export interface ScopedEvent {
 export interface Topics {
   gridChanged: GridChangedEvent;
   incidentChanged: IncidentChangedEvent;
+  clearanceChanged: ClearanceChangedEvent;
+}
+
+/**
+ * A change in a clearance round. A confirmation names its grid's path; a change to many grids
+ * at once (a round opened, the silent marked missed) names the whole tree (''), so the
+ * clearance feed treats an event as relevant when either path contains the other.
+ */
+export interface ClearanceChangedEvent extends ScopedEvent {
+  period: string;
+  round: string;
+  kind: 'opened' | 'confirmed' | 'missed';
+  grid: string | null;
+  at: string;
 }
 
 /** A step of an incident, pushed to subscribers of any ancestor grid. */

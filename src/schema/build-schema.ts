@@ -1,6 +1,7 @@
 import { buildSchema } from 'type-graphql';
 import type { GraphQLSchema } from 'graphql';
 import { AuthResolver } from '../resolvers/auth.resolver.js';
+import { ClearanceResolver } from '../resolvers/clearance.resolver.js';
 import { GridFeedResolver } from '../resolvers/grid-feed.resolver.js';
 import { GridResolver } from '../resolvers/grid.resolver.js';
 import { IncidentResolver } from '../resolvers/incident.resolver.js';
@@ -8,7 +9,7 @@ import { BotResolver } from '../resolvers/bot.resolver.js';
 import { DemoResolver } from '../resolvers/demo.resolver.js';
 
 /** Every resolver class of the API. */
-export const RESOLVERS = [GridResolver, GridFeedResolver, AuthResolver, IncidentResolver, BotResolver] as const;
+export const RESOLVERS = [GridResolver, GridFeedResolver, AuthResolver, IncidentResolver, BotResolver, ClearanceResolver] as const;
 
 /**
  * Builds the executable schema. `demo` adds `simulateMessage`, which exists only while the bot

@@ -3,6 +3,18 @@
 type Exact<T extends { [key: string]: unknown }> = { [K in keyof T]: T[K] };
 /** Internal type. DO NOT USE DIRECTLY. */
 export type Incremental<T> = T | { [P in keyof T]?: P extends ' $fragmentName' | '__typename' ? T[P] : never };
+/** 日清 daily, 周清 weekly (Monday to Sunday), 月清 monthly. */
+export type ClearancePeriod =
+  | 'DAILY'
+  | 'MONTHLY'
+  | 'WEEKLY';
+
+/** A grid’s answer: not yet, confirmed (possibly late), or silent at the deadline. */
+export type ClearanceSlotStatus =
+  | 'CONFIRMED'
+  | 'MISSED'
+  | 'PENDING';
+
 export type CreateGridInput = {
   code: string;
   households?: number | null | undefined;
@@ -168,3 +180,42 @@ export type GridChangedSubscriptionVariables = Exact<{
 
 
 export type GridChangedSubscription = { gridChanged: { kind: GridChangeKind, code: string, name: string, riskColor: RiskColor, detail: string | null } };
+
+export type ClearanceRoundFieldsFragment = { code: string, period: ClearancePeriod, date: string, deadlineAt: string, openedAt: string, startsAt: string, closedAt: string | null, progress: { targets: number, confirmed: number, zeroReports: number, missed: number, late: number, pending: number, flagged: number }, children: Array<{ grid: { code: string }, progress: { targets: number, confirmed: number, zeroReports: number, missed: number } }> };
+
+export type ClearanceRoundQueryVariables = Exact<{
+  period: ClearancePeriod;
+  date?: string | null | undefined;
+  scope?: string | null | undefined;
+  status?: ClearanceSlotStatus | null | undefined;
+}>;
+
+
+export type ClearanceRoundQuery = { clearanceRound: { code: string, period: ClearancePeriod, date: string, deadlineAt: string, openedAt: string, startsAt: string, closedAt: string | null, slots: Array<{ status: ClearanceSlotStatus, zeroReport: boolean, late: boolean, note: string | null, flaggedIncidents: Array<string>, grid: { code: string } }>, progress: { targets: number, confirmed: number, zeroReports: number, missed: number, late: number, pending: number, flagged: number }, children: Array<{ grid: { code: string }, progress: { targets: number, confirmed: number, zeroReports: number, missed: number } }> } | null };
+
+export type ConfirmClearanceMutationVariables = Exact<{
+  period: ClearancePeriod;
+  grid?: string | null | undefined;
+  note?: string | null | undefined;
+  zeroReport?: boolean | null | undefined;
+}>;
+
+
+export type ConfirmClearanceMutation = { confirmClearance: { round: string, period: ClearancePeriod, alreadyConfirmed: boolean, message: string, slot: { status: ClearanceSlotStatus, zeroReport: boolean, late: boolean, flaggedIncidents: Array<string>, grid: { code: string } } } };
+
+export type ClearanceProgressSubscriptionVariables = Exact<{
+  scope?: string | null | undefined;
+  period?: ClearancePeriod | null | undefined;
+}>;
+
+
+export type ClearanceProgressSubscription = { clearanceProgress: { code: string, period: ClearancePeriod, date: string, deadlineAt: string, openedAt: string, startsAt: string, closedAt: string | null, progress: { targets: number, confirmed: number, zeroReports: number, missed: number, late: number, pending: number, flagged: number }, children: Array<{ grid: { code: string }, progress: { targets: number, confirmed: number, zeroReports: number, missed: number } }> } | null };
+
+export type ClearanceRecordQueryVariables = Exact<{
+  grid: string;
+  period?: ClearancePeriod | null | undefined;
+  last?: number | null | undefined;
+}>;
+
+
+export type ClearanceRecordQuery = { clearanceRecord: { grid: string, period: ClearancePeriod, rounds: number, onTime: number, late: number, missed: number, zeroReports: number, flagged: number, onTimeRate: number | null, streak: number, longestStreak: number, entries: Array<{ round: string, status: ClearanceSlotStatus, late: boolean }> } };

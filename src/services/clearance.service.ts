@@ -1,0 +1,184 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import type { Actor } from '../domain/actor.js';
+import { GRID_LEVEL_LABELS } from '../domain/grid-levels.js';
+import { ACTOR_ROLE_LABELS } from '../domain/roles.js';
+import { isLate, periodAt, periodOfDate, PERIOD_RULES, roundTimes, type ClearancePeriod, type PeriodWindow, type RoundTimes } from '../domain/clearance-periods.js';
+import type { ConfirmationOutcome } from '../domain/clearance-messages.js';
+import { clearanceRecord, mayConfirm, CONFIRM_ROLES, type ClearanceRecord } from '../domain/clearance-record.js';
+import { DomainError } from '../domain/errors.js';
+import type { ClearanceChangedEvent } from '../infra/pubsub.js';
+import { ClearanceRepository, type ChildProgress, type ProgressCounts, type RoundRow, type SlotRow } from '../repositories/clearance.repository.js';
+import type { SlotStatus } from '../domain/clearance-record.js';
+import type { ServiceDeps } from './context.js';
+import { GridService } from './grid.service.js';
+
+export interface ConfirmClearanceInput {
+  /** The grid answering; default the actor's own grid. */
+  grid?: string | null;
+  period: ClearancePeriod;
+  note?: string | null;
+  zeroReport: boolean;
+  /** Where the answer came from: `graphql` or `bot`. */
+  source: string;
+}
+
+export interface ConfirmClearanceResult extends ConfirmationOutcome {
+  readonly round: RoundRow;
+  readonly slot: SlotRow;
+}
+
+/** A round as one scope sees it: the same for every subscriber of that scope and period. */
+export interface RoundView {
+  readonly round: RoundRow;
+  readonly scopePath: string;
+  readonly progress: ProgressCounts;
+  readonly children: ChildProgress[];
+}
+
+export interface GridRecord extends ClearanceRecord {
+  readonly gridCode: string;
+  readonly period: ClearancePeriod;
+  readonly entries: Array<SlotRow & { roundCode: string; firstDay: Date; deadlineAt: Date }>;
+}
+
+const MAX_NOTE = 2000;
+const MAX_SLOTS = 500;
+const MAX_HISTORY = 366;
+
+/** The round's times as the domain knows them, from its stored row. */
+export const timesOf = (r: RoundRow, firstDay: string): RoundTimes => ({
+  period: r.period,
+  key: r.key,
+  code: r.code,
+  start: r.startsAt,
+  end: r.endsAt,
+  firstDay,
+  rollCallAt: r.rollCallAt,
+  remindAt: r.remindAt,
+  deadlineAt: r.deadlineAt,
+});
+
+/**
+ * Clearance (日清、周清、月清, domain §6): rounds, the answers to them (GraphQL and the bot call
+ * `confirm`), live progress under a scope, and each grid's record for the assessment.
+ */
+export class ClearanceService {
+  constructor(private readonly deps: ServiceDeps) {}
+
+  private repo(em: EntityManager = this.deps.em) {
+    return new ClearanceRepository(em);
+  }
+
+  private get zone() {
+    return this.deps.config.timeZone;
+  }
+
+  /** The first day (`YYYY-MM-DD`) of a stored round, in the grid time zone. */
+  firstDay(r: RoundRow): string {
+    return periodAt(r.period, r.startsAt, this.zone).firstDay;
+  }
+
+  private assertRun(period: ClearancePeriod): void {
+    if (!this.deps.config.clearance.periods.includes(period)) {
+      throw new DomainError('BAD_USER_INPUT', `${PERIOD_RULES[period].label} (${period}) rounds are not run here (CLEARANCE_PERIODS)`, { zh: `本辖区未开展${PERIOD_RULES[period].label}` });
+    }
+  }
+
+  /**
+   * Opens the round of period `w` with a slot per grid at the configured levels, once: the
+   * scheduler, a catch-up and the first answer of a period may all call it.
+   */
+  async open(w: PeriodWindow, now: Date, em: EntityManager = this.deps.em): Promise<{ round: RoundRow; created: boolean; targets: number }> {
+    const times = roundTimes(w, this.deps.config.clearance, this.zone);
+    const opened = await em.transactional((tx) => this.repo(tx).open(times, this.deps.config.clearance.levels, now));
+    if (opened.created) this.publish({ path: '', period: w.period, round: w.code, kind: 'opened', grid: null, at: now.toISOString() });
+    return opened;
+  }
+
+  /**
+   * A grid answers the current round of `period` (#日清 …, #零报告, or `confirmClearance`). Any
+   * time in the period counts; after the deadline it is marked late. A zero report from a grid
+   * with open overdue incidents is accepted and flagged with their codes. A repeat changes nothing.
+   */
+  async confirm(actor: Actor, input: ConfirmClearanceInput): Promise<ConfirmClearanceResult> {
+    if (!mayConfirm(actor.role)) {
+      throw new DomainError('FORBIDDEN', `role ${actor.role} may not confirm clearance; allowed: ${CONFIRM_ROLES.join(', ')}`, { zh: `${ACTOR_ROLE_LABELS[actor.role]}不能确认${PERIOD_RULES[input.period].label}，请网格员或网格长回复` });
+    }
+    this.assertRun(input.period);
+    const note = input.note?.trim() || null;
+    if (note && note.length > MAX_NOTE) throw new DomainError('BAD_USER_INPUT', `note must be at most ${MAX_NOTE} characters`);
+    const code = input.grid ?? actor.gridCode;
+    if (!code) throw new DomainError('BAD_USER_INPUT', 'name the grid that confirms');
+    const grid = await new GridService(this.deps).get(actor, code);
+    const now = this.deps.clock.now();
+    const { round } = await this.open(periodAt(input.period, now, this.zone), now);
+    const result = await this.deps.em.transactional(async (tx) => {
+      const repo = this.repo(tx);
+      const slot = await repo.slotForUpdate(round.id, grid.id);
+      if (!slot) {
+        const levels = this.deps.config.clearance.levels.map((l) => GRID_LEVEL_LABELS[l]).join('、');
+        const label = PERIOD_RULES[input.period].label;
+        throw new DomainError('BAD_USER_INPUT', `${grid.code} is not asked for ${label}: ${levels} confirm it`, { zh: `${grid.code} 不参加${label}，由各${levels}确认` });
+      }
+      if (slot.status === 'confirmed') return { slot, changed: false };
+      const late = isLate(now, round.deadlineAt);
+      const flaggedCodes = input.zeroReport ? await repo.overdueCodes(grid.path, now) : [];
+      const answer = { zeroReport: input.zeroReport, late, note, flaggedCodes, at: now, memberId: actor.memberId, role: actor.role, source: input.source };
+      await repo.confirm(slot.id, answer);
+      return { slot: { ...slot, status: 'confirmed' as const, zeroReport: input.zeroReport, late, note, flaggedCodes, confirmedAt: now }, changed: true };
+    });
+    if (result.changed) this.publish({ path: grid.path, period: input.period, round: round.code, kind: 'confirmed', grid: grid.code, at: now.toISOString() });
+    const { slot } = result;
+    return {
+      round,
+      slot,
+      period: input.period,
+      gridCode: grid.code,
+      zeroReport: slot.zeroReport,
+      late: slot.late,
+      flaggedCodes: slot.flaggedCodes,
+      alreadyConfirmedAt: result.changed ? null : slot.confirmedAt,
+      deadlineAt: round.deadlineAt,
+    };
+  }
+
+  /** The round of `period` covering `date` (default today), as seen under `scope`; null when not opened. */
+  async round(actor: Actor, period: ClearancePeriod, date: string | null, scope: string | null): Promise<RoundView | null> {
+    const scopePath = await new GridService(this.deps).scopePath(actor, scope);
+    const w = date ? periodOfDate(period, date, this.zone) : periodAt(period, this.deps.clock.now(), this.zone);
+    return this.view(period, w.key, scopePath);
+  }
+
+  /** The current round of `period` under an already-checked scope path (for the live feed). */
+  async currentView(period: ClearancePeriod, scopePath: string): Promise<RoundView | null> {
+    return this.view(period, periodAt(period, this.deps.clock.now(), this.zone).key, scopePath);
+  }
+
+  private async view(period: ClearancePeriod, key: string, scopePath: string): Promise<RoundView | null> {
+    const repo = this.repo();
+    const round = await repo.find(period, key);
+    if (!round) return null;
+    const [progress, children] = await Promise.all([repo.progress(round.id, scopePath), repo.childProgress(round.id, scopePath)]);
+    return { round, scopePath, progress, children };
+  }
+
+  /** Slots of a round under a scope path already checked, ordered by grid code (keyset on the code). */
+  async slots(roundId: number, scopePath: string, status: SlotStatus | null, first: number, after: string | null): Promise<SlotRow[]> {
+    if (!Number.isInteger(first) || first < 1 || first > MAX_SLOTS) throw new DomainError('BAD_USER_INPUT', `first must be between 1 and ${MAX_SLOTS}`);
+    return this.repo().slots(roundId, scopePath, status, first, after);
+  }
+
+  /** A grid's record over its latest `last` rounds of `period`: on-time rate and streak (考核). */
+  async record(actor: Actor, gridCode: string, period: ClearancePeriod, last: number): Promise<GridRecord> {
+    if (!Number.isInteger(last) || last < 1 || last > MAX_HISTORY) throw new DomainError('BAD_USER_INPUT', `last must be between 1 and ${MAX_HISTORY}`);
+    const grid = await new GridService(this.deps).get(actor, gridCode);
+    const now = this.deps.clock.now().getTime();
+    const entries = await this.repo().history(grid.id, period, last);
+    const outcomes = entries.map((e) => ({ status: e.status, late: e.late, zeroReport: e.zeroReport, flagged: e.flaggedCodes.length > 0, deadlinePassed: e.deadlineAt.getTime() < now }));
+    return { ...clearanceRecord(outcomes), gridCode: grid.code, period, entries };
+  }
+
+  publish(event: ClearanceChangedEvent): void {
+    this.deps.pubsub.publish('clearanceChanged', event);
+  }
+}
