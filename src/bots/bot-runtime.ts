@@ -90,8 +90,10 @@ export async function startBots(app: AppDeps, photos: PhotoService): Promise<Bot
       if (serveOnLogin) serve(name, worker);
     });
     bot.on('logout', (user, reason) => {
-      set('logged_out');
-      log.warn({ bot: name, user: user.name(), reason }, 'bot logged out');
+      const stopping = status.state === 'stopped';
+      set(stopping ? 'stopped' : 'logged_out');
+      if (stopping) log.info({ bot: name }, 'bot stopped');
+      else log.warn({ bot: name, user: user.name(), reason }, 'bot logged out');
     });
     bot.on('error', (err) => {
       status.error = err.message;
@@ -159,9 +161,9 @@ export async function startBots(app: AppDeps, photos: PhotoService): Promise<Bot
     worker: (name) => accounts.get(name)?.worker,
     async stop() {
       for (const a of accounts.values()) {
+        a.status.state = 'stopped';
         await a.worker.stop();
         await a.bot.stop().catch((err: unknown) => log.warn({ err }, 'bot stop failed'));
-        a.status.state = 'stopped';
       }
     },
   };

@@ -15,6 +15,7 @@ import { buildHubSchema } from '../schema/build-schema.js';
 import { createScope } from '../scope.js';
 import { seedCity } from '../services/seed.service.js';
 import { runParse } from './parse.command.js';
+import { runChat } from './chat.command.js';
 
 const out = (line: string) => process.stdout.write(`${line}\n`);
 
@@ -164,6 +165,15 @@ export async function main(argv: string[]): Promise<void> {
     .argument('[text...]', 'the message')
     .action(async (words: string[], o: { jsonl?: boolean }) => {
       await runParse(words.join(' '), Boolean(o.jsonl));
+    });
+
+  program
+    .command('chat')
+    .description('demo mode: speak into a grid\'s mock WeChat group and print the bot\'s replies')
+    .requiredOption('--grid <code>', 'the grid whose group to speak in, e.g. XHG-B03-C07-M12')
+    .requiredOption('--as <name>', "a member's name, or chief, worker, instructor, commander, resident")
+    .action(async (o: { grid: string; as: string }) => {
+      await runChat(config(), o.grid, o.as);
     });
 
   program

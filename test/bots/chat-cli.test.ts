@@ -1,0 +1,24 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { runCli } from '../setup/processes';
+import { testDatabase } from '../setup/hub';
+
+let db: Awaited<ReturnType<typeof testDatabase>>;
+beforeAll(async () => {
+  db = await testDatabase('demo');
+});
+afterAll(async () => {
+  await db?.drop();
+});
+
+it('gridhub chat speaks into a grid group as a member and prints the bot’s replies', async () => {
+  const env = { DATABASE_URL: db.url, DATA_DIR: mkdtempSync(join(tmpdir(), 'gridhub-chat-')), PORT: '1', ADMIN_TOKEN: `chat-admin-${'y'.repeat(20)}` };
+  const r = await runCli(['chat', '--grid', 'xhg-b03-c07-m12', '--as', 'worker'], env, '#上报 3栋下水道篦子破损\n收到快递了吗\n/as resident\n反映 小区门口有人占道摆摊\n#打卡\n/quit\n');
+  expect(r.code).toBe(0);
+  const lines = r.stdout.trim().split('\n');
+  expect(lines[0]).toMatch(/^网格助手: 已登记 E\d{8}-\d{4}【安全隐患】，限 24 小时内处置$/);
+  expect(lines[1]).toMatch(/^网格助手: 已登记 E\d{8}-\d{4}【市容秩序】，群众反映，请网格员核实，限 72 小时内处置$/);
+  expect(lines[2]).toMatch(/^网格助手: 请先绑定|^网格助手: 没看懂这个指令/);
+  expect(lines).toHaveLength(3);
+}, 120_000);
