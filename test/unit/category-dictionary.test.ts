@@ -11,6 +11,8 @@ const ROWS: ReadonlyArray<readonly [string, CategoryId | null]> = [
   ['5栋燃气表附近有异味', 'safety_hazard'],
   ['共享单车乱停堵住消防通道', 'safety_hazard'],
   ['楼道里电动车飞线充电', 'safety_hazard'],
+  ['楼道里堆满了纸箱，怕着火', 'safety_hazard'],
+  ['3单元过道堆放杂物', 'safety_hazard'],
   ['桂花堰社区二组门口有大件垃圾', 'sanitation'],
   ['第二网格有大件垃圾，需及时清理', 'sanitation'],
   ['背街小巷卫生脏乱差', 'sanitation'],

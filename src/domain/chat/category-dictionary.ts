@@ -27,6 +27,8 @@ export const CATEGORY_KEYWORDS: readonly CategoryKeywords[] = [
       液化气: 3, 火情: 3, 起火: 3, 着火: 3, 失火: 3, 冒烟: 2, 火灾: 3, 坍塌: 3, 塌陷: 3, 倒塌: 3,
       危房: 3, 高空坠物: 3, 坠落: 2, 广告牌松动: 3, 树木倒伏: 3, 大树倒: 3, 危化品: 3, 易燃: 2,
       脚手架: 2, 滑坡: 3, 溺水: 3, 积水: 1,
+      // Things piled in stairwells and corridors block escape and feed fires (楼道堆物, a classic 消防隐患).
+      楼道堆物: 3, 楼道堆放: 3, 堆放杂物: 3, 堆满杂物: 3, 楼道杂物: 3, 楼道里堆: 3, 楼道堆: 3, 过道堆: 3, 怕着火: 3,
     },
   },
   {
