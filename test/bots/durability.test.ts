@@ -135,3 +135,16 @@ it('/readyz shows the bot logged in and /bot/login is for operators only', async
   const bots = await gqlOk<{ bots: Array<{ name: string; state: string }> }>(hub, ADMIN, '{ bots { name state } }');
   expect(bots.bots).toEqual([{ name: 'demo', state: 'logged_in' }]);
 });
+
+it('when two bot accounts sit in one group, only the account serving it acts', async () => {
+  const hub = hubs[0] ?? (await start());
+  const inbox = hub.deps.bots!.inbox;
+  const worker = await one<{ id: number }>(`select m.id from member m join grid g on g.id = m.grid_id where g.code = $1 and m.role = 'worker' order by m.id limit 1`, [M]);
+  const before = Number((await one<{ n: string }>('select count(*) as n from incident')).n);
+  const msg = { messageId: 'shared-1', roomId: ROOM, roomTopic: null, senderId: `demo-m${worker.id}`, senderName: '网格员', kind: 'text' as const, text: '#上报 两个账号都在群里' };
+  // The group is the demo account's (it saw it first); a second account hears the same message.
+  expect(await inbox.receive({ ...msg, botAccount: 'bot2' })).toMatchObject({ action: 'skipped', reply: null });
+  expect(await inbox.receive({ ...msg, botAccount: 'demo' })).toMatchObject({ action: 'done' });
+  expect(Number((await one<{ n: string }>('select count(*) as n from incident')).n)).toBe(before + 1);
+  expect(await one(`select count(*)::int as n from inbound_message where message_id = 'shared-1'`)).toEqual({ n: 1 });
+});
