@@ -15,7 +15,7 @@ import { IncidentEventEntity } from '../entities/incident-event.entity.js';
 import { IncidentEntity } from '../entities/incident.entity.js';
 import { IncidentRepository, type IncidentFilter, type StatsRow } from '../repositories/incident.repository.js';
 import { query } from '../repositories/sql.js';
-import { reportWriterFor } from './report-writer.js';
+import { incidentFromRow, reportWriterFor } from './report-writer.js';
 import type { ServiceDeps } from './context.js';
 import { GridService } from './grid.service.js';
 
@@ -95,14 +95,13 @@ export class IncidentService {
     const category: CategoryId = (input.category as CategoryId | null | undefined) ?? classifyCategory(description) ?? 'other';
     const urgent = Boolean(input.urgent);
     const colour = initialDisputeColour({ category, urgent, colour: input.colour ?? null });
-    const grid = await new GridService(this.deps).get(actor, input.grid);
+    const grid = await new GridService(this.deps).ref(actor, input.grid);
     const now = this.deps.clock.now();
     const day = dayKey(now, this.deps.config.timeZone);
     // Stored through the group-commit writer: gap-free codes without one commit per report.
-    const code = await reportWriterFor(this.deps.em).submit({
+    const row = await reportWriterFor(this.deps.em).submit({
       day,
       gridId: grid.id,
-      path: grid.path,
       reporterId: actor.memberId,
       description,
       category,
@@ -114,7 +113,7 @@ export class IncidentService {
       actorRole: actor.role,
       photos: [...(input.photos ?? [])],
     });
-    const incident = await this.get(actor, code);
+    const incident = incidentFromRow(this.deps.em, row);
     this.publish(incident, 'report');
     return incident;
   }
