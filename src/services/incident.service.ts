@@ -4,7 +4,7 @@ import { assertVisible, type Actor } from '../domain/actor.js';
 import { isCategoryId, type CategoryId } from '../domain/categories.js';
 import { classifyCategory } from '../domain/chat/index.js';
 import { normalizeCode } from '../domain/codes.js';
-import { dayKey } from '../domain/day-key.js';
+import { dayKey, dayRange } from '../domain/day-key.js';
 import { deadlineFor } from '../domain/deadline-policy.js';
 import { assertMediable, initialDisputeColour, recordMediation, type DisputeColour, type MediationOutcome } from '../domain/dispute-colours.js';
 import { DomainError } from '../domain/errors.js';
@@ -13,6 +13,9 @@ import { applyTransition, assertTransitionInput, type IncidentEvent, type Transi
 import { DepartmentEntity } from '../entities/department.entity.js';
 import { IncidentEventEntity } from '../entities/incident-event.entity.js';
 import { IncidentEntity } from '../entities/incident.entity.js';
+import { coalesce } from '../infra/coalesce.js';
+import type { PubSub } from '../infra/pubsub.js';
+import { SharedFeeds } from '../infra/shared-feed.js';
 import { IncidentRepository, type IncidentFilter, type StatsRow } from '../repositories/incident.repository.js';
 import { query } from '../repositories/sql.js';
 import { incidentFromRow, reportWriterFor } from './report-writer.js';
@@ -53,6 +56,12 @@ function decodeCursor(cursor: string): { createdAt: Date; id: number } {
   return { createdAt, id: Number(id) };
 }
 
+/** Live figures per hub: one coalesced computation per scope path, shared by all its watchers. */
+const statsFeeds = new WeakMap<PubSub, SharedFeeds<StatsRow>>();
+
+/** At most one live-figures push per scope per this many milliseconds. */
+export const STATS_PUSH_INTERVAL_MS = 1000;
+
 /** The closed loop of domain §3: reporting and every step after it, each on the timeline. */
 export class IncidentService {
   constructor(private readonly deps: ServiceDeps) {}
@@ -84,6 +93,27 @@ export class IncidentService {
     if (!(from.getTime() < to.getTime())) throw new DomainError('BAD_USER_INPUT', 'from must be before to');
     const scopePath = await new GridService(this.deps).scopePath(actor, scope);
     return new IncidentRepository(this.deps.em).stats(scopePath, from, to, this.deps.clock.now());
+  }
+
+  /**
+   * Today's figures (grid time zone) under `scope`, pushed after incidents change there, at most
+   * once a second. Visibility is checked here, per watcher; the figures are then computed once
+   * per scope and push for every watcher in this hub, not once per socket.
+   */
+  async watchStats(actor: Actor, scope: string | null): Promise<AsyncIterable<StatsRow>> {
+    const path = await new GridService(this.deps).scopePath(actor, scope);
+    const { pubsub, clock, config } = this.deps;
+    let feeds = statsFeeds.get(pubsub);
+    if (!feeds) statsFeeds.set(pubsub, (feeds = new SharedFeeds<StatsRow>()));
+    // Each push reads through a fresh entity manager: a long-lived one would grow without bound.
+    const em = this.deps.em;
+    return feeds.subscribe(path, () =>
+      coalesce(pubsub.subscribe('incidentChanged', path), STATS_PUSH_INTERVAL_MS, async () => {
+        const now = clock.now();
+        const { from, to } = dayRange(dayKey(now, config.timeZone), config.timeZone);
+        return new IncidentRepository(em.fork()).stats(path, from, to, now);
+      }),
+    );
   }
 
   /** Registers a report with a gap-free code of the day (grid time zone) and its deadline. */
