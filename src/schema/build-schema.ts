@@ -4,14 +4,19 @@ import { AuthResolver } from '../resolvers/auth.resolver.js';
 import { GridFeedResolver } from '../resolvers/grid-feed.resolver.js';
 import { GridResolver } from '../resolvers/grid.resolver.js';
 import { IncidentResolver } from '../resolvers/incident.resolver.js';
+import { BotResolver } from '../resolvers/bot.resolver.js';
+import { DemoResolver } from '../resolvers/demo.resolver.js';
 
 /** Every resolver class of the API. */
-export const RESOLVERS = [GridResolver, GridFeedResolver, AuthResolver, IncidentResolver] as const;
+export const RESOLVERS = [GridResolver, GridFeedResolver, AuthResolver, IncidentResolver, BotResolver] as const;
 
-/** Builds the executable schema. */
-export async function buildHubSchema(): Promise<GraphQLSchema> {
+/**
+ * Builds the executable schema. `demo` adds `simulateMessage`, which exists only while the bot
+ * runs on the mock puppet (the committed schema.graphql is the demo default's).
+ */
+export async function buildHubSchema(opts: { demo?: boolean } = { demo: true }): Promise<GraphQLSchema> {
   return buildSchema({
-    resolvers: [...RESOLVERS],
+    resolvers: opts.demo ? [...RESOLVERS, DemoResolver] : [...RESOLVERS],
     validate: false,
     emitSchemaFile: false,
     // Every subscription brings its own scoped `subscribe` (infra/pubsub.ts); topics are unused.

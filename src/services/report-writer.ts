@@ -21,6 +21,8 @@ export interface PendingReport {
   at: Date;
   actorRole: string;
   photos: string[];
+  /** Idempotency key of the channel that sent it (see IncidentEntity.sourceKey). */
+  sourceKey: string | null;
 }
 
 /** An incident row as stored (column names; timestamps as PostgreSQL's text, as MikroORM leaves them). */
@@ -43,6 +45,7 @@ export interface StoredIncidentRow {
   created_at: string;
   updated_at: string;
   closed_at: string | null;
+  source_key: string | null;
 }
 
 /**
@@ -71,6 +74,7 @@ export function incidentFromRow(em: EntityManager, row: StoredIncidentRow): Inci
     createdAt: date(row.created_at),
     updatedAt: date(row.updated_at),
     closedAt: row.closed_at === null ? null : date(row.closed_at),
+    sourceKey: row.source_key,
   });
 }
 
@@ -127,14 +131,14 @@ export class ReportWriter {
     const tuples = reports.map((r, i) => {
       const layout = codeLayout('E', r.day);
       pad = layout.pad;
-      values.push(i, r.day, layout.prefix, r.gridId, r.reporterId, r.description, r.category, r.urgent, r.location, r.colour, r.deadlineAt, r.at, r.actorRole, JSON.stringify(r.photos));
+      values.push(i, r.day, layout.prefix, r.gridId, r.reporterId, r.description, r.category, r.urgent, r.location, r.colour, r.deadlineAt, r.at, r.actorRole, JSON.stringify(r.photos), r.sourceKey);
       return i === 0
-        ? '(?::int, ?::varchar, ?::text, ?::int, ?::int, ?::text, ?::varchar, ?::boolean, ?::text, ?::varchar, ?::timestamptz, ?::timestamptz, ?::varchar, ?::jsonb)'
-        : '(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)';
+        ? '(?::int, ?::varchar, ?::text, ?::int, ?::int, ?::text, ?::varchar, ?::boolean, ?::text, ?::varchar, ?::timestamptz, ?::timestamptz, ?::varchar, ?::jsonb, ?::varchar)'
+        : '(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)';
     });
     const rows = await query<StoredIncidentRow & { ord: number }>(
       this.em,
-      `with input (ord, day, prefix, grid_id, reporter_id, description, category, urgent, location, colour, deadline_at, at, role, photos) as (
+      `with input (ord, day, prefix, grid_id, reporter_id, description, category, urgent, location, colour, deadline_at, at, role, photos, source_key) as (
          values ${tuples.join(', ')}
        ), wanted as (
          select day, count(*)::int as n from input group by day
@@ -150,8 +154,8 @@ export class ReportWriter {
          select n.*, n.prefix || lpad(n.seq::text, greatest(?, length(n.seq::text)), '0') as code from numbered n
        ), stored as (
          -- The path is the grid's own at this moment, whatever a cache said (a gone grid fails the batch).
-         insert into incident (code, grid_id, path, reporter_id, description, category, urgent, location, status, dispute_colour, deadline_at, created_at, updated_at)
-         select code, grid_id, (select g.path from grid g where g.id = coded.grid_id), reporter_id, description, category, urgent, location, 'reported', colour, deadline_at, at, at
+         insert into incident (code, grid_id, path, reporter_id, description, category, urgent, location, status, dispute_colour, deadline_at, created_at, updated_at, source_key)
+         select code, grid_id, (select g.path from grid g where g.id = coded.grid_id), reporter_id, description, category, urgent, location, 'reported', colour, deadline_at, at, at, source_key
            from coded order by ord
          returning *
        ), timeline as (
