@@ -5,7 +5,7 @@ import type { IncidentState } from '../domain/incident-transitions.js';
 import { GridEntity } from '../entities/grid.entity.js';
 import { IncidentEntity } from '../entities/incident.entity.js';
 import { MemberEntity } from '../entities/member.entity.js';
-import { query } from '../repositories/sql.js';
+import { preparedQuery } from '../repositories/sql.js';
 
 /** One report, validated and ready to store. */
 export interface PendingReport {
@@ -126,51 +126,61 @@ export class ReportWriter {
   }
 
   private async store(reports: PendingReport[]): Promise<StoredIncidentRow[]> {
-    const values: unknown[] = [];
-    let pad = 0;
-    const tuples = reports.map((r, i) => {
-      const layout = codeLayout('E', r.day);
-      pad = layout.pad;
-      values.push(i, r.day, layout.prefix, r.gridId, r.reporterId, r.description, r.category, r.urgent, r.location, r.colour, r.deadlineAt, r.at, r.actorRole, JSON.stringify(r.photos), r.sourceKey);
-      return i === 0
-        ? '(?::int, ?::varchar, ?::text, ?::int, ?::int, ?::text, ?::varchar, ?::boolean, ?::text, ?::varchar, ?::timestamptz, ?::timestamptz, ?::varchar, ?::jsonb, ?::varchar)'
-        : '(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)';
-    });
-    const rows = await query<StoredIncidentRow & { ord: number }>(
-      this.em,
-      `with input (ord, day, prefix, grid_id, reporter_id, description, category, urgent, location, colour, deadline_at, at, role, photos, source_key) as (
-         values ${tuples.join(', ')}
-       ), wanted as (
-         select day, count(*)::int as n from input group by day
-       ), counter as (
-         -- In day order, so two batches spanning midnight cannot deadlock.
-         insert into incident_day_seq (day, last) select day, n from wanted order by day
-         on conflict (day) do update set last = incident_day_seq.last + excluded.last
-         returning day, last
-       ), numbered as (
-         select i.*, c.last - w.n + row_number() over (partition by i.day order by i.ord) as seq
-           from input i join counter c on c.day = i.day join wanted w on w.day = i.day
-       ), coded as (
-         select n.*, n.prefix || lpad(n.seq::text, greatest(?, length(n.seq::text)), '0') as code from numbered n
-       ), stored as (
-         -- The path is the grid's own at this moment, whatever a cache said (a gone grid fails the batch).
-         insert into incident (code, grid_id, path, reporter_id, description, category, urgent, location, status, dispute_colour, deadline_at, created_at, updated_at, source_key)
-         select code, grid_id, (select g.path from grid g where g.id = coded.grid_id), reporter_id, description, category, urgent, location, 'reported', colour, deadline_at, at, at, source_key
-           from coded order by ord
-         returning *
-       ), timeline as (
-         insert into incident_event (incident_id, event, from_state, to_state, actor_role, actor_member_id, note, photos, at)
-         select s.id, 'report', null, 'reported', c.role, s.reporter_id, s.description, c.photos, s.created_at
-           from stored s join coded c on c.code = s.code
-       )
-       select s.*, c.ord from stored s join coded c on c.code = s.code`,
-      [...values, pad],
-    );
+    const col = <K>(f: (r: PendingReport, i: number) => K): K[] => reports.map(f);
+    const rows = await preparedQuery<StoredIncidentRow & { ord: number }>(this.em, 'gridhub_store_reports', STORE_REPORTS, [
+      col((_, i) => i),
+      col((r) => r.day),
+      col((r) => codeLayout('E', r.day).prefix),
+      col((r) => r.gridId),
+      col((r) => r.reporterId),
+      col((r) => r.description),
+      col((r) => r.category),
+      col((r) => r.urgent),
+      col((r) => r.location),
+      col((r) => r.colour),
+      col((r) => r.deadlineAt),
+      col((r) => r.at),
+      col((r) => r.actorRole),
+      col((r) => JSON.stringify(r.photos)),
+      col((r) => r.sourceKey),
+      codeLayout('E', reports[0]!.day).pad,
+    ]);
     const byOrd = new Array<StoredIncidentRow>(reports.length);
     for (const { ord, ...row } of rows) byOrd[ord] = row as StoredIncidentRow;
     return byOrd;
   }
 }
+
+/** The batch statement: one column array per field, so it has one shape and one plan. */
+const STORE_REPORTS = `
+  with input as (
+    select * from unnest($1::int[], $2::varchar[], $3::text[], $4::int[], $5::int[], $6::text[], $7::varchar[], $8::boolean[],
+                         $9::text[], $10::varchar[], $11::timestamptz[], $12::timestamptz[], $13::varchar[], $14::jsonb[], $15::varchar[])
+      as t (ord, day, prefix, grid_id, reporter_id, description, category, urgent, location, colour, deadline_at, at, role, photos, source_key)
+  ), wanted as (
+    select day, count(*)::int as n from input group by day
+  ), counter as (
+    -- In day order, so two batches spanning midnight cannot deadlock.
+    insert into incident_day_seq (day, last) select day, n from wanted order by day
+    on conflict (day) do update set last = incident_day_seq.last + excluded.last
+    returning day, last
+  ), numbered as (
+    select i.*, c.last - w.n + row_number() over (partition by i.day order by i.ord) as seq
+      from input i join counter c on c.day = i.day join wanted w on w.day = i.day
+  ), coded as (
+    select n.*, n.prefix || lpad(n.seq::text, greatest($16::int, length(n.seq::text)), '0') as code from numbered n
+  ), stored as (
+    -- The path is the grid's own at this moment, whatever a cache said (a gone grid fails the batch).
+    insert into incident (code, grid_id, path, reporter_id, description, category, urgent, location, status, dispute_colour, deadline_at, created_at, updated_at, source_key)
+    select code, grid_id, (select g.path from grid g where g.id = coded.grid_id), reporter_id, description, category, urgent, location, 'reported', colour, deadline_at, at, at, source_key
+      from coded order by ord
+    returning *
+  ), timeline as (
+    insert into incident_event (incident_id, event, from_state, to_state, actor_role, actor_member_id, note, photos, at)
+    select s.id, 'report', null, 'reported', c.role, s.reporter_id, s.description, c.photos, s.created_at
+      from stored s join coded c on c.code = s.code
+  )
+  select s.*, c.ord from stored s join coded c on c.code = s.code`;
 
 const writers = new WeakMap<object, ReportWriter>();
 
