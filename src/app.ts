@@ -18,7 +18,8 @@ import { createScope, type AppDeps } from './scope.js';
 import { createHttpServer, type HttpServer } from './server.js';
 import { seedCity } from './services/seed.service.js';
 import { PhotoService } from './services/photo.service.js';
-import { localDiskStorage } from './infra/storage.js';
+import { s3Storage } from './infra/s3-storage.js';
+import { localDiskStorage, type PhotoStorage } from './infra/storage.js';
 import { startBots, type BotRuntime } from './bots/bot-runtime.js';
 import { botLoginRoute } from './bots/login-route.js';
 
@@ -118,7 +119,15 @@ export async function startHub(opts: HubOptions): Promise<Hub> {
     }
     const adminToken = await operatorToken(base);
 
-    const photos = new PhotoService(localDiskStorage(join(resolve(config.dataDir), 'storage')));
+    let storage: PhotoStorage;
+    if (config.photoStorage.kind === 's3') {
+      const s3 = s3Storage(config.photoStorage);
+      closers.push({ name: 'photo storage', close: () => s3.close() });
+      storage = s3;
+    } else {
+      storage = localDiskStorage(config.photoStorage.root);
+    }
+    const photos = new PhotoService(storage);
     let bots: BotRuntime | null = null;
     if (opts.bots ?? true) {
       bots = await startBots(base, photos);

@@ -1,3 +1,4 @@
+import { join, resolve } from 'node:path';
 import { z } from 'zod';
 import {
   assertScheduleOrder,
@@ -105,7 +106,31 @@ const schema = z.object({
   BOT_SEND_INTERVAL_MS: z.coerce.number().int().min(0).max(600_000).optional(),
   /** How many bot accounts to run on a real puppet, each serving the groups it is in. */
   BOT_ACCOUNTS: z.coerce.number().int().min(1).max(100).default(1),
+  /** Where photos go: `local` (DATA_DIR/storage) or `s3` (an S3-compatible bucket, S3_* below). */
+  PHOTO_STORAGE: z.enum(['local', 's3']).default('local'),
+  /** The S3 API's base URL for MinIO, Ceph, OSS, COS …; unset means AWS itself. */
+  S3_ENDPOINT: urlOf(['http', 'https']).optional(),
+  /** Bucket names: 3–63 lower-case letters, digits, dots and dashes. */
+  S3_BUCKET: z.string().regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, 'must be a bucket name (3-63 of a-z 0-9 . -)').optional(),
+  S3_REGION: z.string().regex(/^[a-z0-9-]+$/, 'must be a region name like us-east-1').default('us-east-1'),
+  /** Both keys, or neither (then the SDK's usual chain: environment, profile, instance role). */
+  S3_ACCESS_KEY_ID: z.string().min(1).optional(),
+  S3_SECRET_ACCESS_KEY: z.string().min(1).optional(),
+  /** `true` for servers that want http://host/bucket/key rather than http://bucket.host/key. */
+  S3_FORCE_PATH_STYLE: z.enum(['true', 'false', '1', '0']).default('false'),
 });
+
+/** Where uploaded photos are kept. */
+export type PhotoStorageConfig =
+  | { readonly kind: 'local'; readonly root: string }
+  | {
+      readonly kind: 's3';
+      readonly endpoint: string | undefined;
+      readonly bucket: string;
+      readonly region: string;
+      readonly credentials: { readonly accessKeyId: string; readonly secretAccessKey: string } | undefined;
+      readonly forcePathStyle: boolean;
+    };
 
 export type Env = z.infer<typeof schema>;
 
@@ -126,6 +151,7 @@ export interface Config {
   readonly tokenTtlDays: number;
   readonly deadlinePolicy: DeadlinePolicy;
   readonly clearance: ClearanceSchedule;
+  readonly photoStorage: PhotoStorageConfig;
   /** Service puppet tokens, one per bot account (WECHATY_PUPPET_SERVICE_TOKEN, comma-separated). */
   readonly puppetServiceTokens: readonly string[];
   readonly botSendIntervalMs: number | undefined;
@@ -159,6 +185,23 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (e.WECHATY_PUPPET === 'wechaty-puppet-service' && cleaned['BOT_ACCOUNTS'] && tokens.length !== e.BOT_ACCOUNTS) {
     throw new ConfigError(`invalid configuration: BOT_ACCOUNTS is ${e.BOT_ACCOUNTS} but WECHATY_PUPPET_SERVICE_TOKEN lists ${tokens.length} token(s); give one token per account`);
   }
+  if (e.PHOTO_STORAGE === 's3' && !e.S3_BUCKET) {
+    throw new ConfigError('invalid configuration: S3_BUCKET is required when PHOTO_STORAGE=s3');
+  }
+  if (Boolean(e.S3_ACCESS_KEY_ID) !== Boolean(e.S3_SECRET_ACCESS_KEY)) {
+    throw new ConfigError(`invalid configuration: ${e.S3_ACCESS_KEY_ID ? 'S3_SECRET_ACCESS_KEY' : 'S3_ACCESS_KEY_ID'} is required with ${e.S3_ACCESS_KEY_ID ? 'S3_ACCESS_KEY_ID' : 'S3_SECRET_ACCESS_KEY'}`);
+  }
+  const photoStorage: PhotoStorageConfig =
+    e.PHOTO_STORAGE === 's3'
+      ? {
+          kind: 's3',
+          endpoint: e.S3_ENDPOINT,
+          bucket: e.S3_BUCKET!,
+          region: e.S3_REGION,
+          credentials: e.S3_ACCESS_KEY_ID && e.S3_SECRET_ACCESS_KEY ? { accessKeyId: e.S3_ACCESS_KEY_ID, secretAccessKey: e.S3_SECRET_ACCESS_KEY } : undefined,
+          forcePathStyle: e.S3_FORCE_PATH_STYLE === 'true' || e.S3_FORCE_PATH_STYLE === '1',
+        }
+      : { kind: 'local', root: join(resolve(e.DATA_DIR), 'storage') };
   let policy: DeadlinePolicy;
   try {
     policy = deadlinePolicy(e.DEADLINE_POLICY ? (JSON.parse(e.DEADLINE_POLICY) as DeadlinePolicyOverride) : {});
@@ -198,6 +241,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     tokenTtlDays: e.TOKEN_TTL_DAYS,
     deadlinePolicy: policy,
     clearance,
+    photoStorage,
     puppetServiceTokens: tokens,
     botSendIntervalMs: e.BOT_SEND_INTERVAL_MS,
     botAccounts: e.WECHATY_PUPPET === 'wechaty-puppet-service' ? Math.max(1, tokens.length) : e.BOT_ACCOUNTS,

@@ -6,11 +6,20 @@ export type CodeKind = 'E' | 'I';
 
 const PAD: Record<CodeKind, number> = { E: 4, I: 3 };
 
+/**
+ * A day's codes are `prefix` + the sequence, left-padded with zeros to at least `pad` digits.
+ * Bulk inserts number their rows in SQL with exactly these parts.
+ */
+export function codeLayout(kind: CodeKind, day: string): { prefix: string; pad: number } {
+  if (!/^\d{8}$/.test(day)) throw new Error(`bad day ${day}`);
+  return { prefix: `${kind}${day}-`, pad: PAD[kind] };
+}
+
 /** `day` is the calendar day in the grid's time zone as `yyyymmdd`. */
 export function formatCode(kind: CodeKind, day: string, seq: number): string {
-  if (!/^\d{8}$/.test(day)) throw new Error(`bad day ${day}`);
+  const { prefix, pad } = codeLayout(kind, day);
   if (!Number.isInteger(seq) || seq < 1) throw new Error(`bad sequence ${seq}`);
-  return `${kind}${day}-${String(seq).padStart(PAD[kind], '0')}`;
+  return `${prefix}${String(seq).padStart(pad, '0')}`;
 }
 
 /** Matches a loosely typed code anywhere in a text (after full-width folding). */

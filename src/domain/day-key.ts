@@ -18,11 +18,24 @@ function assertZone(timeZone: string): void {
   validZones.add(timeZone);
 }
 
+/**
+ * The last day computed per zone with its instants. Every report asks for today's key; luxon
+ * took ~80 µs a call in ingest profiles, a range check takes none. Pure: the answer depends only
+ * on (instant, zone).
+ */
+const lastDay = new Map<string, { key: string; from: number; to: number }>();
+
 /** The calendar day of `instant` in `timeZone` as `yyyymmdd` (e.g. `20261123`). */
 export function dayKey(instant: Date, timeZone: string): string {
   assertZone(timeZone);
-  if (Number.isNaN(instant.getTime())) throw new DomainError('BAD_USER_INPUT', 'invalid instant');
-  return DateTime.fromJSDate(instant, { zone: timeZone }).toFormat('yyyyMMdd');
+  const t = instant.getTime();
+  if (Number.isNaN(t)) throw new DomainError('BAD_USER_INPUT', 'invalid instant');
+  const last = lastDay.get(timeZone);
+  if (last && last.from <= t && t < last.to) return last.key;
+  const key = DateTime.fromJSDate(instant, { zone: timeZone }).toFormat('yyyyMMdd');
+  const { from, to } = dayRange(key, timeZone);
+  lastDay.set(timeZone, { key, from: from.getTime(), to: to.getTime() });
+  return key;
 }
 
 /**

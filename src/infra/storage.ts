@@ -1,9 +1,14 @@
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 
-/** Where photos live. Local disk by default; an S3-compatible bucket is the other adapter to add. */
+/**
+ * Where photos live: local disk (`localDiskStorage`, the default) or an S3-compatible bucket
+ * (`s3Storage`), chosen by PHOTO_STORAGE. Keys are content-addressed, so a put may overwrite.
+ */
 export interface PhotoStorage {
-  put(key: string, bytes: Uint8Array): Promise<void>;
+  /** Stores `bytes` under `key`; `contentType` is kept where the backend keeps one. */
+  put(key: string, bytes: Uint8Array, contentType?: string): Promise<void>;
+  /** The bytes under `key`, or null when there is none. */
   get(key: string): Promise<Uint8Array | null>;
 }
 

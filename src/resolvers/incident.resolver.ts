@@ -1,11 +1,8 @@
 import { Arg, Ctx, FieldResolver, Int, Mutation, Query, Resolver, Root, Subscription } from 'type-graphql';
 import type { SubscribeResolverData } from 'type-graphql';
-import { dayKey, dayRange } from '../domain/day-key.js';
 import type { IncidentEvent, IncidentState } from '../domain/incident-transitions.js';
-import { coalesce } from '../infra/coalesce.js';
 import type { StatsRow } from '../repositories/incident.repository.js';
 import { IncidentConnection, IncidentEdge, IncidentFilterInput, PageInfo, StatsType, toStats } from '../schema/incident-query.type.js';
-import { createScope } from '../scope.js';
 import type { IncidentEntity } from '../entities/incident.entity.js';
 import type { IncidentChangedEvent } from '../infra/pubsub.js';
 import { encodeCursor, type IncidentStepInput } from '../services/incident.service.js';
@@ -137,17 +134,8 @@ export class IncidentResolver {
 
   @Subscription(() => StatsType, {
     description: 'Today’s figures (grid time zone) under `scope`, pushed when incidents change, at most once a second.',
-    subscribe: async ({ args, context }: SubscribeResolverData<unknown, { scope?: string | null }, GqlContext>) => {
-      const { scope } = context;
-      const path = await scopePathOf(context, args.scope);
-      return coalesce(scope.deps.pubsub.subscribe('incidentChanged', path), 1000, async () => {
-        const now = scope.deps.clock.now();
-        const { from, to } = dayRange(dayKey(now, scope.deps.config.timeZone), scope.deps.config.timeZone);
-        // A fresh scope per push: the socket's entity manager must not grow without bound.
-        const fresh = createScope(scope.appDeps, scope.actor);
-        return fresh.incidents.stats(scope.actor, args.scope ?? null, from, to);
-      });
-    },
+    subscribe: ({ args, context }: SubscribeResolverData<unknown, { scope?: string | null }, GqlContext>) =>
+      context.scope.incidents.watchStats(context.scope.actor, args.scope ?? null),
   })
   statsChanged(@Root() s: StatsRow, @Arg('scope', () => String, { nullable: true }) _scope?: string): StatsType {
     return toStats(s);

@@ -6,6 +6,7 @@ import type { GridEntity } from '../entities/grid.entity.js';
 import type { GridChangeKind } from '../infra/pubsub.js';
 import { GridRepository } from '../repositories/grid.repository.js';
 import type { ServiceDeps } from './context.js';
+import { gridRefCacheFor, type GridRef } from './grid-ref-cache.js';
 
 export interface CreateGridInput {
   code: string;
@@ -40,6 +41,20 @@ export class GridService {
     if (!grid) throw new DomainError('NOT_FOUND', `grid ${normalizeGridCode(code)} not found in your scope`);
     assertVisible(actor, grid.path, `grid ${grid.code}`);
     return grid;
+  }
+
+  /** Like `get`, but only id, code and path, served from the process-wide cache when it can. */
+  async ref(actor: Actor, code: string): Promise<GridRef> {
+    const normal = normalizeGridCode(code);
+    const cache = gridRefCacheFor(this.deps.pubsub);
+    let ref = cache.get(normal);
+    if (!ref) {
+      const grid = await this.grids.findByCode(normal);
+      if (!grid) throw new DomainError('NOT_FOUND', `grid ${normal} not found in your scope`);
+      cache.set((ref = grid));
+    }
+    assertVisible(actor, ref.path, `grid ${ref.code}`);
+    return ref;
   }
 
   /** The ltree path of a scope: the given grid (checked against the actor's subtree) or the actor's own. */
@@ -111,6 +126,7 @@ export class GridService {
     if (!canNest(parent.level, grid.level)) throw new DomainError('BAD_USER_INPUT', `a ${grid.level} cannot sit under a ${parent.level}`);
     await this.assertDetached(grid, 'move');
     grid.path = await this.grids.move(grid.id, parent.id, parent.path);
+    gridRefCacheFor(this.deps.pubsub).forget(grid.code);
     await this.deps.em.refresh(grid);
     this.publish('MOVED', grid, parent.code);
     return grid;
@@ -122,6 +138,7 @@ export class GridService {
     if (grid.path === actor.path) throw new DomainError('FORBIDDEN', 'you cannot delete the grid your access is scoped to');
     await this.assertDetached(grid, 'delete');
     await this.grids.delete(grid.id);
+    gridRefCacheFor(this.deps.pubsub).forget(grid.code);
     this.deps.em.getUnitOfWork().unsetIdentity(grid);
     this.publish('DELETED', grid);
     return grid;

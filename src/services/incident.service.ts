@@ -4,7 +4,7 @@ import { assertVisible, type Actor } from '../domain/actor.js';
 import { isCategoryId, type CategoryId } from '../domain/categories.js';
 import { classifyCategory } from '../domain/chat/index.js';
 import { normalizeCode } from '../domain/codes.js';
-import { dayKey } from '../domain/day-key.js';
+import { dayKey, dayRange } from '../domain/day-key.js';
 import { deadlineFor } from '../domain/deadline-policy.js';
 import { assertMediable, initialDisputeColour, recordMediation, type DisputeColour, type MediationOutcome } from '../domain/dispute-colours.js';
 import { DomainError } from '../domain/errors.js';
@@ -14,9 +14,12 @@ import { applyTransition, assertTransitionInput, type IncidentEvent, type Transi
 import { DepartmentEntity } from '../entities/department.entity.js';
 import { IncidentEventEntity } from '../entities/incident-event.entity.js';
 import { IncidentEntity } from '../entities/incident.entity.js';
+import { coalesce } from '../infra/coalesce.js';
+import type { PubSub } from '../infra/pubsub.js';
+import { sharedFeedsFor } from '../infra/shared-feed.js';
 import { IncidentRepository, type IncidentFilter, type StatsRow } from '../repositories/incident.repository.js';
 import { query } from '../repositories/sql.js';
-import { reportWriterFor } from './report-writer.js';
+import { incidentFromRow, reportWriterFor } from './report-writer.js';
 import type { ServiceDeps } from './context.js';
 import { GridService } from './grid.service.js';
 
@@ -56,6 +59,11 @@ function decodeCursor(cursor: string): { createdAt: Date; id: number } {
   return { createdAt, id: Number(id) };
 }
 
+/** Live figures per hub: one coalesced computation per scope path, shared by all its watchers. */
+
+/** At most one live-figures push per scope per this many milliseconds. */
+export const STATS_PUSH_INTERVAL_MS = 1000;
+
 /** The closed loop of domain §3: reporting and every step after it, each on the timeline. */
 export class IncidentService {
   constructor(private readonly deps: ServiceDeps) {}
@@ -89,6 +97,25 @@ export class IncidentService {
     return new IncidentRepository(this.deps.em).stats(scopePath, from, to, this.deps.clock.now());
   }
 
+  /**
+   * Today's figures (grid time zone) under `scope`, pushed after incidents change there, at most
+   * once a second. Visibility is checked here, per watcher; the figures are then computed once
+   * per scope and push for every watcher in this hub, not once per socket.
+   */
+  async watchStats(actor: Actor, scope: string | null): Promise<AsyncIterable<StatsRow>> {
+    const path = await new GridService(this.deps).scopePath(actor, scope);
+    const { pubsub, clock, config } = this.deps;
+    // Each push reads through a fresh entity manager: a long-lived one would grow without bound.
+    const em = this.deps.em;
+    return sharedFeedsFor(pubsub).subscribe<StatsRow>(`stats|${path}`, () =>
+      coalesce(pubsub.subscribe('incidentChanged', path), STATS_PUSH_INTERVAL_MS, async () => {
+        const now = clock.now();
+        const { from, to } = dayRange(dayKey(now, config.timeZone), config.timeZone);
+        return new IncidentRepository(em.fork()).stats(path, from, to, now);
+      }),
+    );
+  }
+
   /** Registers a report with a gap-free code of the day (grid time zone) and its deadline. */
   async report(actor: Actor, input: ReportIncidentInput): Promise<IncidentEntity> {
     assertPhotoKeys(input.photos);
@@ -98,7 +125,7 @@ export class IncidentService {
     const category: CategoryId = (input.category as CategoryId | null | undefined) ?? classifyCategory(description) ?? 'other';
     const urgent = Boolean(input.urgent);
     const colour = initialDisputeColour({ category, urgent, colour: input.colour ?? null });
-    const grid = await new GridService(this.deps).get(actor, input.grid);
+    const grid = await new GridService(this.deps).ref(actor, input.grid);
     if (input.sourceKey) {
       const earlier = await this.deps.em.findOne(IncidentEntity, { sourceKey: input.sourceKey });
       if (earlier) return earlier;
@@ -106,10 +133,9 @@ export class IncidentService {
     const now = this.deps.clock.now();
     const day = dayKey(now, this.deps.config.timeZone);
     // Stored through the group-commit writer: gap-free codes without one commit per report.
-    const code = await reportWriterFor(this.deps.em).submit({
+    const row = await reportWriterFor(this.deps.em).submit({
       day,
       gridId: grid.id,
-      path: grid.path,
       reporterId: actor.memberId,
       description,
       category,
@@ -122,7 +148,7 @@ export class IncidentService {
       photos: [...(input.photos ?? [])],
       sourceKey: input.sourceKey ?? null,
     });
-    const incident = await this.get(actor, code);
+    const incident = incidentFromRow(this.deps.em, row);
     this.publish(incident, 'report');
     return incident;
   }

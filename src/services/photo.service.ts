@@ -11,7 +11,7 @@ export class PhotoService {
   async upload(_actor: Actor, bytes: Uint8Array): Promise<{ key: string; type: PhotoType; size: number }> {
     const { type, extension } = checkPhoto(bytes);
     const key = `photos/${createHash('sha256').update(bytes).digest('hex')}.${extension}`;
-    await this.storage.put(key, bytes);
+    await this.storage.put(key, bytes, type);
     return { key, type, size: bytes.length };
   }
 

@@ -1,12 +1,16 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { formatCode } from '../domain/codes.js';
-import { query } from '../repositories/sql.js';
+import type { CategoryId } from '../domain/categories.js';
+import { codeLayout } from '../domain/codes.js';
+import type { IncidentState } from '../domain/incident-transitions.js';
+import { GridEntity } from '../entities/grid.entity.js';
+import { IncidentEntity } from '../entities/incident.entity.js';
+import { MemberEntity } from '../entities/member.entity.js';
+import { preparedQuery } from '../repositories/sql.js';
 
 /** One report, validated and ready to store. */
 export interface PendingReport {
   day: string;
   gridId: number;
-  path: string;
   reporterId: number | null;
   description: string;
   category: string;
@@ -21,9 +25,62 @@ export interface PendingReport {
   sourceKey: string | null;
 }
 
+/** An incident row as stored (column names; timestamps as PostgreSQL's text, as MikroORM leaves them). */
+export interface StoredIncidentRow {
+  id: number;
+  code: string;
+  grid_id: number;
+  path: string;
+  reporter_id: number | null;
+  description: string;
+  category: string;
+  urgent: boolean;
+  location: string | null;
+  status: string;
+  dispute_colour: string | null;
+  failed_mediations: number;
+  department_id: number | null;
+  deadline_at: string;
+  satisfied: boolean | null;
+  created_at: string;
+  updated_at: string;
+  closed_at: string | null;
+  source_key: string | null;
+}
+
+/**
+ * The entity for a row the writer stored, built by hand: `em.map` cost ~130 µs a report and
+ * `em.getReference` ~50 µs in ingest profiles (identity map, hydration); this costs a few.
+ * Neither it nor its grid/reporter stubs (ids only) are managed: later steps load afresh.
+ */
+export function incidentFromRow(em: EntityManager, row: StoredIncidentRow): IncidentEntity {
+  const date = (text: string) => em.getPlatform().parseDate(text) as Date;
+  return Object.assign(new IncidentEntity(), {
+    id: row.id,
+    code: row.code,
+    grid: Object.assign(new GridEntity(), { id: row.grid_id, path: row.path }),
+    path: row.path,
+    reporter: row.reporter_id === null ? null : Object.assign(new MemberEntity(), { id: row.reporter_id }),
+    description: row.description,
+    category: row.category as CategoryId,
+    urgent: row.urgent,
+    location: row.location,
+    status: row.status as IncidentState,
+    disputeColour: row.dispute_colour,
+    failedMediations: row.failed_mediations,
+    department: null,
+    deadlineAt: date(row.deadline_at),
+    satisfied: row.satisfied,
+    createdAt: date(row.created_at),
+    updatedAt: date(row.updated_at),
+    closedAt: row.closed_at === null ? null : date(row.closed_at),
+    sourceKey: row.source_key,
+  });
+}
+
 interface Waiting {
   report: PendingReport;
-  resolve: (code: string) => void;
+  resolve: (row: StoredIncidentRow) => void;
   reject: (err: unknown) => void;
 }
 
@@ -32,8 +89,11 @@ const MAX_BATCH = 500;
 /**
  * Group commit for reports. Gap-free day codes need one counter row per day, whose lock lasts
  * until commit; taking it once per report limits ingest to one commit at a time. The writer
- * stores every report waiting at that moment in one transaction: the counter moves by the
- * batch size, incidents and their first timeline entries go in as two bulk inserts.
+ * stores every report waiting at that moment with ONE statement (one round trip, one implicit
+ * transaction): it moves each day's counter by the batch's count, numbers the rows, inserts the
+ * incidents and their first timeline entries, and returns the stored rows, so nobody reads them
+ * back. One batch at a time: a second one in flight only queues on the counter's row lock inside
+ * PostgreSQL and halves the batches (measured here: ~1,100/s with 2–3 in flight, ~2,000/s with 1).
  */
 export class ReportWriter {
   private queue: Waiting[] = [];
@@ -41,7 +101,7 @@ export class ReportWriter {
 
   constructor(private readonly em: EntityManager) {}
 
-  submit(report: PendingReport): Promise<string> {
+  submit(report: PendingReport): Promise<StoredIncidentRow> {
     return new Promise((resolve, reject) => {
       this.queue.push({ report, resolve, reject });
       if (!this.flushing) void this.flush();
@@ -54,8 +114,8 @@ export class ReportWriter {
       while (this.queue.length) {
         const batch = this.queue.splice(0, MAX_BATCH);
         try {
-          const codes = await this.store(batch.map((w) => w.report));
-          batch.forEach((w, i) => w.resolve(codes[i]!));
+          const rows = await this.store(batch.map((w) => w.report));
+          batch.forEach((w, i) => w.resolve(rows[i]!));
         } catch (err) {
           for (const w of batch) w.reject(err);
         }
@@ -65,42 +125,62 @@ export class ReportWriter {
     }
   }
 
-  private async store(reports: PendingReport[]): Promise<string[]> {
-    return this.em.fork().transactional(async (tx) => {
-      const codes: string[] = new Array<string>(reports.length);
-      const days = [...new Set(reports.map((r) => r.day))].sort();
-      for (const day of days) {
-        const idx = reports.flatMap((r, i) => (r.day === day ? [i] : []));
-        const [row] = await query<{ last: number }>(
-          tx,
-          `insert into incident_day_seq (day, last) values (?, ?) on conflict (day) do update set last = incident_day_seq.last + excluded.last returning last`,
-          [day, idx.length],
-        );
-        const first = row!.last - idx.length + 1;
-        idx.forEach((i, k) => (codes[i] = formatCode('E', day, first + k)));
-      }
-      const values: unknown[] = [];
-      const tuples = reports.map((r, i) => {
-        values.push(codes[i], r.gridId, r.path, r.reporterId, r.description, r.category, r.urgent, r.location, r.colour, r.deadlineAt, r.at, r.at, r.sourceKey);
-        return `(?, ?, ?::ltree, ?, ?, ?, ?, ?, 'reported', ?, ?, ?, ?, ?)`;
-      });
-      const ids = await query<{ id: number; code: string }>(
-        tx,
-        `insert into incident (code, grid_id, path, reporter_id, description, category, urgent, location, status, dispute_colour, deadline_at, created_at, updated_at, source_key)
-         values ${tuples.join(', ')} returning id, code`,
-        values,
-      );
-      const idOf = new Map(ids.map((r) => [r.code, r.id]));
-      const ev: unknown[] = [];
-      const evTuples = reports.map((r, i) => {
-        ev.push(idOf.get(codes[i]!), r.actorRole, r.reporterId, r.description, JSON.stringify(r.photos), r.at);
-        return `(?, 'report', null, 'reported', ?, ?, ?, ?::jsonb, ?)`;
-      });
-      await query(tx, `insert into incident_event (incident_id, event, from_state, to_state, actor_role, actor_member_id, note, photos, at) values ${evTuples.join(', ')}`, ev);
-      return codes;
-    });
+  private async store(reports: PendingReport[]): Promise<StoredIncidentRow[]> {
+    const col = <K>(f: (r: PendingReport, i: number) => K): K[] => reports.map(f);
+    const rows = await preparedQuery<StoredIncidentRow & { ord: number }>(this.em, 'gridhub_store_reports', STORE_REPORTS, [
+      col((_, i) => i),
+      col((r) => r.day),
+      col((r) => codeLayout('E', r.day).prefix),
+      col((r) => r.gridId),
+      col((r) => r.reporterId),
+      col((r) => r.description),
+      col((r) => r.category),
+      col((r) => r.urgent),
+      col((r) => r.location),
+      col((r) => r.colour),
+      col((r) => r.deadlineAt),
+      col((r) => r.at),
+      col((r) => r.actorRole),
+      col((r) => JSON.stringify(r.photos)),
+      col((r) => r.sourceKey),
+      codeLayout('E', reports[0]!.day).pad,
+    ]);
+    const byOrd = new Array<StoredIncidentRow>(reports.length);
+    for (const { ord, ...row } of rows) byOrd[ord] = row as StoredIncidentRow;
+    return byOrd;
   }
 }
+
+/** The batch statement: one column array per field, so it has one shape and one plan. */
+const STORE_REPORTS = `
+  with input as (
+    select * from unnest($1::int[], $2::varchar[], $3::text[], $4::int[], $5::int[], $6::text[], $7::varchar[], $8::boolean[],
+                         $9::text[], $10::varchar[], $11::timestamptz[], $12::timestamptz[], $13::varchar[], $14::jsonb[], $15::varchar[])
+      as t (ord, day, prefix, grid_id, reporter_id, description, category, urgent, location, colour, deadline_at, at, role, photos, source_key)
+  ), wanted as (
+    select day, count(*)::int as n from input group by day
+  ), counter as (
+    -- In day order, so two batches spanning midnight cannot deadlock.
+    insert into incident_day_seq (day, last) select day, n from wanted order by day
+    on conflict (day) do update set last = incident_day_seq.last + excluded.last
+    returning day, last
+  ), numbered as (
+    select i.*, c.last - w.n + row_number() over (partition by i.day order by i.ord) as seq
+      from input i join counter c on c.day = i.day join wanted w on w.day = i.day
+  ), coded as (
+    select n.*, n.prefix || lpad(n.seq::text, greatest($16::int, length(n.seq::text)), '0') as code from numbered n
+  ), stored as (
+    -- The path is the grid's own at this moment, whatever a cache said (a gone grid fails the batch).
+    insert into incident (code, grid_id, path, reporter_id, description, category, urgent, location, status, dispute_colour, deadline_at, created_at, updated_at, source_key)
+    select code, grid_id, (select g.path from grid g where g.id = coded.grid_id), reporter_id, description, category, urgent, location, 'reported', colour, deadline_at, at, at, source_key
+      from coded order by ord
+    returning *
+  ), timeline as (
+    insert into incident_event (incident_id, event, from_state, to_state, actor_role, actor_member_id, note, photos, at)
+    select s.id, 'report', null, 'reported', c.role, s.reporter_id, s.description, c.photos, s.created_at
+      from stored s join coded c on c.code = s.code
+  )
+  select s.*, c.ord from stored s join coded c on c.code = s.code`;
 
 const writers = new WeakMap<object, ReportWriter>();
 

@@ -12,10 +12,11 @@ let a: Hub;
 let b: Hub;
 let db: Awaited<ReturnType<typeof testDatabase>>;
 const clock = new ManualClock(new Date('2026-11-22T01:00:00Z'));
+const statements: string[] = [];
 
 beforeAll(async () => {
   db = await testDatabase('demo');
-  a = await startTestHub({ databaseUrl: db.url, clock });
+  a = await startTestHub({ databaseUrl: db.url, clock, onQuery: (sql) => statements.push(sql) });
   b = await startTestHub({ databaseUrl: db.url, clock });
 });
 afterAll(async () => {
@@ -47,6 +48,26 @@ it('escalates an overdue incident one level up, once per lapse, even with two in
   clock.advance(3 * 3600_000);
   const second = await run(b);
   expect(second).toMatchObject([{ code: reportIncident.code, target: 'XHG' }]);
+});
+
+it('escalates many lapsed incidents in a few statements, each once, with two instances at it', async () => {
+  const grids = ['XHG-B01-C01-M01', 'XHG-B02-C02-M03', 'XHG-B04-C08-M02', 'XHG-B06-C10-M01'];
+  const codes = await Promise.all(
+    Array.from({ length: 120 }, (_, i) => gqlOk<{ reportIncident: { code: string } }>(a, ADMIN, REPORT, { i: { grid: grids[i % grids.length], description: `井盖缺失 ${i}`, urgent: true } }).then((d) => d.reportIncident.code)),
+  );
+  clock.advance(2 * 3600_000 + 60_000);
+  const run = (hub: Hub) => overdueEscalationJob.run(createScope(hub.deps, OPERATOR), clock.now());
+  statements.length = 0;
+  const [ra, rb] = await Promise.all([run(a), run(b)]);
+  const escalated = [...ra, ...rb].map((r) => r.code).filter((c) => codes.includes(c)).sort();
+  expect(escalated).toEqual([...codes].sort());
+  expect(new Set([...ra, ...rb].filter((r) => codes.includes(r.code)).map((r) => r.target))).toEqual(new Set(['XHG-B01-C01', 'XHG-B02-C02', 'XHG-B04-C08', 'XHG-B06-C10']));
+  // Hub a's share: at most four statements however many incidents it handled (due, grids, people, insert).
+  expect(statements.length).toBeGreaterThanOrEqual(1);
+  expect(statements.length).toBeLessThanOrEqual(4);
+  expect(await run(a)).toEqual([]);
+  const timelines = await Promise.all(codes.slice(0, 5).map((c) => gqlOk<{ incident: { timeline: Array<{ event: string }> } }>(a, ADMIN, TIMELINE, { c })));
+  expect(timelines.map((t) => t.incident.timeline.filter((e) => e.event === 'overdue').length)).toEqual([1, 1, 1, 1, 1]);
 });
 
 it('lets one holder at a time run a job, through Redis or PostgreSQL', async () => {

@@ -90,6 +90,18 @@ it('gives 200 parallel reports unique, gap-free codes of the day', async () => {
   expect(seqs).toEqual(Array.from({ length: 200 }, (_, i) => i + 1));
 });
 
+it('finds a grid at its new place after a move, though an earlier report had looked it up', async () => {
+  await gqlOk(hub, ADMIN, 'mutation { createGrid(input: { code: "XHG-B09-C14-M99", name: "新网格", level: MICRO_GRID, parent: "XHG-B09-C14" }) { code } }');
+  const elsewhere = await token('WORKER', 'XHG-B10-C15');
+  // Refused (outside the worker's subtree), but the grid has now been looked up once.
+  const refused = await gql(hub, elsewhere, REPORT, { i: { grid: 'XHG-B09-C14-M99', description: '路灯不亮' } });
+  expect(refused.errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
+  await gqlOk(hub, ADMIN, 'mutation { moveGrid(code: "XHG-B09-C14-M99", parent: "XHG-B10-C15") { code } }');
+  const r = await gqlOk<Reported>(hub, elsewhere, REPORT, { i: { grid: 'XHG-B09-C14-M99', description: '路灯不亮' } });
+  const listed = await gqlOk<{ incidents: { edges: Array<{ node: { code: string } }> } }>(hub, elsewhere, 'query { incidents(filter: { under: "XHG-B10-C15" }) { edges { node { code } } } }');
+  expect(listed.incidents.edges.map((e) => e.node.code)).toContain(r.reportIncident.code);
+});
+
 it('turns a blue dispute yellow after three failed mediations', async () => {
   const chief = await token('CHIEF', 'XHG-B04-C08');
   const { reportIncident } = await gqlOk<Reported>(hub, chief, REPORT, { i: { grid: 'XHG-B04-C08-M02', description: '楼上楼下因漏水发生纠纷', category: 'DISPUTE' } });

@@ -12,6 +12,16 @@ describe('day keys', () => {
     expect(dayKey(new Date('2026-11-22T16:00:00Z'), 'Asia/Shanghai')).toBe('20261123');
   });
 
+  it('answers from the remembered day only inside that day, in either direction of time', () => {
+    const hours = [0, 15, 16, 15.99, 40, 16, -5, 23.5, 8, 24 * 200 + 3].map((h) => new Date(Date.UTC(2026, 10, 22) + h * 3_600_000));
+    for (const zone of ['Asia/Shanghai', 'America/New_York', 'UTC']) {
+      for (const instant of hours) {
+        const parts = new Intl.DateTimeFormat('en-CA', { timeZone: zone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(instant);
+        expect([instant.toISOString(), zone, dayKey(instant, zone)]).toEqual([instant.toISOString(), zone, parts.replaceAll('-', '')]);
+      }
+    }
+  });
+
   it('gives a day its local midnights, half-open', () => {
     const { from, to } = dayRange('20261123', 'Asia/Shanghai');
     expect(from.toISOString()).toBe('2026-11-22T16:00:00.000Z');
