@@ -17,6 +17,7 @@ import { AuthService } from './services/auth.service.js';
 import type { ServiceDeps } from './services/context.js';
 import { GridService } from './services/grid.service.js';
 import { IncidentService } from './services/incident.service.js';
+import { InstructionService } from './services/instruction.service.js';
 import { MemberService } from './services/member.service.js';
 
 /** The long-lived parts every scope shares. */
@@ -70,6 +71,7 @@ export interface Scope {
   readonly members: MemberService;
   readonly auth: AuthService;
   readonly incidents: IncidentService;
+  readonly instructions: InstructionService;
   readonly appDeps: AppDeps;
   readonly deps: ServiceDeps;
 }
@@ -89,6 +91,7 @@ export function createScope(app: AppDeps, actor: Actor): Scope {
     members: new MemberService(deps),
     auth: new AuthService(deps),
     incidents: new IncidentService(deps),
+    instructions: new InstructionService(deps),
   };
 }
 

@@ -14,6 +14,33 @@ export interface ScopedEvent {
 export interface Topics {
   gridChanged: GridChangedEvent;
   incidentChanged: IncidentChangedEvent;
+  instructionIssued: InstructionIssuedEvent;
+  instructionChanged: InstructionChangedEvent;
+}
+
+/**
+ * An instruction just issued; `path` is its scope, so it reaches every subscriber whose scope
+ * contains the scope. A snapshot: no subscriber re-reads it.
+ */
+export interface InstructionIssuedEvent extends ScopedEvent {
+  code: string;
+  grade: string;
+  title: string;
+  body: string | null;
+  scopeCode: string;
+  levels: string[];
+  targets: number;
+  status: string;
+  ackDeadlineAt: string;
+  resultDeadlineAt: string;
+  issuedAt: string;
+}
+
+/** Something moved an instruction's progress (an answer, an overdue mark, an amendment, the cancellation); `path` is its scope. */
+export interface InstructionChangedEvent extends ScopedEvent {
+  code: string;
+  kind: 'ack' | 'result' | 'overdue' | 'amend' | 'cancel';
+  at: string;
 }
 
 /** A step of an incident, pushed to subscribers of any ancestor grid. */

@@ -3,9 +3,10 @@ import { OPERATOR } from '../domain/actor.js';
 import type { Lock } from '../infra/lock.js';
 import { createScope, type AppDeps } from '../scope.js';
 import type { Job } from './job.js';
+import { instructionChaseJob } from './instruction-chase.job.js';
 import { overdueEscalationJob } from './overdue-escalation.job.js';
 
-export const JOBS: readonly Job[] = [overdueEscalationJob];
+export const JOBS: readonly Job[] = [overdueEscalationJob, instructionChaseJob];
 
 export interface Scheduler {
   stop(): Promise<void>;

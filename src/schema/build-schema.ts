@@ -4,9 +4,10 @@ import { AuthResolver } from '../resolvers/auth.resolver.js';
 import { GridFeedResolver } from '../resolvers/grid-feed.resolver.js';
 import { GridResolver } from '../resolvers/grid.resolver.js';
 import { IncidentResolver } from '../resolvers/incident.resolver.js';
+import { InstructionResolver } from '../resolvers/instruction.resolver.js';
 
 /** Every resolver class of the API. */
-export const RESOLVERS = [GridResolver, GridFeedResolver, AuthResolver, IncidentResolver] as const;
+export const RESOLVERS = [GridResolver, GridFeedResolver, AuthResolver, IncidentResolver, InstructionResolver] as const;
 
 /** Builds the executable schema. */
 export async function buildHubSchema(): Promise<GraphQLSchema> {
