@@ -231,12 +231,14 @@ export class InstructionRepository {
 
   /** Active instructions with a chase stage not yet run, oldest first. */
   async chaseCandidates(limit: number): Promise<Array<{ id: number; code: string; title: string; scope_path: string; issued_at: Date; ack_deadline_at: Date; result_deadline_at: Date; chased: string[] }>> {
-    return query(
+    const rows = await query<{ id: number; code: string; title: string; scope_path: string; issued_at: Date | string; ack_deadline_at: Date | string; result_deadline_at: Date | string; chased: string[] }>(
       this.em,
       `select id, code, title, scope_path::text as scope_path, issued_at, ack_deadline_at, result_deadline_at, chased
          from instruction where status = 'active' and jsonb_array_length(chased) < 4 order by issued_at limit ?`,
       [limit],
     );
+    // Raw rows carry timestamps as the driver gives them.
+    return rows.map((r) => ({ ...r, issued_at: new Date(r.issued_at), ack_deadline_at: new Date(r.ack_deadline_at), result_deadline_at: new Date(r.result_deadline_at) }));
   }
 
   /**
