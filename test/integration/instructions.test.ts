@@ -8,6 +8,7 @@ let db: Awaited<ReturnType<typeof testDatabase>>;
 // 10:00 in Shanghai on 2026-11-22.
 const clock = new ManualClock(new Date('2026-11-22T02:00:00Z'));
 const clients: Array<{ dispose(): void | Promise<void> }> = [];
+const queries: string[] = [];
 
 const token = async (role: string, grid: string) =>
   (await gqlOk<{ issueToken: { token: string } }>(hub, ADMIN, 'mutation($i: IssueTokenInput!) { issueToken(input: $i) { token } }', { i: { role, grid } })).issueToken.token;
@@ -23,7 +24,7 @@ const ALL_BELOW_XHG = 11 + 16 + 151 + 151 * 3;
 
 beforeAll(async () => {
   db = await testDatabase('demo');
-  hub = await startTestHub({ databaseUrl: db.url, clock });
+  hub = await startTestHub({ databaseUrl: db.url, clock, onQuery: (sql) => queries.push(sql) });
   // Every grid has its group but two micro-grids, whose messages are skipped.
   await bindGroups(db.url, 'XHG', { skip: ['XHG-B03-C07-M11', 'XHG-B03-C07-M10'] });
 });
@@ -163,4 +164,23 @@ it('cancels and amends: every group that got it gets the change, and answers sto
   expect(ack.errors?.[0]?.extensions?.code).toBe('CONFLICT');
   const u = await gqlOk<{ instruction: { updates: Array<{ seq: number; kind: string }> } }>(hub, commander, 'query($c: String!) { instruction(code: $c) { updates { seq kind } } }', { c: code });
   expect(u.instruction.updates).toEqual([{ seq: 1, kind: 'amend' }, { seq: 2, kind: 'cancel' }]);
+});
+
+it('executes instructionProgress once per shape and sends every socket the same bytes', async () => {
+  const commander = await token('COMMANDER', 'XHG');
+  const { issueInstruction } = await gqlOk<Issued>(hub, commander, ISSUE, { i: { scope: 'XHG-B03-C07', grade: 'III', title: '共享推送' } });
+  const viewer = await token('VIEWER', 'XHG-B03');
+  const SUB = 'subscription($c: String!) { instructionProgress(code: $c) { code progress { acknowledged reported } } }';
+  const feeds = Array.from({ length: 20 }, () => {
+    const c = wsClient(hub, viewer);
+    clients.push(c);
+    return collect<{ instructionProgress: { progress: { acknowledged: number } } }>(c, SUB, { c: issueInstruction.code });
+  });
+  await Promise.all(feeds.map((f) => f.until(1)));
+  queries.length = 0;
+  await gqlOk(hub, await token('CHIEF', 'XHG-B03-C07-M03'), ACK, { c: issueInstruction.code, g: null });
+  await Promise.all(feeds.map((f) => f.until(2)));
+  for (const f of feeds) expect(f.events.map((e) => e.instructionProgress.progress.acknowledged)).toEqual([0, 1]);
+  // One progress query for twenty sockets.
+  expect(queries.filter((q) => q.includes('count(r.acknowledged_at)'))).toHaveLength(1);
 });
