@@ -19,6 +19,8 @@ import { createHttpServer, type HttpServer } from './server.js';
 import { seedCity } from './services/seed.service.js';
 import { PhotoService } from './services/photo.service.js';
 import { localDiskStorage } from './infra/storage.js';
+import { startBots, type BotRuntime } from './bots/bot-runtime.js';
+import { botLoginRoute } from './bots/login-route.js';
 
 export interface HubOptions {
   config: Config;
@@ -28,6 +30,8 @@ export interface HubOptions {
   seedWhenEmpty?: boolean;
   /** Run the scheduled jobs (default true; tests drive jobs with a fixed clock instead). */
   jobs?: boolean;
+  /** Start the WeChat bots (default true; the demo world when WECHATY_PUPPET is unset). */
+  bots?: boolean;
   /** Receives every SQL statement (tests count them). */
   onQuery?: (sql: string) => void;
 }
@@ -106,23 +110,34 @@ export async function startHub(opts: HubOptions): Promise<Hub> {
       closers.push({ name: 'redis', close: () => redis!.close() });
     }
     const pubsub = createHubPubSub(config.redisPrefix, redis);
-    const deps: AppDeps = { orm, pubsub, clock, log, config };
+    const base: AppDeps = { orm, pubsub, clock, log, config };
 
     if ((opts.seedWhenEmpty ?? true) && (await new GridRepository(orm.em.fork()).count()) === 0) {
       const seeded = await seedCity(orm.em.fork());
       log.info(seeded, 'demo city seeded');
     }
-    const adminToken = await operatorToken(deps);
+    const adminToken = await operatorToken(base);
 
-    const schema = await buildHubSchema();
+    const photos = new PhotoService(localDiskStorage(join(resolve(config.dataDir), 'storage')));
+    let bots: BotRuntime | null = null;
+    if (opts.bots ?? true) {
+      bots = await startBots(base, photos);
+      closers.push({ name: 'bots', close: () => bots!.stop() });
+    }
+    const deps: AppDeps = { ...base, bots };
+
+    const schema = await buildHubSchema({ demo: Boolean(bots?.demo) });
     const http: HttpServer = await createHttpServer({
       deps,
       schema,
-      photos: new PhotoService(localDiskStorage(join(resolve(config.dataDir), 'storage'))),
+      photos,
       readiness: async () => ({
         database: await orm.isConnected(),
         redis: redis ? await redis.ping() : 'disabled',
+        // A bot account counts as ready once logged in; while it waits for a QR scan it is not.
+        ...Object.fromEntries((bots?.status() ?? []).map((b) => [`bot:${b.name}`, b.state === 'logged_in' ? 'ok' : b.state])),
       }),
+      routes: (app) => botLoginRoute(app, deps),
     });
     const port = await http.listen(config.port, config.host);
     closers.push({ name: 'http', close: () => http.close() });

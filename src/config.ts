@@ -44,6 +44,10 @@ const schema = z.object({
   TOKEN_TTL_DAYS: z.coerce.number().int().min(1).max(3650).default(90),
   /** JSON overriding deadline hours, e.g. {"categories":{"sanitation":{"normal":48}}}. */
   DEADLINE_POLICY: z.string().optional(),
+  /** Pause between two messages one bot account sends, in ms (WeChat throttles bursts). */
+  BOT_SEND_INTERVAL_MS: z.coerce.number().int().min(0).max(600_000).optional(),
+  /** How many bot accounts to run on a real puppet, each serving the groups it is in. */
+  BOT_ACCOUNTS: z.coerce.number().int().min(1).max(100).default(1),
 });
 
 export type Env = z.infer<typeof schema>;
@@ -64,6 +68,10 @@ export interface Config {
   readonly maxCost: number;
   readonly tokenTtlDays: number;
   readonly deadlinePolicy: DeadlinePolicy;
+  /** Service puppet tokens, one per bot account (WECHATY_PUPPET_SERVICE_TOKEN, comma-separated). */
+  readonly puppetServiceTokens: readonly string[];
+  readonly botSendIntervalMs: number | undefined;
+  readonly botAccounts: number;
 }
 
 export class ConfigError extends Error {
@@ -89,6 +97,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (e.WECHATY_PUPPET === 'wechaty-puppet-service' && !e.WECHATY_PUPPET_SERVICE_TOKEN) {
     throw new ConfigError('invalid configuration: WECHATY_PUPPET_SERVICE_TOKEN is required when WECHATY_PUPPET=wechaty-puppet-service');
   }
+  const tokens = (e.WECHATY_PUPPET_SERVICE_TOKEN ?? '').split(',').map((t) => t.trim()).filter(Boolean);
+  if (e.WECHATY_PUPPET === 'wechaty-puppet-service' && cleaned['BOT_ACCOUNTS'] && tokens.length !== e.BOT_ACCOUNTS) {
+    throw new ConfigError(`invalid configuration: BOT_ACCOUNTS is ${e.BOT_ACCOUNTS} but WECHATY_PUPPET_SERVICE_TOKEN lists ${tokens.length} token(s); give one token per account`);
+  }
   let policy: DeadlinePolicy;
   try {
     policy = deadlinePolicy(e.DEADLINE_POLICY ? (JSON.parse(e.DEADLINE_POLICY) as DeadlinePolicyOverride) : {});
@@ -112,5 +124,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     maxCost: e.GRAPHQL_MAX_COST,
     tokenTtlDays: e.TOKEN_TTL_DAYS,
     deadlinePolicy: policy,
+    puppetServiceTokens: tokens,
+    botSendIntervalMs: e.BOT_SEND_INTERVAL_MS,
+    botAccounts: e.WECHATY_PUPPET === 'wechaty-puppet-service' ? Math.max(1, tokens.length) : e.BOT_ACCOUNTS,
   });
 }

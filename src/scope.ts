@@ -1,6 +1,7 @@
 import DataLoader from 'dataloader';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import type { Actor } from './domain/actor.js';
+import type { BotRuntime } from './bots/bot-runtime.js';
 import type { Config } from './config.js';
 import type { DepartmentEntity } from './entities/department.entity.js';
 import type { GridEntity } from './entities/grid.entity.js';
@@ -27,6 +28,8 @@ export interface AppDeps {
   readonly clock: Clock;
   readonly log: Logger;
   readonly config: Config;
+  /** The bot accounts, once started (absent in one-shot CLI commands and most tests). */
+  readonly bots?: BotRuntime | null;
 }
 
 const groupBy = <T>(keys: readonly number[], rows: T[], keyOf: (row: T) => number): T[][] => {

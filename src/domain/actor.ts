@@ -1,12 +1,13 @@
 import { DomainError } from './errors.js';
-import type { Role } from './roles.js';
+import type { ActorRole } from './roles.js';
 
 /**
  * Who is acting: a role and the grid subtree they may see, as an ltree path of grid ids.
  * The operator's path is '' (the whole tree).
  */
 export interface Actor {
-  readonly role: Role;
+  /** A member's role, the operator's `admin`, or `resident` for an unbound WeChat contact. */
+  readonly role: ActorRole;
   readonly path: string;
   readonly gridId: number | null;
   readonly gridCode: string | null;

@@ -1,6 +1,6 @@
 import { DomainError } from './errors.js';
 import { GRID_LEVELS, levelRank, type GridLevel } from './grid-levels.js';
-import type { Role } from './roles.js';
+import type { ActorRole } from './roles.js';
 
 /**
  * "重大事件一键下达" (domain §5) as data: China's emergency disposition grades, each with the
@@ -38,9 +38,9 @@ export const GRADE_LABELS: Readonly<Record<InstructionGrade, string>> = {
 };
 
 /** Who may issue, cancel or amend instructions (inside their own subtree). */
-export const ISSUER_ROLES: readonly Role[] = ['admin', 'commander', 'instructor'];
+export const ISSUER_ROLES: readonly ActorRole[] = ['admin', 'commander', 'instructor'];
 /** Who may acknowledge or report back for a grid of their subtree. Viewers and departments only watch. */
-export const ANSWER_ROLES: readonly Role[] = ['admin', 'commander', 'instructor', 'chief', 'worker', 'assistant', 'volunteer'];
+export const ANSWER_ROLES: readonly ActorRole[] = ['admin', 'commander', 'instructor', 'chief', 'worker', 'assistant', 'volunteer'];
 
 export const isInstructionGrade = (value: string): value is InstructionGrade => (INSTRUCTION_GRADES as readonly string[]).includes(value);
 

@@ -7,6 +7,11 @@ export type MemberRole = (typeof MEMBER_ROLES)[number];
 /** The operator holding ADMIN_TOKEN or an admin-minted admin token. */
 export type Role = MemberRole | 'admin';
 export const ROLES: readonly Role[] = [...MEMBER_ROLES, 'admin'];
+/**
+ * Who can act: a role, or `resident`, a WeChat contact not bound to any member (网格粉丝) who
+ * may report in a grid's group and is confined to that grid.
+ */
+export type ActorRole = Role | 'resident';
 
 export const ROLE_LABELS: Record<Role, string> = {
   commander: '指挥长',
@@ -20,11 +25,13 @@ export const ROLE_LABELS: Record<Role, string> = {
   admin: '管理员',
 };
 
+export const ACTOR_ROLE_LABELS: Record<ActorRole, string> = { ...ROLE_LABELS, resident: '群众' };
+
 export const isRole = (value: string): value is Role => (ROLES as readonly string[]).includes(value);
 export const isMemberRole = (value: string): value is MemberRole => (MEMBER_ROLES as readonly string[]).includes(value);
 
 /** Administrative acts on the grid tree and its people. */
-export type AdminAction = 'grid.create' | 'grid.rename' | 'grid.recolour' | 'grid.move' | 'grid.delete' | 'member.register' | 'department.create' | 'token.mint' | 'token.revoke';
+export type AdminAction = 'grid.create' | 'grid.rename' | 'grid.recolour' | 'grid.move' | 'grid.delete' | 'member.register' | 'department.create' | 'token.mint' | 'token.revoke' | 'group.bind';
 
 const ADMIN_ACTIONS: Record<AdminAction, readonly Role[]> = {
   'grid.create': ['admin', 'commander'],
@@ -36,7 +43,8 @@ const ADMIN_ACTIONS: Record<AdminAction, readonly Role[]> = {
   'department.create': ['admin', 'commander'],
   'token.mint': ['admin', 'commander'],
   'token.revoke': ['admin', 'commander'],
+  'group.bind': ['admin', 'commander'],
 };
 
-export const mayDo = (role: Role, action: AdminAction): boolean => ADMIN_ACTIONS[action].includes(role);
+export const mayDo = (role: ActorRole, action: AdminAction): boolean => role !== 'resident' && ADMIN_ACTIONS[action].includes(role);
 export const rolesFor = (action: AdminAction): readonly Role[] => ADMIN_ACTIONS[action];

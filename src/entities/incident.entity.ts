@@ -71,4 +71,8 @@ export class IncidentEntity {
 
   @Property({ type: 'datetime', columnType: 'timestamptz', nullable: true })
   closedAt?: Date | null;
+
+  /** Where the report came from when a channel can send it twice (`wechat:<bot>:<message id>`): unique, so a redelivered or resumed message never files a second incident. */
+  @Property({ type: 'string', length: 200, nullable: true, unique: true })
+  sourceKey?: string | null;
 }

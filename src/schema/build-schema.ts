@@ -6,9 +6,11 @@ import { GridFeedResolver } from '../resolvers/grid-feed.resolver.js';
 import { GridResolver } from '../resolvers/grid.resolver.js';
 import { IncidentResolver } from '../resolvers/incident.resolver.js';
 import { InstructionResolver } from '../resolvers/instruction.resolver.js';
+import { BotResolver } from '../resolvers/bot.resolver.js';
+import { DemoResolver } from '../resolvers/demo.resolver.js';
 
 /** Every resolver class of the API. */
-export const RESOLVERS = [GridResolver, GridFeedResolver, AuthResolver, IncidentResolver, InstructionResolver] as const;
+export const RESOLVERS = [GridResolver, GridFeedResolver, AuthResolver, IncidentResolver, BotResolver, InstructionResolver] as const;
 
 /**
  * Subscription fields that execute once per shape (same document, variables, role and subtree)
@@ -19,10 +21,13 @@ export const SHARED_SUBSCRIPTIONS: Readonly<Record<string, SharingMode>> = {
   instructionProgress: 'state',
 };
 
-/** Builds the executable schema. */
-export async function buildHubSchema(): Promise<GraphQLSchema> {
+/**
+ * Builds the executable schema. `demo` adds `simulateMessage`, which exists only while the bot
+ * runs on the mock puppet (the committed schema.graphql is the demo default's).
+ */
+export async function buildHubSchema(opts: { demo?: boolean } = { demo: true }): Promise<GraphQLSchema> {
   return buildSchema({
-    resolvers: [...RESOLVERS],
+    resolvers: opts.demo ? [...RESOLVERS, DemoResolver] : [...RESOLVERS],
     validate: false,
     emitSchemaFile: false,
     // Every subscription brings its own scoped `subscribe` (infra/pubsub.ts); topics are unused.

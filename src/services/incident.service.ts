@@ -27,6 +27,8 @@ export interface ReportIncidentInput {
   location?: string | null;
   colour?: DisputeColour | null;
   photos?: readonly string[] | null;
+  /** A channel's idempotency key: reporting twice with the same key returns the first incident. */
+  sourceKey?: string | null;
 }
 
 export interface IncidentStepInput extends TransitionInput {
@@ -96,6 +98,10 @@ export class IncidentService {
     const urgent = Boolean(input.urgent);
     const colour = initialDisputeColour({ category, urgent, colour: input.colour ?? null });
     const grid = await new GridService(this.deps).get(actor, input.grid);
+    if (input.sourceKey) {
+      const earlier = await this.deps.em.findOne(IncidentEntity, { sourceKey: input.sourceKey });
+      if (earlier) return earlier;
+    }
     const now = this.deps.clock.now();
     const day = dayKey(now, this.deps.config.timeZone);
     // Stored through the group-commit writer: gap-free codes without one commit per report.
@@ -113,6 +119,7 @@ export class IncidentService {
       at: now,
       actorRole: actor.role,
       photos: [...(input.photos ?? [])],
+      sourceKey: input.sourceKey ?? null,
     });
     const incident = await this.get(actor, code);
     this.publish(incident, 'report');
@@ -155,6 +162,24 @@ export class IncidentService {
       return current;
     });
     this.publish(incident, event);
+    return incident;
+  }
+
+  /**
+   * Adds photos to an incident's record without changing its state (a photo sent in the group
+   * right after the report): an immutable `photo` entry on the timeline.
+   */
+  async attachPhotos(actor: Actor, code: string, photos: readonly string[]): Promise<IncidentEntity> {
+    assertPhotoKeys(photos);
+    if (!photos.length) throw new DomainError('BAD_USER_INPUT', 'no photos to attach');
+    const now = this.deps.clock.now();
+    const incident = await this.deps.em.transactional(async (tx) => {
+      const current = await this.get(actor, code, tx, true);
+      current.updatedAt = now;
+      tx.create(IncidentEventEntity, { incident: current, event: 'photo', fromState: current.status, toState: current.status, actorRole: actor.role, actorMemberId: actor.memberId, note: null, photos: [...photos], at: now });
+      return current;
+    });
+    this.publish(incident, 'photo');
     return incident;
   }
 

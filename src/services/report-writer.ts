@@ -17,6 +17,8 @@ export interface PendingReport {
   at: Date;
   actorRole: string;
   photos: string[];
+  /** Idempotency key of the channel that sent it (see IncidentEntity.sourceKey). */
+  sourceKey: string | null;
 }
 
 interface Waiting {
@@ -79,12 +81,12 @@ export class ReportWriter {
       }
       const values: unknown[] = [];
       const tuples = reports.map((r, i) => {
-        values.push(codes[i], r.gridId, r.path, r.reporterId, r.description, r.category, r.urgent, r.location, r.colour, r.deadlineAt, r.at, r.at);
-        return `(?, ?, ?::ltree, ?, ?, ?, ?, ?, 'reported', ?, ?, ?, ?)`;
+        values.push(codes[i], r.gridId, r.path, r.reporterId, r.description, r.category, r.urgent, r.location, r.colour, r.deadlineAt, r.at, r.at, r.sourceKey);
+        return `(?, ?, ?::ltree, ?, ?, ?, ?, ?, 'reported', ?, ?, ?, ?, ?)`;
       });
       const ids = await query<{ id: number; code: string }>(
         tx,
-        `insert into incident (code, grid_id, path, reporter_id, description, category, urgent, location, status, dispute_colour, deadline_at, created_at, updated_at)
+        `insert into incident (code, grid_id, path, reporter_id, description, category, urgent, location, status, dispute_colour, deadline_at, created_at, updated_at, source_key)
          values ${tuples.join(', ')} returning id, code`,
         values,
       );

@@ -43,6 +43,8 @@ export interface TestHubOptions {
   clock?: Clock;
   onQuery?: (sql: string) => void;
   env?: Record<string, string>;
+  /** Start the bots (the demo world on the mock puppet); off by default to keep hubs light. */
+  bots?: boolean;
 }
 
 export const ADMIN = `test-admin-${'x'.repeat(24)}`;
@@ -59,7 +61,7 @@ export async function startTestHub(opts: TestHubOptions): Promise<Hub> {
     ...(opts.redis ? { REDIS_URL: opts.redis.url, REDIS_PREFIX: opts.redis.prefix } : {}),
     ...opts.env,
   });
-  const hubOpts: HubOptions = { config, log: createLogger(config.logLevel), seedWhenEmpty: false, jobs: false };
+  const hubOpts: HubOptions = { config, log: createLogger(config.logLevel), seedWhenEmpty: false, jobs: false, bots: opts.bots ?? false };
   if (opts.clock) hubOpts.clock = opts.clock;
   if (opts.onQuery) hubOpts.onQuery = opts.onQuery;
   return startHub(hubOpts);

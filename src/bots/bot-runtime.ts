@@ -1,0 +1,162 @@
+import QRCode from 'qrcode';
+import { WechatyBuilder, type Message, type Wechaty as WechatyInterface } from 'wechaty';
+import { DEMO_POLICY, REAL_ACCOUNT_POLICY, type OutboxPolicy } from '../domain/outbox-policy.js';
+import type { AppDeps } from '../scope.js';
+import type { PhotoService } from '../services/photo.service.js';
+import { createDemoWorld, type DemoWorld } from './demo-world.js';
+import { BotInbox } from './inbox.js';
+import { OutboxWorker, type SendToRoom } from './outbox-worker.js';
+
+export type BotState = 'starting' | 'scan' | 'logged_in' | 'logged_out' | 'error' | 'stopped';
+
+/** One bot account as `/readyz`, `/bot/login` and the `bots` query show it. */
+export interface BotAccountStatus {
+  name: string;
+  puppet: string;
+  state: BotState;
+  /** The WeChat name the account logged in as. */
+  user: string | null;
+  /** While waiting for a scan (wechat4u): the login QR code's content. */
+  qr: string | null;
+  since: Date;
+  error: string | null;
+}
+
+interface Account {
+  readonly status: BotAccountStatus;
+  readonly bot: WechatyInterface;
+  readonly worker: OutboxWorker;
+}
+
+/** The bots of one hub: accounts, the shared inbox, and the demo world in demo mode. */
+export interface BotRuntime {
+  readonly inbox: BotInbox;
+  readonly demo: DemoWorld | null;
+  status(): BotAccountStatus[];
+  worker(name: string): OutboxWorker | undefined;
+  stop(): Promise<void>;
+}
+
+/** Sends through an account's Wechaty: bound members are @-mentioned as contacts, others by name. */
+export function sendVia(bot: WechatyInterface): SendToRoom {
+  return async (roomId, text, mentions) => {
+    const room = await bot.Room.find({ id: roomId });
+    if (!room) throw new Error(`the bot is not in room ${roomId}`);
+    const contacts = [];
+    const byName: string[] = [];
+    for (const m of mentions) {
+      const contact = m.contactId ? await bot.Contact.find({ id: m.contactId }) : undefined;
+      if (contact) contacts.push(contact);
+      else byName.push(`@${m.name}`);
+    }
+    await room.say(byName.length ? `${byName.join(' ')} ${text}` : text, ...contacts);
+  };
+}
+
+/**
+ * Starts the bot accounts WECHATY_PUPPET asks for: the demo world on the mock puppet when it
+ * is unset (or `wechaty-puppet-mock`), else BOT_ACCOUNTS accounts on wechat4u (QR login) or
+ * the service puppet (one token each). Each account has its own outbox worker.
+ */
+export async function startBots(app: AppDeps, photos: PhotoService): Promise<BotRuntime> {
+  const log = app.log.child({ component: 'bot' });
+  const accounts = new Map<string, Account>();
+  const inbox = new BotInbox(app, photos, undefined, (name) => accounts.get(name)?.worker.kick());
+  const puppet = app.config.puppet ?? 'wechaty-puppet-mock';
+  const policy: OutboxPolicy = {
+    ...(puppet === 'wechaty-puppet-mock' ? DEMO_POLICY : REAL_ACCOUNT_POLICY),
+    ...(app.config.botSendIntervalMs !== undefined ? { intervalMs: app.config.botSendIntervalMs } : {}),
+  };
+
+  const add = (name: string, bot: WechatyInterface): Account => {
+    const status: BotAccountStatus = { name, puppet, state: 'starting', user: null, qr: null, since: app.clock.now(), error: null };
+    const worker = new OutboxWorker(app, name, sendVia(bot), policy);
+    const account: Account = { status, bot, worker };
+    const set = (state: BotState, patch: Partial<BotAccountStatus> = {}) => Object.assign(status, { state, since: app.clock.now(), ...patch });
+    bot.on('scan', (qr, scanStatus) => {
+      set('scan', { qr });
+      log.info({ bot: name, scanStatus }, `scan the QR code to log in bot ${name} (also at /bot/login)`);
+      QRCode.toString(qr, { type: 'terminal', small: true }).then((art) => process.stdout.write(`bot ${name}: scan to log in\n${art}\n`), () => {});
+    });
+    bot.on('login', (user) => {
+      set('logged_in', { user: user.name(), qr: null, error: null });
+      log.info({ bot: name, user: user.name() }, 'bot logged in');
+      inbox.resume(name).then((n) => n && log.info({ bot: name, resumed: n }, 'resumed stored messages'), (err: unknown) => log.error({ err }, 'resume failed'));
+      worker.start();
+    });
+    bot.on('logout', (user, reason) => {
+      set('logged_out');
+      log.warn({ bot: name, user: user.name(), reason }, 'bot logged out');
+    });
+    bot.on('error', (err) => {
+      status.error = err.message;
+      log.error({ bot: name, err }, 'bot error');
+    });
+    bot.on('message', (msg) => {
+      onMessage(name, msg).catch((err: unknown) => log.error({ bot: name, err }, 'could not take a message'));
+    });
+    accounts.set(name, account);
+    return account;
+  };
+
+  const onMessage = async (name: string, msg: Message) => {
+    if (msg.self()) return;
+    const room = msg.room();
+    if (!room) return;
+    const talker = msg.talker();
+    const type = msg.type();
+    const kind = type === msg.wechaty.Message.Type.Text ? 'text' : type === msg.wechaty.Message.Type.Image ? 'image' : 'other';
+    await inbox.receive({
+      botAccount: name,
+      messageId: msg.id,
+      roomId: room.id,
+      roomTopic: await room.topic().catch(() => null),
+      senderId: talker.id,
+      senderName: talker.name(),
+      kind,
+      text: kind === 'text' ? msg.text() : '',
+      readMedia: async () => (await msg.toFileBox()).toBuffer(),
+    });
+  };
+
+  let demo: DemoWorld | null = null;
+  try {
+    if (puppet === 'wechaty-puppet-mock') {
+      const built = await createDemoWorld(app);
+      demo = built.world;
+      const account = add('demo', built.bot);
+      await built.start();
+      demo.attach(inbox, account.worker);
+    } else {
+      for (let i = 1; i <= app.config.botAccounts; i++) {
+        const name = `bot${i}`;
+        const token = app.config.puppetServiceTokens[i - 1];
+        const bot = WechatyBuilder.build({
+          name: `gridhub-${name}`,
+          puppet,
+          ...(puppet === 'wechaty-puppet-service' && token ? { puppetOptions: { token } } : {}),
+        });
+        add(name, bot);
+        await bot.start();
+      }
+    }
+  } catch (err) {
+    for (const a of accounts.values()) await a.bot.stop().catch(() => {});
+    throw err;
+  }
+
+  return {
+    inbox,
+    demo,
+    status: () => [...accounts.values()].map((a) => ({ ...a.status })),
+    worker: (name) => accounts.get(name)?.worker,
+    async stop() {
+      for (const a of accounts.values()) {
+        await a.worker.stop();
+        await a.bot.stop().catch((err: unknown) => log.warn({ err }, 'bot stop failed'));
+        a.status.state = 'stopped';
+      }
+    },
+  };
+}
+

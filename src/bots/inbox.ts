@@ -1,0 +1,253 @@
+import { EventEmitter } from 'node:events';
+import { OPERATOR, type Actor } from '../domain/actor.js';
+import { parseMessage, type ChatCommand, type ParsedMessage } from '../domain/chat/index.js';
+import { isDomainError } from '../domain/errors.js';
+import type { Logger } from '../infra/logger.js';
+import { OutboxRepository } from '../repositories/outbox.repository.js';
+import { query } from '../repositories/sql.js';
+import { createScope, type AppDeps } from '../scope.js';
+import { BindingService, type ContactBinding, type GroupBinding } from '../services/binding.service.js';
+import type { PhotoService } from '../services/photo.service.js';
+import { botRefusal } from './bot-errors.js';
+import type { BotPlugin, BotReply } from './plugin.js';
+import { PLUGINS } from './plugins/index.js';
+
+/** A group message as the puppet delivered it. */
+export interface IncomingMessage {
+  botAccount: string;
+  /** WeChat's message id: the same id delivered twice is acted on once. */
+  messageId: string;
+  roomId: string;
+  roomTopic: string | null;
+  senderId: string;
+  senderName: string;
+  kind: 'text' | 'image' | 'other';
+  text: string;
+  /** An image message's bytes (read only when the photo is wanted). */
+  readMedia?: () => Promise<Uint8Array>;
+}
+
+/** What the inbox did with one message (returned for logs and tests, and emitted as `processed`). */
+export interface InboxOutcome {
+  action: 'ignored' | 'duplicate' | 'done' | 'refused' | 'failed' | 'skipped';
+  roomId: string;
+  senderId: string;
+  messageId: string;
+  command: ChatCommand | 'photo' | null;
+  /** The reply queued in the outbox, if any, and its dedupe key. */
+  reply: string | null;
+  replyKey: string | null;
+}
+
+/** How long after a report a photo from the same person still attaches to it. */
+export const PHOTO_ATTACH_WINDOW_MS = 2 * 60_000;
+
+// Commands that work in a group not yet bound to a grid, and from a contact not yet bound to a member.
+const WITHOUT_GRID: ReadonlySet<ChatCommand> = new Set(['help', 'unknown', 'bind', 'bind_group']);
+const WITHOUT_MEMBER: ReadonlySet<ChatCommand> = new Set(['help', 'unknown', 'bind', 'report']);
+
+const NOT_BOUND_GROUP = '本群还没绑定网格，请网格长发送：#绑定群 网格编码';
+const NOT_BOUND_MEMBER = '请先绑定：向管理员要绑定码，发送 #绑定 绑定码';
+const INTERNAL = '系统出错，已记录，请稍后再发一次';
+
+interface StoredRow {
+  id: string;
+  message_id: string;
+  room_id: string;
+  sender_id: string;
+  sender_name: string;
+  kind: string;
+  text: string;
+  media_key: string | null;
+}
+
+/**
+ * The bot's inbox. Every message the bot acts on is stored first (unique per bot account and
+ * WeChat message id), then acted on through the same services GraphQL uses, then marked done
+ * in the same transaction that queues the reply. Ordinary chat is neither stored nor answered.
+ * Messages of one group are handled in order; `resume` picks up what a crash left pending.
+ */
+export class BotInbox extends EventEmitter<{ processed: [InboxOutcome] }> {
+  private readonly chains = new Map<string, Promise<unknown>>();
+  private readonly log: Logger;
+
+  constructor(
+    private readonly app: AppDeps,
+    private readonly photos: PhotoService,
+    private readonly plugins: readonly BotPlugin[] = PLUGINS,
+    /** Called after a reply was queued, so the account's outbox worker sends it without waiting for its poll. */
+    private readonly onQueued: (botAccount: string) => void = () => {},
+  ) {
+    super();
+    this.log = app.log.child({ component: 'inbox' });
+  }
+
+  /** Receives one message; resolves once it is stored, acted on and its reply queued. */
+  receive(msg: IncomingMessage): Promise<InboxOutcome> {
+    return this.inRoomOrder(msg, () => this.receiveNow(msg));
+  }
+
+  /** Acts on messages a previous run stored but did not finish (a crash between storing and acting). */
+  async resume(botAccount: string): Promise<number> {
+    const em = this.app.orm.em.fork();
+    const rows = await query<StoredRow>(em, `select id, message_id, room_id, sender_id, sender_name, kind, text, media_key from inbound_message where bot_account = ? and status = 'pending' order by id`, [botAccount]);
+    for (const row of rows) {
+      this.log.info({ messageId: row.message_id, roomId: row.room_id }, 'resuming a message stored before a restart');
+      const msg: IncomingMessage = { botAccount, messageId: row.message_id, roomId: row.room_id, roomTopic: null, senderId: row.sender_id, senderName: row.sender_name, kind: row.kind === 'image' ? 'image' : 'text', text: row.text };
+      await this.inRoomOrder(msg, () => (row.kind === 'image' ? this.actOnPhoto(msg, row.id, row.media_key) : this.act(msg, row.id, parseMessage(row.text))));
+    }
+    return rows.length;
+  }
+
+  /** Runs `fn` after everything queued before it in the same group, so a photo follows its report. */
+  private inRoomOrder(msg: IncomingMessage, fn: () => Promise<InboxOutcome>): Promise<InboxOutcome> {
+    const prev = this.chains.get(msg.roomId) ?? Promise.resolve();
+    const next = prev.then(fn).catch((err: unknown) => this.failed(msg, err));
+    this.chains.set(msg.roomId, next);
+    void next.finally(() => {
+      if (this.chains.get(msg.roomId) === next) this.chains.delete(msg.roomId);
+    });
+    return next;
+  }
+
+  private async receiveNow(msg: IncomingMessage): Promise<InboxOutcome> {
+    if (msg.kind === 'image') return this.receivePhoto(msg);
+    if (msg.kind !== 'text') return this.outcome(msg, 'ignored', null);
+    const parsed = parseMessage(msg.text);
+    if (parsed.command === 'none') return this.outcome(msg, 'ignored', null);
+    const group = await this.bindings().seeGroup(msg.roomId, msg.botAccount, msg.roomTopic);
+    // Another of our accounts serves this group; it acts, this one stays quiet.
+    if (group.botAccount !== msg.botAccount) return this.outcome(msg, 'skipped', parsed.command);
+    const id = await this.store(msg, null);
+    if (!id) return this.outcome(msg, 'duplicate', parsed.command);
+    return this.act(msg, id, parsed, group);
+  }
+
+  /** A photo attaches to the sender's report in this group of the last two minutes; otherwise it is chat. */
+  private async receivePhoto(msg: IncomingMessage): Promise<InboxOutcome> {
+    const since = new Date(this.app.clock.now().getTime() - PHOTO_ATTACH_WINDOW_MS);
+    const recent = await this.lastReport(msg, since);
+    if (!recent || !msg.readMedia) return this.outcome(msg, 'ignored', null);
+    // The bytes are stored before the message row, so a resumed photo still has them.
+    let key: string | null = null;
+    try {
+      key = (await this.photos.upload(OPERATOR, await msg.readMedia())).key;
+    } catch (err) {
+      if (!isDomainError(err)) throw err;
+      this.log.info({ messageId: msg.messageId, err: err.message }, 'photo refused');
+    }
+    const id = await this.store(msg, key);
+    if (!id) return this.outcome(msg, 'duplicate', 'photo');
+    return this.actOnPhoto(msg, id, key);
+  }
+
+  private async actOnPhoto(msg: IncomingMessage, id: string, key: string | null): Promise<InboxOutcome> {
+    const recent = await this.lastReport(msg, new Date(0), id);
+    const sender = await this.bindings().contact(msg.senderId);
+    const group = await this.bindings().group(msg.roomId);
+    if (!recent || !group?.grid) return this.finish(msg, id, 'skipped', 'photo', null, 'no report to attach to');
+    if (!key) return this.finish(msg, id, 'refused', 'photo', { text: '照片格式不对或超过 10MB，请发 JPG/PNG 照片' }, 'photo refused');
+    const actor = sender?.actor ?? residentOf(group);
+    try {
+      const incident = await createScope(this.app, actor).incidents.attachPhotos(actor, recent, [key]);
+      return this.finish(msg, id, 'done', 'photo', { text: `${incident.code} 已附照片`, ref: incident.code }, `photo ${incident.code}`);
+    } catch (err) {
+      if (!isDomainError(err)) throw err;
+      return this.finish(msg, id, 'refused', 'photo', { text: botRefusal(err, 'report', recent) }, `refused ${err.code}`);
+    }
+  }
+
+  private async act(msg: IncomingMessage, id: string, parsed: ParsedMessage, knownGroup?: GroupBinding): Promise<InboxOutcome> {
+    const command = parsed.command;
+    const group = knownGroup ?? (await this.bindings().seeGroup(msg.roomId, msg.botAccount, msg.roomTopic));
+    const sender: ContactBinding | null = await this.bindings().contact(msg.senderId);
+    if (!WITHOUT_GRID.has(command) && !group.grid) return this.finish(msg, id, 'refused', command, { text: NOT_BOUND_GROUP }, 'refused group not bound');
+    if (!WITHOUT_MEMBER.has(command) && !sender) return this.finish(msg, id, 'refused', command, { text: NOT_BOUND_MEMBER }, 'refused sender not bound');
+    const actor: Actor = sender?.actor ?? residentOf(group);
+    const ctx = {
+      scope: createScope(this.app, actor),
+      actor,
+      group,
+      sender: { contactId: msg.senderId, name: msg.senderName, memberId: sender?.memberId ?? null },
+      parsed,
+      messageId: msg.messageId,
+      now: this.app.clock.now(),
+    };
+    try {
+      let reply: BotReply | null = null;
+      for (const plugin of this.plugins) {
+        if (!plugin.commands.includes(command)) continue;
+        reply = await plugin.handle(ctx);
+        if (reply) break;
+      }
+      return this.finish(msg, id, 'done', command, reply, `${command}${reply?.ref ? ` ${reply.ref}` : ''}`);
+    } catch (err) {
+      if (!isDomainError(err)) throw err;
+      return this.finish(msg, id, 'refused', command, { text: botRefusal(err, command, parsed.ref) }, `refused ${err.code}`);
+    }
+  }
+
+  /** Queues the reply and marks the message handled, in one transaction. */
+  private async finish(msg: IncomingMessage, id: string, action: InboxOutcome['action'], command: InboxOutcome['command'], reply: BotReply | null, outcome: string): Promise<InboxOutcome> {
+    const replyKey = reply ? `reply:${msg.botAccount}:${msg.messageId}` : null;
+    const now = this.app.clock.now();
+    await this.app.orm.em.fork().transactional(async (tx) => {
+      if (reply) {
+        await new OutboxRepository(tx).enqueueForRooms(
+          [{ botAccount: msg.botAccount, roomId: msg.roomId, text: reply.text, dedupeKey: replyKey!, kind: 'reply', ref: reply.ref ?? null, mentionMemberIds: reply.mentionMemberIds ?? [] }],
+          now,
+        );
+      }
+      await query(tx, `update inbound_message set status = ?, outcome = ?, handled_at = ? where id = ?`, [action === 'failed' ? 'failed' : 'done', outcome.slice(0, 500), now, id]);
+    });
+    if (reply) this.onQueued(msg.botAccount);
+    const result: InboxOutcome = { action, roomId: msg.roomId, senderId: msg.senderId, messageId: msg.messageId, command, reply: reply?.text ?? null, replyKey };
+    this.emit('processed', result);
+    return result;
+  }
+
+  /** An unexpected error: logged, the message marked failed, the group told once. */
+  private async failed(msg: IncomingMessage, err: unknown): Promise<InboxOutcome> {
+    this.log.error({ err, messageId: msg.messageId, roomId: msg.roomId }, 'bot message failed');
+    const rows = await query<{ id: string }>(this.app.orm.em.fork(), `select id from inbound_message where bot_account = ? and message_id = ? and status = 'pending'`, [msg.botAccount, msg.messageId]).catch(() => []);
+    if (rows[0]) return this.finish(msg, rows[0].id, 'failed', null, { text: INTERNAL }, `failed ${(err as Error)?.message ?? String(err)}`).catch(() => this.outcome(msg, 'failed', null));
+    return this.outcome(msg, 'failed', null);
+  }
+
+  private async store(msg: IncomingMessage, mediaKey: string | null): Promise<string | null> {
+    const rows = await query<{ id: string }>(
+      this.app.orm.em.fork(),
+      `insert into inbound_message (bot_account, message_id, room_id, sender_id, sender_name, kind, text, media_key, status, received_at)
+       values (?, ?, ?, ?, ?, ?, ?, ?, 'pending', ?) on conflict (bot_account, message_id) do nothing returning id`,
+      [msg.botAccount, msg.messageId.slice(0, 128), msg.roomId.slice(0, 128), msg.senderId.slice(0, 128), msg.senderName.slice(0, 128), msg.kind, msg.text.slice(0, 20_000), mediaKey, this.app.clock.now()],
+    );
+    return rows[0] ? String(rows[0].id) : null;
+  }
+
+  /** The code of the sender's last report in this group since `since` (before message `beforeId`). */
+  private async lastReport(msg: IncomingMessage, since: Date, beforeId?: string): Promise<string | null> {
+    const rows = await query<{ outcome: string }>(
+      this.app.orm.em.fork(),
+      `select outcome from inbound_message where bot_account = ? and room_id = ? and sender_id = ? and status = 'done' and outcome like 'report E%'
+         and received_at >= ? ${beforeId ? 'and id < ?' : ''} order by id desc limit 1`,
+      [msg.botAccount, msg.roomId, msg.senderId, since, ...(beforeId ? [beforeId] : [])],
+    );
+    return rows[0]?.outcome.split(' ')[1] ?? null;
+  }
+
+  private bindings(): BindingService {
+    return new BindingService(createScope(this.app, OPERATOR).deps);
+  }
+
+  private outcome(msg: IncomingMessage, action: InboxOutcome['action'], command: InboxOutcome['command']): InboxOutcome {
+    const result: InboxOutcome = { action, roomId: msg.roomId, senderId: msg.senderId, messageId: msg.messageId, command, reply: null, replyKey: null };
+    this.emit('processed', result);
+    return result;
+  }
+}
+
+/** An unbound contact in a grid's group: a resident who may report there and nowhere else. */
+function residentOf(group: GroupBinding): Actor {
+  // '0' is no grid's path: a resident in an unbound group sees nothing.
+  return { role: 'resident', path: group.grid?.path ?? '0', gridId: group.grid?.id ?? null, gridCode: group.grid?.code ?? null, memberId: null, tokenId: null };
+}

@@ -1,0 +1,46 @@
+import type express from 'express';
+import QRCode from 'qrcode';
+import { OPERATOR } from '../domain/actor.js';
+import { isDomainError } from '../domain/errors.js';
+import { createScope, type AppDeps } from '../scope.js';
+import { bearer } from '../services/auth.service.js';
+
+const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+
+/**
+ * GET /bot/login: the bot accounts' state and, for an account waiting for a scan (wechat4u),
+ * its login QR code. Operators only (admin or commander token, as a Bearer header or
+ * `?token=` so a browser can open it): whoever scans the code logs their WeChat in as the bot.
+ * `Accept: application/json` gets JSON.
+ */
+export function botLoginRoute(app: express.Express, deps: AppDeps): void {
+  app.get('/bot/login', (req, res) => {
+    const token = bearer(req.headers.authorization) ?? (typeof req.query['token'] === 'string' ? req.query['token'] : null);
+    createScope(deps, OPERATOR)
+      .auth.authenticate(token)
+      .then(async (actor) => {
+        if (actor.role !== 'admin' && actor.role !== 'commander') {
+          res.status(403).json({ error: { code: 'FORBIDDEN', message: 'only admins and commanders see the bot login' } });
+          return;
+        }
+        const bots = deps.bots?.status() ?? [];
+        if (req.accepts(['html', 'json']) === 'json') {
+          res.json({ bots: bots.map((b) => ({ ...b, since: b.since.toISOString() })) });
+          return;
+        }
+        const rows = await Promise.all(
+          bots.map(async (b) => {
+            const qr = b.qr ? `<img alt="QR" src="${await QRCode.toDataURL(b.qr, { margin: 1, width: 280 })}">` : '';
+            return `<section><h2>${escapeHtml(b.name)}</h2><p>${escapeHtml(b.state)}${b.user ? ` as ${escapeHtml(b.user)}` : ''} since ${b.since.toISOString()}</p>${qr}</section>`;
+          }),
+        );
+        res
+          .type('html')
+          .send(`<!doctype html><meta charset="utf-8"><meta http-equiv="refresh" content="5"><title>GridHub bot login</title><h1>GridHub bot login</h1>${rows.join('') || '<p>No bot is running.</p>'}`);
+      })
+      .catch((err: unknown) => {
+        if (isDomainError(err)) res.status(401).json({ error: { code: err.code, message: err.message } });
+        else res.status(500).json({ error: { code: 'INTERNAL_SERVER_ERROR', message: 'internal error' } });
+      });
+  });
+}

@@ -1,0 +1,120 @@
+import { EventEmitter } from 'node:events';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { nextAttemptAt, type OutboxPolicy } from '../domain/outbox-policy.js';
+import type { Logger } from '../infra/logger.js';
+import { OutboxRepository } from '../repositories/outbox.repository.js';
+import type { AppDeps } from '../scope.js';
+
+/** A member to @-mention: by WeChat contact when bound, else by name in the text. */
+export interface Mention {
+  name: string;
+  contactId: string | null;
+}
+
+/** Sends one message into a group through the account's puppet; throws when it could not. */
+export type SendToRoom = (roomId: string, text: string, mentions: readonly Mention[]) => Promise<void>;
+
+export interface SentEvent {
+  id: string;
+  roomId: string;
+  text: string;
+  dedupeKey: string;
+}
+
+/** How often an idle worker looks for due messages (queued by other instances or retries). */
+const POLL_MS = 1000;
+
+/**
+ * Drains one bot account's outbox: one message at a time, each in its own transaction that
+ * holds the row (FOR UPDATE SKIP LOCKED) while it is sent and commits it as sent, so nothing
+ * is sent twice by two workers and a restart resumes with what is still pending. A crash
+ * between WeChat accepting a message and the commit can repeat that one message; no other.
+ */
+export class OutboxWorker extends EventEmitter<{ sent: [SentEvent] }> {
+  private running = false;
+  private loop: Promise<void> | null = null;
+  private wake: (() => void) | null = null;
+  private readonly log: Logger;
+
+  constructor(
+    private readonly app: AppDeps,
+    readonly botAccount: string,
+    private readonly send: SendToRoom,
+    private readonly policy: OutboxPolicy,
+  ) {
+    super();
+    this.log = app.log.child({ component: 'outbox', bot: botAccount });
+  }
+
+  start(): void {
+    if (this.running) return;
+    this.running = true;
+    this.loop = this.run();
+  }
+
+  /** Something was queued: look now instead of at the next poll. */
+  kick(): void {
+    this.wake?.();
+  }
+
+  async stop(): Promise<void> {
+    this.running = false;
+    this.kick();
+    await this.loop;
+  }
+
+  /** Sends every message due now; returns how many were attempted (for tests and the benchmark). */
+  async drain(): Promise<number> {
+    let n = 0;
+    while (await this.sendOne()) {
+      n++;
+      if (this.policy.intervalMs > 0) await sleep(this.policy.intervalMs);
+    }
+    return n;
+  }
+
+  private async run(): Promise<void> {
+    while (this.running) {
+      try {
+        const sent = await this.sendOne();
+        if (sent) {
+          if (this.policy.intervalMs > 0) await sleep(this.policy.intervalMs);
+          continue;
+        }
+      } catch (err) {
+        this.log.error({ err }, 'outbox worker error');
+      }
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, POLL_MS);
+        this.wake = () => {
+          clearTimeout(timer);
+          resolve();
+        };
+      });
+      this.wake = null;
+    }
+  }
+
+  /** Claims, sends and settles one due message; false when none is due. */
+  private async sendOne(): Promise<boolean> {
+    const em = this.app.orm.em.fork();
+    return em.transactional(async (tx) => {
+      const repo = new OutboxRepository(tx);
+      const now = this.app.clock.now();
+      const [msg] = await repo.claimDue(this.botAccount, now, 1);
+      if (!msg) return false;
+      try {
+        const mentions = await repo.mentionTargets(msg.mentionMemberIds);
+        await this.send(msg.roomId, msg.text, mentions.map((m) => ({ name: m.name, contactId: m.contactId })));
+        await repo.markSent(msg.id, this.app.clock.now());
+        this.emit('sent', { id: msg.id, roomId: msg.roomId, text: msg.text, dedupeKey: msg.dedupeKey });
+      } catch (err) {
+        const retryAt = nextAttemptAt(msg.attempts + 1, this.app.clock.now(), this.policy, Math.random());
+        const why = err instanceof Error ? err.message : String(err);
+        this.log.warn({ id: msg.id, roomId: msg.roomId, attempt: msg.attempts + 1, retryAt, err: why }, retryAt ? 'send failed, will retry' : 'send failed for good');
+        await repo.markAttemptFailed(msg.id, why, retryAt);
+      }
+      return true;
+    });
+  }
+}

@@ -1,0 +1,22 @@
+import { DomainError } from '../../domain/errors.js';
+import { ROLE_LABELS } from '../../domain/roles.js';
+import { BindingService } from '../../services/binding.service.js';
+import type { BotPlugin } from '../plugin.js';
+
+/** `#绑定 CODE` (a contact becomes a member) and `#绑定群 GRID` (the group becomes a grid's). */
+export const bindingPlugin: BotPlugin = {
+  name: 'binding',
+  commands: ['bind', 'bind_group'],
+  async handle(ctx) {
+    const bindings = new BindingService(ctx.scope.deps);
+    if (ctx.parsed.command === 'bind') {
+      if (!ctx.parsed.ref) throw new DomainError('BAD_USER_INPUT', 'a bind code is required');
+      const bound = await bindings.bindContact(ctx.sender.contactId, ctx.sender.name, ctx.parsed.ref);
+      const role = bound.actor.role === 'resident' ? '' : ROLE_LABELS[bound.actor.role];
+      return { text: `绑定成功：${bound.name}，${bound.actor.gridCode} ${role}` };
+    }
+    if (!ctx.parsed.ref) throw new DomainError('BAD_USER_INPUT', 'a grid code is required');
+    const group = await bindings.bindGroup(ctx.actor, { roomId: ctx.group.roomId, botAccount: ctx.group.botAccount, grid: ctx.parsed.ref });
+    return { text: `本群已绑定 ${group.grid!.code} ${group.grid!.name}，上报、签收、日清都在本群办理` };
+  },
+};

@@ -1,0 +1,168 @@
+import { randomInt } from 'node:crypto';
+import type { Actor } from '../domain/actor.js';
+import { DomainError } from '../domain/errors.js';
+import { BindCodeEntity } from '../entities/bind-code.entity.js';
+import { ChatGroupEntity } from '../entities/chat-group.entity.js';
+import { GridEntity } from '../entities/grid.entity.js';
+import { MemberContactEntity } from '../entities/member-contact.entity.js';
+import { MemberEntity } from '../entities/member.entity.js';
+import type { ServiceDeps } from './context.js';
+import { assertMay, GridService } from './grid.service.js';
+
+/** How long a one-time bind code is valid. */
+export const BIND_CODE_TTL_HOURS = 72;
+
+/** A group's binding as the bot needs it. */
+export interface GroupBinding {
+  roomId: string;
+  botAccount: string;
+  grid: { id: number; code: string; path: string; name: string } | null;
+}
+
+/** A WeChat contact bound to a member, with what makes them an actor. */
+export interface ContactBinding {
+  memberId: number;
+  name: string;
+  actor: Actor;
+}
+
+/**
+ * Which WeChat group belongs to which grid, and which WeChat contact is which member.
+ * Groups are bound by an admin or commander (`bindGroup`) or by the grid's own chief in the
+ * group (`#绑定群 CODE`); contacts bind themselves with a one-time code an admin gave them.
+ */
+export class BindingService {
+  constructor(private readonly deps: ServiceDeps) {}
+
+  /** Records a group the bot is in (unbound until someone binds it). Idempotent. */
+  async seeGroup(roomId: string, botAccount: string, topic: string | null): Promise<GroupBinding> {
+    const em = this.deps.em;
+    let group = await em.findOne(ChatGroupEntity, { roomId }, { populate: ['grid'] });
+    if (!group) {
+      await em.getConnection().execute(
+        `insert into chat_group (room_id, topic, bot_account, created_at) values (?, ?, ?, ?) on conflict (room_id) do nothing`,
+        [roomId, topic?.slice(0, 128) ?? null, botAccount, this.deps.clock.now()],
+      );
+      group = await em.findOneOrFail(ChatGroupEntity, { roomId }, { populate: ['grid'] });
+    }
+    return toBinding(group);
+  }
+
+  /** The group's binding, or null when the bot has never seen it. */
+  async group(roomId: string): Promise<GroupBinding | null> {
+    const group = await this.deps.em.findOne(ChatGroupEntity, { roomId }, { populate: ['grid'] });
+    return group ? toBinding(group) : null;
+  }
+
+  /**
+   * Binds a group to a grid. Admins and commanders may bind any grid in their subtree; a chief
+   * only their own grid. A grid has one group: binding a second is CONFLICT until the first is
+   * unbound.
+   */
+  async bindGroup(actor: Actor, input: { roomId: string; grid: string; botAccount: string; topic?: string | null }): Promise<GroupBinding> {
+    const grid = await new GridService(this.deps).get(actor, input.grid);
+    if (actor.role === 'chief') {
+      if (actor.gridId !== grid.id) throw new DomainError('FORBIDDEN', `a chief may bind a group only to their own grid ${actor.gridCode}`, { zh: `网格长只能把群绑定到本网格 ${actor.gridCode}` });
+    } else {
+      assertMay(actor, 'group.bind');
+    }
+    const roomId = input.roomId.trim();
+    if (!roomId || roomId.length > 128) throw new DomainError('BAD_USER_INPUT', 'roomId must be 1 to 128 characters');
+    return this.deps.em.transactional(async (tx) => {
+      const taken = await tx.findOne(ChatGroupEntity, { grid }, { populate: ['grid'] });
+      if (taken && taken.roomId !== roomId) throw new DomainError('CONFLICT', `grid ${grid.code} already has a group (${taken.topic ?? taken.roomId}); unbind it first`, { zh: `${grid.code} 已绑定群「${taken.topic ?? taken.roomId}」，需先解绑` });
+      let group = await tx.findOne(ChatGroupEntity, { roomId }, { populate: ['grid'] });
+      if (group?.grid && group.grid.id !== grid.id) {
+        throw new DomainError('CONFLICT', `this group is bound to grid ${group.grid.code}; unbind it first`, { zh: `本群已绑定 ${group.grid.code}，需先由管理员解绑` });
+      }
+      group ??= tx.create(ChatGroupEntity, { roomId, botAccount: input.botAccount, topic: input.topic?.slice(0, 128) ?? null });
+      group.grid = grid;
+      group.boundAt = this.deps.clock.now();
+      group.boundByMemberId = actor.memberId;
+      await tx.flush();
+      return toBinding(group);
+    });
+  }
+
+  /** Detaches a group from its grid (admins and commanders). */
+  async unbindGroup(actor: Actor, roomId: string): Promise<GroupBinding> {
+    assertMay(actor, 'group.bind');
+    const group = await this.deps.em.findOne(ChatGroupEntity, { roomId }, { populate: ['grid'] });
+    if (!group?.grid) throw new DomainError('NOT_FOUND', `group ${roomId} is not bound to a grid`);
+    await new GridService(this.deps).get(actor, group.grid.code);
+    group.grid = null;
+    group.boundAt = null;
+    await this.deps.em.flush();
+    return toBinding(group);
+  }
+
+  /** A one-time code for a member to type as `#绑定 CODE` in any group the bot is in. */
+  async issueBindCode(actor: Actor, memberId: number): Promise<{ code: string; expiresAt: Date; member: MemberEntity }> {
+    assertMay(actor, 'member.register');
+    const member = await this.deps.em.findOne(MemberEntity, { id: memberId }, { populate: ['grid'] });
+    if (!member) throw new DomainError('NOT_FOUND', `member ${memberId} not found in your scope`);
+    await new GridService(this.deps).get(actor, member.grid.code);
+    const now = this.deps.clock.now();
+    const expiresAt = new Date(now.getTime() + BIND_CODE_TTL_HOURS * 3600_000);
+    // Six digits are easy to type on a phone; a collision with a live code is retried.
+    for (let i = 0; i < 20; i++) {
+      const code = String(randomInt(0, 1_000_000)).padStart(6, '0');
+      const inserted = await this.deps.em.getConnection().execute<{ code: string }[]>(
+        `insert into bind_code (code, member_id, expires_at, created_at) values (?, ?, ?, ?)
+         on conflict (code) do update set member_id = excluded.member_id, expires_at = excluded.expires_at, used_at = null, created_at = excluded.created_at
+           where bind_code.used_at is not null or bind_code.expires_at < excluded.created_at
+         returning code`,
+        [code, member.id, expiresAt, now],
+      );
+      if (inserted.length) return { code, expiresAt, member };
+    }
+    throw new DomainError('CONFLICT', 'no free bind code right now; try again');
+  }
+
+  /** `#绑定 CODE`: links this WeChat contact to the code's member, once. */
+  async bindContact(contactId: string, contactName: string, code: string): Promise<ContactBinding> {
+    const now = this.deps.clock.now();
+    return this.deps.em.transactional(async (tx) => {
+      const bind = await tx.findOne(BindCodeEntity, { code: code.trim() }, { populate: ['member', 'member.grid'] });
+      if (!bind || bind.usedAt || bind.expiresAt.getTime() < now.getTime()) {
+        throw new DomainError('NOT_FOUND', 'bind code is wrong, used or expired; ask your admin for a new one', { zh: '绑定码不对、已用过或已过期，请向管理员重新索取' });
+      }
+      const other = await tx.findOne(MemberContactEntity, { contactId });
+      if (other && other.member.id !== bind.member.id) {
+        throw new DomainError('CONFLICT', 'this WeChat account is already bound to another member', { zh: '这个微信号已绑定其他成员，如需更换请找管理员' });
+      }
+      await tx.nativeDelete(MemberContactEntity, { member: bind.member.id, contactId: { $ne: contactId } });
+      if (!other) tx.create(MemberContactEntity, { member: bind.member, contactId, contactName: contactName.slice(0, 128) });
+      else other.contactName = contactName.slice(0, 128);
+      bind.usedAt = now;
+      await tx.flush();
+      return toContact(bind.member);
+    });
+  }
+
+  /** The member behind a WeChat contact, or null for an unbound contact (a resident). */
+  async contact(contactId: string): Promise<ContactBinding | null> {
+    const bound = await this.deps.em.findOne(MemberContactEntity, { contactId }, { populate: ['member', 'member.grid'] });
+    return bound ? toContact(bound.member) : null;
+  }
+
+  /** Members of a grid with a given role (whom the bot mentions: chiefs, workers). */
+  async membersWithRole(gridId: number, roles: readonly string[]): Promise<MemberEntity[]> {
+    return this.deps.em.find(MemberEntity, { grid: gridId, role: { $in: [...roles] } as never }, { orderBy: { id: 'asc' } });
+  }
+}
+
+const toBinding = (g: ChatGroupEntity): GroupBinding => ({
+  roomId: g.roomId,
+  botAccount: g.botAccount,
+  grid: g.grid ? { id: g.grid.id, code: g.grid.code, path: g.grid.path, name: g.grid.name } : null,
+});
+
+const toContact = (m: MemberEntity): ContactBinding => {
+  const grid = m.grid as GridEntity;
+  return {
+    memberId: m.id,
+    name: m.name,
+    actor: { role: m.role, path: grid.path, gridId: grid.id, gridCode: grid.code, memberId: m.id, tokenId: null },
+  };
+};

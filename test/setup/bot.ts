@@ -1,0 +1,24 @@
+import type { Hub } from '../../src/app';
+import { ADMIN, gql, gqlOk } from './hub';
+
+const SAY = `mutation Say($grid: String!, $from: String!, $text: String, $image: String) { simulateMessage(grid: $grid, from: $from, text: $text, image: $image) }`;
+
+/**
+ * Says `text` in a grid's mock WeChat group as `from` (a member's name or chief, worker,
+ * instructor, commander, resident) through Wechaty, over GraphQL as a tester would, and
+ * returns the bot's replies in that group. The hub must run with `bots: true`.
+ */
+export async function say(hub: Hub, grid: string, from: string, text: string | null, image?: Buffer): Promise<string[]> {
+  const data = await gqlOk<{ simulateMessage: string[] }>(hub, ADMIN, SAY, { grid, from, text, image: image ? image.toString('base64') : null });
+  return data.simulateMessage;
+}
+
+/** Like `say`, but returns the raw GraphQL result (for refused calls). */
+export const sayRaw = (hub: Hub, token: string, grid: string, from: string, text: string) => gql<{ simulateMessage: string[] }>(hub, token, SAY, { grid, from, text });
+
+/** The incident code in a bot reply (`已登记 E20261122-0012【…】…`). */
+export const codeIn = (reply: string | undefined): string => {
+  const m = /E\d{8}-\d{4,}/.exec(reply ?? '');
+  if (!m) throw new Error(`no incident code in reply: ${reply}`);
+  return m[0];
+};
