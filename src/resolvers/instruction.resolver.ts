@@ -65,9 +65,10 @@ export class InstructionResolver {
     @Root() i: InstructionType,
     @Arg('first', () => Int, { defaultValue: 100 }) first: number,
     @Arg('silentOnly', () => Boolean, { defaultValue: false, description: 'Only grids that have not reported a result.' }) silentOnly: boolean,
+    @Arg('under', () => String, { nullable: true, description: 'Only this grid and its subtree.' }) under: string | null,
     @Ctx() ctx: GqlContext,
   ): Promise<InstructionReceiptType[]> {
-    return (await ctx.scope.instructions.receipts(ctx.scope.actor, await entityOf(ctx, i), first, silentOnly)).map(toReceipt);
+    return (await ctx.scope.instructions.receipts(ctx.scope.actor, await entityOf(ctx, i), first, silentOnly, under)).map(toReceipt);
   }
 
   @FieldResolver(() => [InstructionUpdateType], { description: 'Amendments and the cancellation, in order.' })

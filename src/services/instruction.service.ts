@@ -110,19 +110,21 @@ export class InstructionService {
 
   /** Per child of `under` (default: the grid at the top of what the actor sees), each over its subtree. */
   async progressByChild(actor: Actor, i: InstructionEntity, under: string | null) {
-    let parentPath = this.visiblePath(actor, i);
-    if (under) {
-      const grid = await new GridService(this.deps).get(actor, under);
-      if (!isWithin(grid.path, parentPath)) throw new DomainError('NOT_FOUND', `grid ${grid.code} is not under instruction ${i.code}'s scope`);
-      parentPath = grid.path;
-    }
+    const parentPath = under ? await this.pathUnder(actor, i, under) : this.visiblePath(actor, i);
     return this.repo.progressByChild(i.id, parentPath, this.deps.clock.now());
   }
 
+  /** The path of grid `code`, which must lie in the part of the instruction the actor sees. */
+  private async pathUnder(actor: Actor, i: InstructionEntity, code: string): Promise<string> {
+    const grid = await new GridService(this.deps).get(actor, code);
+    if (!isWithin(grid.path, this.visiblePath(actor, i))) throw new DomainError('NOT_FOUND', `grid ${grid.code} is not under instruction ${i.code}'s scope`);
+    return grid.path;
+  }
+
   /** Receipts under the visible part, silent ones first; for lists of who answered and who did not. */
-  async receipts(actor: Actor, i: InstructionEntity, first: number, onlySilent: boolean): Promise<Array<InstructionReceiptEntity>> {
+  async receipts(actor: Actor, i: InstructionEntity, first: number, onlySilent: boolean, under: string | null = null): Promise<Array<InstructionReceiptEntity>> {
     if (!Number.isInteger(first) || first < 1 || first > 500) throw new DomainError('BAD_USER_INPUT', 'first must be between 1 and 500');
-    const path = this.visiblePath(actor, i);
+    const path = under ? await this.pathUnder(actor, i, under) : this.visiblePath(actor, i);
     const qb = this.deps.em.createQueryBuilder(InstructionReceiptEntity, 'r').select('*').leftJoinAndSelect('r.grid', 'g').where({ instruction: i.id });
     if (path) qb.andWhere('r.path <@ ?::ltree', [path]);
     if (onlySilent) qb.andWhere({ reportedAt: null });
@@ -220,15 +222,15 @@ export class InstructionService {
     if (!gridCode) throw new DomainError('BAD_USER_INPUT', 'grid is required (the answering grid)');
     const grid = await new GridService(this.deps).get(actor, gridCode);
     const code = input.code ?? (await this.repo.latestForGrid(grid.id));
-    if (!code) throw new DomainError('NOT_FOUND', `no open instruction for grid ${grid.code}`);
+    if (!code) throw new DomainError('NOT_FOUND', `no open instruction for grid ${grid.code}`, { zh: '本网格暂无待办指令' });
     const instruction = await this.get(actor, code);
-    if (instruction.status === 'cancelled') throw new DomainError('CONFLICT', `instruction ${instruction.code} was cancelled`, { state: 'cancelled' });
+    if (instruction.status === 'cancelled') throw new DomainError('CONFLICT', `instruction ${instruction.code} was cancelled`, { state: 'cancelled', zh: `${instruction.code} 已撤销，无需签收和反馈` });
     const name = input.by?.trim() || (actor.memberId ? (await this.deps.em.findOne(MemberEntity, actor.memberId))?.name ?? null : null);
     const now = this.deps.clock.now();
     const outcome = await this.deps.em.transactional((tx) =>
       new InstructionRepository(tx).answer(duty, { instructionId: instruction.id, gridId: grid.id, memberId: actor.memberId, name, role: actor.role, text: text(input.text, MAX_TEXT, 'text', false), at: now }),
     );
-    if (!outcome) throw new DomainError('NOT_FOUND', `grid ${grid.code} did not receive instruction ${instruction.code}`);
+    if (!outcome) throw new DomainError('NOT_FOUND', `grid ${grid.code} did not receive instruction ${instruction.code}`, { zh: `本网格未收到 ${instruction.code}，请核对编号` });
     if (outcome.first) this.deps.pubsub.publish('instructionChanged', { path: instruction.scopePath, code: instruction.code, kind: duty, at: now.toISOString() });
     return { instruction, grid, outcome };
   }
