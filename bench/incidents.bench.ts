@@ -21,7 +21,7 @@ async function pool<T>(n: number, concurrency: number, fn: (i: number) => Promis
 }
 
 /** A fresh migrated database for one benchmark, with an ORM and a raw pool; dropped afterwards. */
-async function withBenchDatabase(serverUrl: string, label: string, poolMax: number, fn: (ctx: { url: string; orm: Awaited<ReturnType<typeof openOrm>>; raw: Pool }) => Promise<void>): Promise<void> {
+export async function withBenchDatabase(serverUrl: string, label: string, poolMax: number, fn: (ctx: { url: string; orm: Awaited<ReturnType<typeof openOrm>>; raw: Pool }) => Promise<void>): Promise<void> {
   const name = `gridhub_bench_${label}_${process.pid}`;
   const maintenance = withDatabase(serverUrl, 'postgres');
   await dropDatabase(maintenance, name);

@@ -7,6 +7,7 @@ import 'reflect-metadata';
 import { performance } from 'node:perf_hooks';
 import { Client } from 'pg';
 import { ingestBench, statsBench } from './incidents.bench';
+import { instructionBench } from './instructions.bench';
 
 async function subtreeBench(url: string): Promise<void> {
   const db = new Client({ connectionString: url });
@@ -44,6 +45,7 @@ async function main(): Promise<void> {
   await subtreeBench(url);
   await ingestBench(url);
   await statsBench(url);
+  await instructionBench(url);
 }
 
 main().catch((err: unknown) => {

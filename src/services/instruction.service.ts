@@ -172,12 +172,12 @@ export class InstructionService {
       const targets = await repo.insertReceipts(instructionId, scope.path, policy.levels, itemsByGrid);
       if (targets === 0) throw new DomainError('BAD_USER_INPUT', `no grid under ${scope.code} at levels ${policy.levels.join(', ')}`);
       const h: InstructionHead = { code, grade: input.grade, title, body, ackDeadline: ackDeadlineAt, resultDeadline: resultDeadlineAt };
-      const common = issuedText(h, [], now, tz);
-      const groups = await repo.receivingGroups(instructionId);
+      await repo.enqueueCommon(instructionId, issuedText(h, [], now, tz), `${code}:issued:`, 'instruction', code, policy.mentionChiefs, now);
+      const withItems = await repo.receivingGroups(instructionId, null, true);
       await new OutboxRepository(tx).enqueueForGrids(
-        groups.map((g) => ({
+        withItems.map((g) => ({
           gridId: g.gridId,
-          text: g.items.length ? issuedText(h, g.items, now, tz) : common,
+          text: issuedText(h, g.items, now, tz),
           dedupeKey: `${code}:issued:${g.gridId}`,
           kind: 'instruction',
           ref: code,

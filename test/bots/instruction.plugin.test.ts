@@ -31,11 +31,11 @@ it('#指令 重大 from the street commander reaches every grid and unit; 收到
   const [reply] = await say(hub, 'XHG', 'commander', '#指令 重大 返沪人员排查\n请各网格立即核查辖区内返沪人员');
   // 11 blocks + 16 communities + 151 micro-grids + 453 units.
   expect(reply).toBe('已下达 I20261122-001（Ⅱ级（重大））到 631 个网格，10:10 前签收，11:00 前反馈');
-  await issued.until(1);
+  await issued.until(1, 20_000);
   expect(issued.events[0]!.instructionIssued).toEqual({ code: 'I20261122-001', grade: 'II', progress: { targets: 631 } });
 
   const progress = collect<{ instructionProgress: { progress: { acknowledged: number; reported: number } } }>(dash, 'subscription { instructionProgress(code: "I20261122-1") { progress { acknowledged reported } } }');
-  await progress.until(1);
+  await progress.until(1, 20_000);
 
   expect(await say(hub, 'XHG-B03-C07-M12', 'chief', '收到！')).toEqual(['已收到 I20261122-001，请在 60 分钟内反馈结果']);
   expect(await say(hub, 'XHG-B03-C07-M12', 'worker', '收到')).toEqual(['I20261122-001 本网格已签收过，请在 60 分钟内反馈结果']);
@@ -45,7 +45,7 @@ it('#指令 重大 from the street commander reaches every grid and unit; 收到
   // Residents do not answer for the grid: an unbound contact is asked to bind first.
   expect(await say(hub, 'XHG-B03-C07-M11', 'resident', '收到')).toEqual(['请先绑定：向管理员要绑定码，发送 #绑定 绑定码']);
 
-  const until = Date.now() + 5000;
+  const until = Date.now() + 20_000;
   while (Date.now() < until && progress.events[progress.events.length - 1]!.instructionProgress.progress.reported < 1) await settle(50);
   expect(progress.events[progress.events.length - 1]!.instructionProgress.progress).toEqual({ acknowledged: 2, reported: 1 });
   expect(await say(hub, 'XHG', 'commander', '#进度 I20261122-001')).toEqual(['I20261122-001 返沪人员排查：签收 2/631，反馈 1/631']);

@@ -60,7 +60,7 @@ it('issues a grade II instruction from the street to every level at once, live, 
   expect(r.issueInstruction.progress).toEqual({ targets: ALL_BELOW_XHG, acknowledged: 0, reported: 0, overdue: 0 });
   expect(new Date(r.issueInstruction.ackDeadlineAt).getTime() - clock.now().getTime()).toBe(10 * 60_000);
 
-  await issuedFeed.until(1);
+  await issuedFeed.until(1, 20_000);
   expect(issuedFeed.events[0]!.instructionIssued).toEqual({ code: 'I20261122-001', grade: 'II', title: '返沪人员排查', progress: { targets: ALL_BELOW_XHG, acknowledged: 0 } });
   await settle(200);
   // A dashboard whose scope does not contain the street's scope does not get it.
@@ -88,7 +88,7 @@ it('counts a grid once however often it answers, and pushes coalesced progress l
   const dash = wsClient(hub, await token('VIEWER', 'XHG-B03'));
   clients.push(dash);
   const feed = collect<{ instructionProgress: { code: string; progress: { acknowledged: number; reported: number; targets: number } } }>(dash, 'subscription($c: String!) { instructionProgress(code: $c) { code progress { targets acknowledged reported } } }', { c: code.toLowerCase().replace('-002', '-2') });
-  await feed.until(1);
+  await feed.until(1, 20_000);
   expect(feed.events[0]!.instructionProgress.progress).toEqual({ targets: issueInstruction.targets, acknowledged: 0, reported: 0 });
 
   const micro = (await gqlOk<{ grids: Array<{ code: string }> }>(hub, ADMIN, 'query { grids(under: "XHG-B03-C07", level: MICRO_GRID, first: 100) { code } }')).grids.map((g) => g.code);
@@ -99,7 +99,7 @@ it('counts a grid once however often it answers, and pushes coalesced progress l
   const p = await gqlOk<{ instruction: { progress: { acknowledged: number } } }>(hub, commander, PROGRESS, { c: code });
   expect(p.instruction.progress.acknowledged).toBe(micro.length);
 
-  const until = Date.now() + 5000;
+  const until = Date.now() + 20_000;
   while (Date.now() < until && feed.events[feed.events.length - 1]!.instructionProgress.progress.acknowledged < micro.length) await settle(50);
   expect(feed.events[feed.events.length - 1]!.instructionProgress.progress.acknowledged).toBe(micro.length);
   // Coalesced: far fewer pushes than the answers that arrived.
@@ -176,10 +176,10 @@ it('executes instructionProgress once per shape and sends every socket the same 
     clients.push(c);
     return collect<{ instructionProgress: { progress: { acknowledged: number } } }>(c, SUB, { c: issueInstruction.code });
   });
-  await Promise.all(feeds.map((f) => f.until(1)));
+  await Promise.all(feeds.map((f) => f.until(1, 20_000)));
   queries.length = 0;
   await gqlOk(hub, await token('CHIEF', 'XHG-B03-C07-M03'), ACK, { c: issueInstruction.code, g: null });
-  await Promise.all(feeds.map((f) => f.until(2)));
+  await Promise.all(feeds.map((f) => f.until(2, 20_000)));
   for (const f of feeds) expect(f.events.map((e) => e.instructionProgress.progress.acknowledged)).toEqual([0, 1]);
   // One progress query for twenty sockets.
   expect(queries.filter((q) => q.includes('count(r.acknowledged_at)'))).toHaveLength(1);
