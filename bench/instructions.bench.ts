@@ -22,28 +22,28 @@ async function connect(url: string, n: number, query: string, headers: Record<st
   let got = 0;
   let wake: (() => void) | null = null;
   const clients: WsClient[] = [];
-  for (let start = 0; start < n; start += 500) {
-    await Promise.all(
-      Array.from({ length: Math.min(500, n - start) }, (_, k) => {
-        const i = start + k;
-        return new Promise<void>((resolve, reject) => {
-          const c = createClient({ url, webSocketImpl: WebSocket, connectionParams: headers, retryAttempts: 0, lazy: false, on: { connected: () => resolve(), error: reject } });
-          clients.push(c);
-          c.subscribe({ query }, {
-            next: () => {
-              if (arrivals[i] === 0) {
-                arrivals[i] = performance.now();
-                got++;
-                if (got === n) wake?.();
-              }
-            },
-            error: (e) => console.error('subscriber error', e),
-            complete: () => undefined,
-          });
-        });
-      }),
-    );
-  }
+  // Batches of 100: a burst larger than the listen backlog is refused (ECONNRESET) on a busy machine.
+  const open = (i: number, attempt = 0): Promise<void> =>
+    new Promise<void>((resolve, reject) => {
+      const c = createClient({ url, webSocketImpl: WebSocket, connectionParams: headers, retryAttempts: 0, lazy: false, on: { connected: () => resolve(), error: reject } });
+      clients.push(c);
+      c.subscribe({ query }, {
+        next: () => {
+          if (arrivals[i] === 0) {
+            arrivals[i] = performance.now();
+            got++;
+            if (got === n) wake?.();
+          }
+        },
+        error: () => undefined,
+        complete: () => undefined,
+      });
+    }).catch(async (err: unknown) => {
+      if (attempt >= 3) throw new Error(`subscriber ${i} could not connect: ${String((err as { message?: string }).message ?? err)}`);
+      await new Promise((r) => setTimeout(r, 200));
+      return open(i, attempt + 1);
+    });
+  for (let start = 0; start < n; start += 100) await Promise.all(Array.from({ length: Math.min(100, n - start) }, (_, k) => open(start + k)));
   // graphql-ws has no per-operation ack: give the server time to run every subscribe.
   await new Promise((r) => setTimeout(r, 2000 + n / 5));
   return {
