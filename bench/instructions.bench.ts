@@ -1,9 +1,10 @@
+import { fork } from 'node:child_process';
 import { createServer } from 'node:http';
+import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { buildSchema } from 'graphql';
-import { createClient, type Client as WsClient } from 'graphql-ws';
 import { useServer } from 'graphql-ws/use/ws';
-import WebSocket, { WebSocketServer } from 'ws';
+import { WebSocketServer } from 'ws';
 import { startHub, type Hub } from '../src/app';
 import { loadConfig } from '../src/config';
 import { createLogger } from '../src/infra/logger';
@@ -16,43 +17,44 @@ const QUERY = 'subscription { instructionIssued { code grade title targets ackDe
 const pct = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(xs.length * p))]!;
 const fmt = (xs: number[]) => `p50 ${pct(xs, 0.5).toFixed(0)} ms, p99 ${pct(xs, 0.99).toFixed(0)} ms, max ${Math.max(...xs).toFixed(0)} ms`;
 
-/** `n` graphql-ws clients subscribed to `query` at `url`; `arrivals` records when each got its first event. */
-async function connect(url: string, n: number, query: string, headers: Record<string, string>): Promise<{ arrivals: Float64Array; received: () => number; waitAll: (ms: number) => Promise<void>; close: () => Promise<void> }> {
-  const arrivals = new Float64Array(n);
-  let got = 0;
+const epochNow = () => performance.timeOrigin + performance.now();
+
+/**
+ * `n` graphql-ws clients subscribed to `query` at `url`, in a child process (ws-subscribers.ts);
+ * `collect` waits until all received an event (or `ms` passed) and returns their arrival times.
+ */
+async function subscribers(url: string, n: number, query: string, headers: Record<string, string>): Promise<{ collect: (ms: number) => Promise<number[]>; close: () => Promise<void> }> {
+  const child = fork(join(__dirname, 'ws-subscribers.js'), [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  let latest: number[] | null = null;
   let wake: (() => void) | null = null;
-  const clients: WsClient[] = [];
-  // Batches of 100: a burst larger than the listen backlog is refused (ECONNRESET) on a busy machine.
-  const open = (i: number, attempt = 0): Promise<void> =>
-    new Promise<void>((resolve, reject) => {
-      const c = createClient({ url, webSocketImpl: WebSocket, connectionParams: headers, retryAttempts: 0, lazy: false, on: { connected: () => resolve(), error: reject } });
-      clients.push(c);
-      c.subscribe({ query }, {
-        next: () => {
-          if (arrivals[i] === 0) {
-            arrivals[i] = performance.now();
-            got++;
-            if (got === n) wake?.();
-          }
-        },
-        error: () => undefined,
-        complete: () => undefined,
-      });
-    }).catch(async (err: unknown) => {
-      if (attempt >= 3) throw new Error(`subscriber ${i} could not connect: ${String((err as { message?: string }).message ?? err)}`);
-      await new Promise((r) => setTimeout(r, 200));
-      return open(i, attempt + 1);
+  await new Promise<void>((resolve, reject) => {
+    child.on('message', (m: unknown) => {
+      if (m === 'ready') resolve();
+      else if (m && typeof m === 'object' && 'arrivals' in m) {
+        latest = (m as { arrivals: number[] }).arrivals;
+        wake?.();
+      }
     });
-  for (let start = 0; start < n; start += 100) await Promise.all(Array.from({ length: Math.min(100, n - start) }, (_, k) => open(start + k)));
+    child.once('exit', (code) => reject(new Error(`subscriber process exited with ${code}`)));
+    child.send({ url, n, query, headers });
+  });
   // graphql-ws has no per-operation ack: give the server time to run every subscribe.
   await new Promise((r) => setTimeout(r, 2000 + n / 5));
   return {
-    arrivals,
-    received: () => got,
-    waitAll: (ms) => (got === n ? Promise.resolve() : new Promise<void>((resolve) => ((wake = resolve), setTimeout(resolve, ms)))),
-    close: async () => {
-      await Promise.all(clients.map((c) => c.dispose()));
+    collect: async (ms) => {
+      if (!latest) {
+        await new Promise<void>((resolve) => {
+          const timer = setTimeout(() => (child.send('report'), setTimeout(resolve, 1000)), ms);
+          wake = () => (clearTimeout(timer), resolve());
+        });
+      }
+      return latest ?? [];
     },
+    close: () =>
+      new Promise<void>((resolve) => {
+        child.once('exit', () => resolve());
+        child.send('close');
+      }),
   };
 }
 
@@ -113,33 +115,33 @@ export async function instructionBench(serverUrl: string): Promise<void> {
     const config = loadConfig({ DATABASE_URL: url, PORT: '0', HOST: '127.0.0.1', ADMIN_TOKEN: ADMIN, LOG_LEVEL: 'silent', DATA_DIR: `/tmp/gridhub-bench-${process.pid}`, ...(process.env['REDIS_URL'] ? { REDIS_URL: process.env['REDIS_URL'], REDIS_PREFIX: `gridhub-bench-${process.pid}:` } : {}) });
     const hub: Hub = await startHub({ config, log: createLogger('silent'), seedWhenEmpty: false, jobs: false, bots: false });
     try {
-      const subs = await connect(hub.url.replace(/^http/, 'ws'), SUBSCRIBERS, QUERY, { authorization: `Bearer ${ADMIN}` });
+      const subs = await subscribers(hub.url.replace(/^http/, 'ws'), SUBSCRIBERS, QUERY, { authorization: `Bearer ${ADMIN}` });
       const issue = async (title: string) => {
-        const t0 = performance.now();
+        const t0 = epochNow();
         const res = await fetch(hub.url, {
           method: 'POST',
           headers: { 'content-type': 'application/json', authorization: `Bearer ${ADMIN}` },
           body: JSON.stringify({ query: 'mutation($i: IssueInstructionInput!) { issueInstruction(input: $i) { code targets } }', variables: { i: { scope: 'C', grade: 'II', title } } }),
         });
         const body = (await res.json()) as { data?: { issueInstruction: { code: string; targets: number } }; errors?: unknown };
-        const committed = performance.now() - t0;
+        const committed = epochNow() - t0;
         if (!body.data) throw new Error(`issueInstruction failed: ${JSON.stringify(body.errors)}`);
-        await subs.waitAll(30_000);
-        return { t0, committed, targets: body.data.issueInstruction.targets, code: body.data.issueInstruction.code };
+        const arrivals = await subs.collect(60_000);
+        return { t0, committed, arrivals, targets: body.data.issueInstruction.targets, code: body.data.issueInstruction.code };
       };
       const r = await issue('返沪人员排查');
-      const lat = Array.from(subs.arrivals, (a) => a - r.t0).filter((_, i) => subs.arrivals[i]! > 0);
+      const lat = r.arrivals.filter((a) => a > 0).map((a) => a - r.t0);
       const outbox = Number((await raw.query<{ n: string }>('select count(*) as n from outbox_message where ref = $1', [r.code])).rows[0]!.n);
       const payload = { code: r.code, grade: 'II', title: '返沪人员排查', targets: r.targets, ackDeadlineAt: new Date().toISOString() };
       await subs.close();
 
       const bare = await bareServer();
       try {
-        const base = await connect(bare.url, SUBSCRIBERS, QUERY, {});
-        const b0 = performance.now();
+        const base = await subscribers(bare.url, SUBSCRIBERS, QUERY, {});
+        const b0 = epochNow();
         bare.broadcast(payload);
-        await base.waitAll(30_000);
-        const baseLat = Array.from(base.arrivals, (a) => a - b0).filter((_, i) => base.arrivals[i]! > 0);
+        const baseArrivals = await base.collect(60_000);
+        const baseLat = baseArrivals.filter((a) => a > 0).map((a) => a - b0);
         await base.close();
         console.log(
           `instruction fan-out over ${grids.toLocaleString('en')} grids: (a) issueInstruction answered after commit of ${r.targets.toLocaleString('en')} receipts + ${outbox.toLocaleString('en')} outbox rows in ${r.committed.toFixed(0)} ms (target ≤ 3000 ms); ` +
