@@ -4,6 +4,7 @@ import { Migration20261122231520 } from './Migration20261122231520.js';
 import { Migration20261122232021 } from './Migration20261122232021.js';
 import { Migration20261123222222 } from './Migration20261123222222.js';
 import { Migration20261123222729 } from './Migration20261123222729.js';
+import { Migration20261123222846 } from './Migration20261123222846.js';
 import { Migration20261123223138 } from './Migration20261123223138.js';
 
 /**
@@ -16,5 +17,6 @@ export const MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261122232021', class: Migration20261122232021 },
   { name: 'Migration20261123222222', class: Migration20261123222222 },
   { name: 'Migration20261123222729', class: Migration20261123222729 },
+  { name: 'Migration20261123222846', class: Migration20261123222846 },
   { name: 'Migration20261123223138', class: Migration20261123223138 },
 ];

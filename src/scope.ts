@@ -19,6 +19,7 @@ import { ClearanceService } from './services/clearance.service.js';
 import type { ServiceDeps } from './services/context.js';
 import { GridService } from './services/grid.service.js';
 import { IncidentService } from './services/incident.service.js';
+import { InstructionService } from './services/instruction.service.js';
 import { MemberService } from './services/member.service.js';
 
 /** The long-lived parts every scope shares. */
@@ -75,6 +76,7 @@ export interface Scope {
   readonly auth: AuthService;
   readonly incidents: IncidentService;
   readonly clearance: ClearanceService;
+  readonly instructions: InstructionService;
   readonly appDeps: AppDeps;
   readonly deps: ServiceDeps;
 }
@@ -95,6 +97,7 @@ export function createScope(app: AppDeps, actor: Actor): Scope {
     auth: new AuthService(deps),
     incidents: new IncidentService(deps),
     clearance: new ClearanceService(deps),
+    instructions: new InstructionService(deps),
   };
 }
 

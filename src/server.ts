@@ -2,7 +2,7 @@ import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { expressMiddleware } from '@as-integrations/express5';
 import express from 'express';
-import { execute, parse, subscribe, validate, specifiedRules, GraphQLError, type ExecutionArgs, type GraphQLSchema } from 'graphql';
+import { execute, parse, validate, specifiedRules, GraphQLError, type ExecutionArgs, type GraphQLSchema } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
 import { createServer, type Server } from 'node:http';
 import { WebSocketServer } from 'ws';
@@ -10,6 +10,8 @@ import { isDomainError } from './domain/errors.js';
 import type { Actor } from './domain/actor.js';
 import { OPERATOR } from './domain/actor.js';
 import type { Logger } from './infra/logger.js';
+import { SharedSubscriptions } from './infra/shared-subscriptions.js';
+import { SHARED_SUBSCRIPTIONS } from './schema/build-schema.js';
 import type { GqlContext } from './resolvers/context.js';
 import { codedError, createErrorFormatter } from './resolvers/errors.js';
 import { assertCost, limitRules } from './resolvers/limits.js';
@@ -54,14 +56,22 @@ export async function createHttpServer(opts: HttpServerOptions): Promise<HttpSer
   const server = createServer(app);
 
   const wss = new WebSocketServer({ server, path: '/graphql' });
+  const shared = new SharedSubscriptions({
+    fields: SHARED_SUBSCRIPTIONS,
+    audienceOf: (args) => {
+      const { actor } = (args.contextValue as GqlContext).scope;
+      return `${actor.role}:${actor.path}`;
+    },
+  });
   const wsCleanup = useServer<{ authorization?: unknown }, { actor?: Actor }>(
     {
       schema,
       execute,
-      subscribe,
+      subscribe: shared.subscribe,
       onConnect: async (ctx) => {
         try {
           ctx.extra.actor = await authenticate(deps, bearer(ctx.connectionParams?.authorization));
+          shared.wrapSocket(ctx.extra.socket as unknown as Parameters<SharedSubscriptions['wrapSocket']>[0]);
           return true;
         } catch (err) {
           if (!isDomainError(err)) log.error({ err }, 'websocket authentication failed');

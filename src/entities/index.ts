@@ -9,6 +9,11 @@ import { IncidentDaySeqEntity } from './incident-day-seq.entity.js';
 import { IncidentEscalationEntity } from './incident-escalation.entity.js';
 import { IncidentEventEntity } from './incident-event.entity.js';
 import { IncidentEntity } from './incident.entity.js';
+import { InstructionAnswerEntity } from './instruction-answer.entity.js';
+import { InstructionDaySeqEntity } from './instruction-day-seq.entity.js';
+import { InstructionReceiptEntity } from './instruction-receipt.entity.js';
+import { InstructionUpdateEntity } from './instruction-update.entity.js';
+import { InstructionEntity } from './instruction.entity.js';
 import { InboundMessageEntity } from './inbound-message.entity.js';
 import { MemberContactEntity } from './member-contact.entity.js';
 import { MemberEntity } from './member.entity.js';
@@ -27,6 +32,11 @@ export {
   IncidentEscalationEntity,
   IncidentEventEntity,
   InboundMessageEntity,
+  InstructionAnswerEntity,
+  InstructionDaySeqEntity,
+  InstructionEntity,
+  InstructionReceiptEntity,
+  InstructionUpdateEntity,
   MemberContactEntity,
   MemberEntity,
   OutboxMessageEntity,
@@ -49,4 +59,9 @@ export const ENTITIES = [
   OutboxMessageEntity,
   ClearanceRoundEntity,
   ClearanceSlotEntity,
+  InstructionEntity,
+  InstructionReceiptEntity,
+  InstructionAnswerEntity,
+  InstructionUpdateEntity,
+  InstructionDaySeqEntity,
 ];

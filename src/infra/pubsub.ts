@@ -15,6 +15,8 @@ export interface Topics {
   gridChanged: GridChangedEvent;
   incidentChanged: IncidentChangedEvent;
   clearanceChanged: ClearanceChangedEvent;
+  instructionIssued: InstructionIssuedEvent;
+  instructionChanged: InstructionChangedEvent;
 }
 
 /**
@@ -27,6 +29,31 @@ export interface ClearanceChangedEvent extends ScopedEvent {
   round: string;
   kind: 'opened' | 'confirmed' | 'missed';
   grid: string | null;
+  at: string;
+}
+
+/**
+ * An instruction just issued; `path` is its scope, so it reaches every subscriber whose scope
+ * contains the scope. A snapshot: no subscriber re-reads it.
+ */
+export interface InstructionIssuedEvent extends ScopedEvent {
+  code: string;
+  grade: string;
+  title: string;
+  body: string | null;
+  scopeCode: string;
+  levels: string[];
+  targets: number;
+  status: string;
+  ackDeadlineAt: string;
+  resultDeadlineAt: string;
+  issuedAt: string;
+}
+
+/** Something moved an instruction's progress (an answer, an overdue mark, an amendment, the cancellation); `path` is its scope. */
+export interface InstructionChangedEvent extends ScopedEvent {
+  code: string;
+  kind: 'ack' | 'result' | 'overdue' | 'amend' | 'cancel';
   at: string;
 }
 

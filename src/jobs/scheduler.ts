@@ -4,9 +4,10 @@ import type { Lock } from '../infra/lock.js';
 import { createScope, type AppDeps } from '../scope.js';
 import type { Job } from './job.js';
 import { clearanceJob } from './clearance.job.js';
+import { instructionChaseJob } from './instruction-chase.job.js';
 import { overdueEscalationJob } from './overdue-escalation.job.js';
 
-export const JOBS: readonly Job[] = [overdueEscalationJob, clearanceJob];
+export const JOBS: readonly Job[] = [overdueEscalationJob, instructionChaseJob, clearanceJob];
 
 export interface Scheduler {
   stop(): Promise<void>;

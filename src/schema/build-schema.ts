@@ -1,15 +1,26 @@
 import { buildSchema } from 'type-graphql';
 import type { GraphQLSchema } from 'graphql';
+import type { SharingMode } from '../infra/shared-subscriptions.js';
 import { AuthResolver } from '../resolvers/auth.resolver.js';
 import { ClearanceResolver } from '../resolvers/clearance.resolver.js';
 import { GridFeedResolver } from '../resolvers/grid-feed.resolver.js';
 import { GridResolver } from '../resolvers/grid.resolver.js';
 import { IncidentResolver } from '../resolvers/incident.resolver.js';
+import { InstructionResolver } from '../resolvers/instruction.resolver.js';
 import { BotResolver } from '../resolvers/bot.resolver.js';
 import { DemoResolver } from '../resolvers/demo.resolver.js';
 
 /** Every resolver class of the API. */
-export const RESOLVERS = [GridResolver, GridFeedResolver, AuthResolver, IncidentResolver, BotResolver, ClearanceResolver] as const;
+export const RESOLVERS = [GridResolver, GridFeedResolver, AuthResolver, IncidentResolver, BotResolver, ClearanceResolver, InstructionResolver] as const;
+
+/**
+ * Subscription fields that execute once per shape (same document, variables, role and subtree)
+ * and send the same serialised bytes to every socket (infra/shared-subscriptions.ts).
+ */
+export const SHARED_SUBSCRIPTIONS: Readonly<Record<string, SharingMode>> = {
+  instructionIssued: 'events',
+  instructionProgress: 'state',
+};
 
 /**
  * Builds the executable schema. `demo` adds `simulateMessage`, which exists only while the bot

@@ -1,3 +1,4 @@
+import { Client } from 'pg';
 import type { Hub } from '../../src/app';
 import { query } from '../../src/repositories/sql';
 
@@ -17,3 +18,39 @@ export async function bindGroups(hub: Hub, codes: readonly string[], botAccount 
 
 /** The codes `XHG-B03-C07-M01` … `-M14`: the demo city's largest community's micro-grids. */
 export const C07_MICRO_GRIDS = Array.from({ length: 14 }, (_, i) => `XHG-B03-C07-M${String(i + 1).padStart(2, '0')}`);
+
+/**
+ * Gives grids a bound WeChat group, as `#绑定群` would: one chat_group row per grid under
+ * `under` (by code prefix), except `skip`. Room ids look like real ones (`…@chatroom`).
+ */
+export async function bindGroupsUnder(databaseUrl: string, under: string, opts: { skip?: readonly string[]; botAccount?: string } = {}): Promise<number> {
+  const db = new Client({ connectionString: databaseUrl });
+  await db.connect();
+  try {
+    const res = await db.query(
+      `insert into chat_group (room_id, topic, grid_id, bot_account, bound_at)
+       select 'room-' || lower(g.code) || '@chatroom', g.name || '群', g.id, $3, now()
+         from grid g where (g.code = $1 or g.code like $1 || '-%') and not (g.code = any($2::text[]))
+       on conflict do nothing`,
+      [under, [...(opts.skip ?? [])], opts.botAccount ?? 'bot-1'],
+    );
+    return res.rowCount ?? 0;
+  } finally {
+    await db.end();
+  }
+}
+
+/** The outbox rows about one code, for assertions. */
+export async function outboxFor(databaseUrl: string, ref: string): Promise<Array<{ grid: string; text: string; kind: string; mentions: number[]; dedupeKey: string }>> {
+  const db = new Client({ connectionString: databaseUrl });
+  await db.connect();
+  try {
+    const res = await db.query<{ grid: string; text: string; kind: string; mentions: number[]; dedupe_key: string }>(
+      `select g.code as grid, o.text, o.kind, o.mention_member_ids as mentions, o.dedupe_key from outbox_message o join grid g on g.id = o.grid_id where o.ref = $1 order by o.id`,
+      [ref],
+    );
+    return res.rows.map((r) => ({ grid: r.grid, text: r.text, kind: r.kind, mentions: r.mentions, dedupeKey: r.dedupe_key }));
+  } finally {
+    await db.end();
+  }
+}

@@ -1,0 +1,76 @@
+import { Entity, Index, ManyToOne, type Opt, Property, type Rel } from '@mikro-orm/core';
+import type { GridLevel } from '../domain/grid-levels.js';
+import { GridEntity } from './grid.entity.js';
+import { InstructionEntity } from './instruction.entity.js';
+
+/**
+ * One receiving grid of an instruction. Written for all targets by one INSERT … SELECT; a
+ * grid's first acknowledgement and first result are kept here (who and when), so it counts
+ * once however often it answers. The chase columns record each reminder and overdue mark;
+ * setting one is what claims it, so it happens once with any number of instances.
+ */
+@Entity({ tableName: 'instruction_receipt' })
+@Index({ properties: ['grid', 'instruction'] })
+export class InstructionReceiptEntity {
+  @ManyToOne(() => InstructionEntity, { fieldName: 'instruction_id', primary: true, deleteRule: 'cascade' })
+  instruction!: Rel<InstructionEntity>;
+
+  @ManyToOne(() => GridEntity, { fieldName: 'grid_id', primary: true, deleteRule: 'restrict' })
+  grid!: Rel<GridEntity>;
+
+  @Property({ type: 'string', columnType: 'ltree' })
+  path!: string;
+
+  @Property({ type: 'string', length: 16 })
+  level!: GridLevel;
+
+  @Property({ type: 'integer', nullable: true })
+  parentId?: number | null;
+
+  /** This grid's own items (persons or places to check). */
+  @Property({ type: 'json', default: '[]' })
+  items: string[] & Opt = [];
+
+  @Property({ type: 'datetime', columnType: 'timestamptz', nullable: true })
+  acknowledgedAt?: Date | null;
+
+  @Property({ type: 'integer', nullable: true })
+  ackMemberId?: number | null;
+
+  @Property({ type: 'string', length: 64, nullable: true })
+  ackName?: string | null;
+
+  @Property({ type: 'string', length: 16, nullable: true })
+  ackRole?: string | null;
+
+  @Property({ type: 'datetime', columnType: 'timestamptz', nullable: true })
+  reportedAt?: Date | null;
+
+  @Property({ type: 'text', nullable: true })
+  resultText?: string | null;
+
+  @Property({ type: 'integer', nullable: true })
+  resultMemberId?: number | null;
+
+  @Property({ type: 'string', length: 64, nullable: true })
+  resultName?: string | null;
+
+  @Property({ type: 'string', length: 16, nullable: true })
+  resultRole?: string | null;
+
+  /** Every answer, counted or not. */
+  @Property({ type: 'integer', default: 0 })
+  answers: number & Opt = 0;
+
+  @Property({ type: 'datetime', columnType: 'timestamptz', nullable: true })
+  ackRemindedAt?: Date | null;
+
+  @Property({ type: 'datetime', columnType: 'timestamptz', nullable: true })
+  ackOverdueAt?: Date | null;
+
+  @Property({ type: 'datetime', columnType: 'timestamptz', nullable: true })
+  resultRemindedAt?: Date | null;
+
+  @Property({ type: 'datetime', columnType: 'timestamptz', nullable: true })
+  resultOverdueAt?: Date | null;
+}

@@ -1,0 +1,287 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import type { ChaseStage, Duty } from '../domain/instruction-chase.js';
+import type { GridLevel } from '../domain/grid-levels.js';
+import { query } from './sql.js';
+
+/** Counts over a set of receipts (contract: `progress { targets acknowledged reported overdue }`). */
+export interface ProgressCounts {
+  targets: number;
+  acknowledged: number;
+  reported: number;
+  /** Silent past a deadline now: not acknowledged after the ack deadline, or no result after the result deadline. */
+  overdue: number;
+}
+
+export interface NewInstructionRow {
+  code: string;
+  grade: string;
+  title: string;
+  body: string | null;
+  scopeGridId: number;
+  scopePath: string;
+  levels: GridLevel[];
+  ackDeadlineAt: Date;
+  resultDeadlineAt: Date;
+  mentionChiefs: boolean;
+  issuedByMemberId: number | null;
+  issuerRole: string;
+  issuerPath: string;
+  issuedAt: Date;
+}
+
+/** A receiving grid with a bound group, its items and its chiefs: what the outbox message needs. */
+export interface ReceivingGroup {
+  gridId: number;
+  items: string[];
+  chiefIds: number[];
+}
+
+export interface Answer {
+  instructionId: number;
+  gridId: number;
+  memberId: number | null;
+  name: string | null;
+  role: string;
+  text: string | null;
+  at: Date;
+}
+
+export interface AnswerOutcome {
+  /** This answer was the grid's first of its kind: it counted. */
+  first: boolean;
+  acknowledged: boolean;
+  reported: boolean;
+}
+
+/** A receipt claimed by a chase stage. */
+export interface ChasedReceipt {
+  gridId: number;
+  parentId: number | null;
+  name: string;
+}
+
+const COUNTS = (now: string) => `count(*)::int as targets, count(r.acknowledged_at)::int as acknowledged, count(r.reported_at)::int as reported,
+  count(*) filter (where (r.acknowledged_at is null and ${now} > i.ack_deadline_at) or (r.reported_at is null and ${now} > i.result_deadline_at))::int as overdue`;
+
+const asCounts = (r: ProgressCounts | undefined): ProgressCounts => ({ targets: r?.targets ?? 0, acknowledged: r?.acknowledged ?? 0, reported: r?.reported ?? 0, overdue: r?.overdue ?? 0 });
+
+/** Instructions and their receipts: the fan-out, the answers, the figures and the chase, each a set-based statement. */
+export class InstructionRepository {
+  constructor(private readonly em: EntityManager) {}
+
+  /** The next gap-free code number of `day`; the row lock lasts until the issuing transaction ends. */
+  async nextSeq(day: string): Promise<number> {
+    const [row] = await query<{ last: number }>(this.em, `insert into instruction_day_seq (day, last) values (?, 1) on conflict (day) do update set last = instruction_day_seq.last + 1 returning last`, [day]);
+    return row!.last;
+  }
+
+  async insert(row: NewInstructionRow): Promise<number> {
+    const [r] = await query<{ id: number }>(
+      this.em,
+      `insert into instruction (code, grade, title, body, scope_grid_id, scope_path, levels, ack_deadline_at, result_deadline_at, mention_chiefs, targets, status, chased, amendments, issued_by_member_id, issuer_role, issuer_path, issued_at)
+       values (?, ?, ?, ?, ?, ?::ltree, ?::jsonb, ?, ?, ?, 0, 'active', '[]'::jsonb, 0, ?, ?, ?::ltree, ?) returning id`,
+      [row.code, row.grade, row.title, row.body, row.scopeGridId, row.scopePath, JSON.stringify(row.levels), row.ackDeadlineAt, row.resultDeadlineAt, row.mentionChiefs, row.issuedByMemberId, row.issuerRole, row.issuerPath, row.issuedAt],
+    );
+    return r!.id;
+  }
+
+  /** Grids under `scopePath` (not the scope itself) at `levels`, by code: where items may go. */
+  async targetIdsByCode(scopePath: string, levels: readonly GridLevel[], codes: readonly string[]): Promise<Map<string, number>> {
+    if (!codes.length) return new Map();
+    const rows = await query<{ id: number; code: string }>(
+      this.em,
+      `select id, code from grid where code in (select jsonb_array_elements_text(?::jsonb)) and path <@ ?::ltree and nlevel(path) > nlevel(?::ltree)
+         and level in (select jsonb_array_elements_text(?::jsonb))`,
+      [JSON.stringify(codes), scopePath, scopePath, JSON.stringify(levels)],
+    );
+    return new Map(rows.map((r) => [r.code, r.id]));
+  }
+
+  /**
+   * One receipt per grid of the subtree at the given levels, in one INSERT … SELECT over the
+   * ltree index, each with its own items; records the count on the instruction.
+   */
+  async insertReceipts(instructionId: number, scopePath: string, levels: readonly GridLevel[], itemsByGrid: ReadonlyMap<number, string[]>): Promise<number> {
+    const items = Object.fromEntries([...itemsByGrid].map(([id, list]) => [String(id), list]));
+    const [row] = await query<{ n: number }>(
+      this.em,
+      `with ins as (
+         insert into instruction_receipt (instruction_id, grid_id, path, level, parent_id, items)
+         select ?, g.id, g.path, g.level, g.parent_id, coalesce(?::jsonb -> g.id::text, '[]'::jsonb)
+           from grid g
+          where g.path <@ ?::ltree and nlevel(g.path) > nlevel(?::ltree) and g.level in (select jsonb_array_elements_text(?::jsonb))
+         returning 1)
+       update instruction set targets = (select count(*) from ins) where id = ? returning targets as n`,
+      [instructionId, JSON.stringify(items), scopePath, scopePath, JSON.stringify(levels), instructionId],
+    );
+    return row!.n;
+  }
+
+  /**
+   * The receiving grids that have a bound group, with their items and chiefs (only those in
+   * `gridIds`, or only those with items). Grids without a group are left out here already, so
+   * no message is drafted for them.
+   */
+  async receivingGroups(instructionId: number, gridIds: readonly number[] | null = null, withItemsOnly = false): Promise<ReceivingGroup[]> {
+    const rows = await query<{ grid_id: number; items: string[]; chiefs: number[] }>(
+      this.em,
+      `select r.grid_id, r.items,
+              coalesce((select json_agg(m.id order by m.id) from member m where m.grid_id = r.grid_id and m.role = 'chief'), '[]'::json) as chiefs
+         from instruction_receipt r join chat_group cg on cg.grid_id = r.grid_id
+        where r.instruction_id = ? ${withItemsOnly ? 'and jsonb_array_length(r.items) > 0' : ''} ${gridIds ? 'and r.grid_id in (select (jsonb_array_elements_text(?::jsonb))::int)' : ''}`,
+      gridIds ? [instructionId, JSON.stringify(gridIds)] : [instructionId],
+    );
+    return rows.map((r) => ({ gridId: r.grid_id, items: r.items ?? [], chiefIds: r.chiefs ?? [] }));
+  }
+
+  /**
+   * Queues one message with the same `text` to the bound group of every receiving grid without
+   * items of its own, straight from the receipts in one INSERT … SELECT (the outbox table and
+   * its dedupe keys as OutboxRepository writes them): a 100,000-grid instruction ships one text
+   * instead of 100,000 drafts. Grids with items get their own drafts through OutboxRepository.
+   */
+  async enqueueCommon(instructionId: number, text: string, dedupePrefix: string, kind: string, ref: string, mentionChiefs: boolean, now: Date): Promise<number> {
+    const [row] = await query<{ n: number }>(
+      this.em,
+      `with ins as (
+         insert into outbox_message (bot_account, room_id, grid_id, text, mention_member_ids, dedupe_key, kind, ref, status, attempts, next_attempt_at, created_at)
+         select cg.bot_account, cg.room_id, r.grid_id, ?,
+                case when ? then coalesce((select jsonb_agg(m.id order by m.id) from member m where m.grid_id = r.grid_id and m.role = 'chief'), '[]'::jsonb) else '[]'::jsonb end,
+                ? || r.grid_id, ?, ?, 'pending', 0, ?, ?
+           from instruction_receipt r join chat_group cg on cg.grid_id = r.grid_id
+          where r.instruction_id = ? and jsonb_array_length(r.items) = 0
+         on conflict (dedupe_key) do nothing
+         returning 1)
+       select count(*)::int as n from ins`,
+      [text, mentionChiefs, dedupePrefix, kind, ref, now, now, instructionId],
+    );
+    return row!.n;
+  }
+
+  /** Chiefs of the given grids, by grid. */
+  async chiefsOf(gridIds: readonly number[]): Promise<Map<number, number[]>> {
+    if (!gridIds.length) return new Map();
+    const rows = await query<{ grid_id: number; ids: number[] }>(
+      this.em,
+      `select grid_id, json_agg(id order by id) as ids from member where role = 'chief' and grid_id in (select (jsonb_array_elements_text(?::jsonb))::int) group by grid_id`,
+      [JSON.stringify(gridIds)],
+    );
+    return new Map(rows.map((r) => [r.grid_id, r.ids]));
+  }
+
+  /** Progress over the receipts under `underPath` ('' = all). */
+  async progress(instructionId: number, underPath: string, now: Date): Promise<ProgressCounts> {
+    const [row] = await query<ProgressCounts>(
+      this.em,
+      `select ${COUNTS('?::timestamptz')} from instruction_receipt r join instruction i on i.id = r.instruction_id
+        where r.instruction_id = ? and (?::text = '' or r.path <@ ?::ltree)`,
+      [now, now, instructionId, underPath, underPath || ''],
+    );
+    return asCounts(row);
+  }
+
+  /** Progress per grid level, in tree order. */
+  async progressByLevel(instructionId: number, underPath: string, now: Date): Promise<Array<ProgressCounts & { level: GridLevel }>> {
+    return query<ProgressCounts & { level: GridLevel }>(
+      this.em,
+      `select r.level, ${COUNTS('?::timestamptz')} from instruction_receipt r join instruction i on i.id = r.instruction_id
+        where r.instruction_id = ? and (?::text = '' or r.path <@ ?::ltree) group by r.level`,
+      [now, now, instructionId, underPath, underPath || ''],
+    );
+  }
+
+  /** Progress per child of the grid at `parentPath`, each over the child's whole subtree, by child code. */
+  async progressByChild(instructionId: number, parentPath: string, now: Date): Promise<Array<ProgressCounts & { code: string; name: string; level: GridLevel }>> {
+    return query<ProgressCounts & { code: string; name: string; level: GridLevel }>(
+      this.em,
+      `with per as (
+         select subpath(r.path, 0, nlevel(?::ltree) + 1) as child, ${COUNTS('?::timestamptz')}
+           from instruction_receipt r join instruction i on i.id = r.instruction_id
+          where r.instruction_id = ? and r.path <@ ?::ltree and nlevel(r.path) > nlevel(?::ltree)
+          group by 1)
+       select g.code, g.name, g.level, per.targets, per.acknowledged, per.reported, per.overdue
+         from per join grid g on g.path = per.child order by g.code`,
+      [parentPath, now, now, instructionId, parentPath, parentPath],
+    );
+  }
+
+  /**
+   * The instruction a bare `收到` or `#反馈` in a grid's group means: the latest active one the
+   * grid has not reported on yet, else the latest active one.
+   */
+  async latestForGrid(gridId: number): Promise<string | null> {
+    const [row] = await query<{ code: string }>(
+      this.em,
+      `select i.code from instruction_receipt r join instruction i on i.id = r.instruction_id
+        where r.grid_id = ? and i.status = 'active'
+        order by (r.reported_at is null) desc, i.issued_at desc, i.id desc limit 1`,
+      [gridId],
+    );
+    return row?.code ?? null;
+  }
+
+  /**
+   * Records an answer for one receipt: the first acknowledgement (or result) sets who and when,
+   * later ones are only logged. A result also acknowledges. Null when the grid did not receive it.
+   */
+  async answer(duty: Duty, a: Answer): Promise<AnswerOutcome | null> {
+    const [before] = await query<{ acknowledged_at: Date | null; reported_at: Date | null }>(
+      this.em,
+      `select acknowledged_at, reported_at from instruction_receipt where instruction_id = ? and grid_id = ? for update`,
+      [a.instructionId, a.gridId],
+    );
+    if (!before) return null;
+    const firstAck = before.acknowledged_at === null;
+    const firstResult = before.reported_at === null;
+    await query(
+      this.em,
+      `update instruction_receipt set answers = answers + 1,
+         acknowledged_at = coalesce(acknowledged_at, ?), ack_member_id = case when acknowledged_at is null then ? else ack_member_id end,
+         ack_name = case when acknowledged_at is null then ? else ack_name end, ack_role = case when acknowledged_at is null then ? else ack_role end
+         ${duty === 'result' ? `, reported_at = coalesce(reported_at, ?), result_text = case when reported_at is null then ? else result_text end,
+         result_member_id = case when reported_at is null then ? else result_member_id end, result_name = case when reported_at is null then ? else result_name end,
+         result_role = case when reported_at is null then ? else result_role end` : ''}
+       where instruction_id = ? and grid_id = ?`,
+      [a.at, a.memberId, a.name, a.role, ...(duty === 'result' ? [a.at, a.text, a.memberId, a.name, a.role] : []), a.instructionId, a.gridId],
+    );
+    const first = duty === 'ack' ? firstAck : firstResult;
+    await query(
+      this.em,
+      `insert into instruction_answer (instruction_id, grid_id, kind, counted, member_id, name, role, text, at) values (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      [a.instructionId, a.gridId, duty, first, a.memberId, a.name, a.role, a.text, a.at],
+    );
+    return { first, acknowledged: true, reported: duty === 'result' || !firstResult };
+  }
+
+  /** Active instructions with a chase stage not yet run, oldest first. */
+  async chaseCandidates(limit: number): Promise<Array<{ id: number; code: string; title: string; scope_path: string; issued_at: Date; ack_deadline_at: Date; result_deadline_at: Date; chased: string[] }>> {
+    const rows = await query<{ id: number; code: string; title: string; scope_path: string; issued_at: Date | string; ack_deadline_at: Date | string; result_deadline_at: Date | string; chased: string[] }>(
+      this.em,
+      `select id, code, title, scope_path::text as scope_path, issued_at, ack_deadline_at, result_deadline_at, chased
+         from instruction where status = 'active' and jsonb_array_length(chased) < 4 order by issued_at limit ?`,
+      [limit],
+    );
+    // Raw rows carry timestamps as the driver gives them.
+    return rows.map((r) => ({ ...r, issued_at: new Date(r.issued_at), ack_deadline_at: new Date(r.ack_deadline_at), result_deadline_at: new Date(r.result_deadline_at) }));
+  }
+
+  /**
+   * Claims every receipt still silent on the stage's duty and not yet chased at this stage, and
+   * records the stage as run. The column set by this one UPDATE is the guard: a second instance
+   * running the same stage finds nothing left to claim.
+   */
+  async claimStage(instructionId: number, stage: ChaseStage, now: Date): Promise<ChasedReceipt[]> {
+    const silent = stage.duty === 'ack' ? 'acknowledged_at' : 'reported_at';
+    const rows = await query<{ grid_id: number; parent_id: number | null; name: string }>(
+      this.em,
+      `with claimed as (
+         update instruction_receipt r set ${stage.column} = ?
+          where r.instruction_id = ? and r.${silent} is null and r.${stage.column} is null
+          returning r.grid_id, r.parent_id)
+       select c.grid_id, c.parent_id, g.name from claimed c join grid g on g.id = c.grid_id order by g.code`,
+      [now, instructionId],
+    );
+    await query(this.em, `update instruction set chased = chased || to_jsonb(?::text) where id = ? and not chased @> jsonb_build_array(?::text)`, [stage.name, instructionId, stage.name]);
+    return rows.map((r) => ({ gridId: r.grid_id, parentId: r.parent_id, name: r.name }));
+  }
+}
