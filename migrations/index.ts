@@ -6,6 +6,7 @@ import { Migration20261123222222 } from './Migration20261123222222.js';
 import { Migration20261123222729 } from './Migration20261123222729.js';
 import { Migration20261123222846 } from './Migration20261123222846.js';
 import { Migration20261123223138 } from './Migration20261123223138.js';
+import { Migration20261123233001 } from './Migration20261123233001.js';
 
 /**
  * Every committed migration, in order. Listed explicitly so the compiled server, ts-jest and
@@ -19,4 +20,5 @@ export const MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261123222729', class: Migration20261123222729 },
   { name: 'Migration20261123222846', class: Migration20261123222846 },
   { name: 'Migration20261123223138', class: Migration20261123223138 },
+  { name: 'Migration20261123233001', class: Migration20261123233001 },
 ];

@@ -104,7 +104,7 @@ export class OutboxWorker extends EventEmitter<{ sent: [SentEvent] }> {
       const [msg] = await repo.claimDue(this.botAccount, now, 1);
       if (!msg) return false;
       try {
-        const mentions = await repo.mentionTargets(msg.mentionMemberIds);
+        const mentions = await repo.mentionTargets(msg.mentionMemberIds, msg.gridId, msg.mentionRoles);
         await this.send(msg.roomId, msg.text, mentions.map((m) => ({ name: m.name, contactId: m.contactId })));
         await repo.markSent(msg.id, this.app.clock.now());
         this.emit('sent', { id: msg.id, roomId: msg.roomId, text: msg.text, dedupeKey: msg.dedupeKey });

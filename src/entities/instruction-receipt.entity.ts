@@ -12,10 +12,14 @@ import { InstructionEntity } from './instruction.entity.js';
 @Entity({ tableName: 'instruction_receipt' })
 @Index({ properties: ['grid', 'instruction'] })
 export class InstructionReceiptEntity {
-  @ManyToOne(() => InstructionEntity, { fieldName: 'instruction_id', primary: true, deleteRule: 'cascade' })
+  // No foreign-key constraints: receipts are written only by the fan-out's INSERT … SELECT from
+  // the grid table, in the transaction that creates their instruction; instructions are never
+  // deleted, and a grid with receipts cannot be moved or deleted (GridService checks). The two
+  // per-row checks cost 1.4 s of a 100,000-grid fan-out (EXPLAIN ANALYZE).
+  @ManyToOne(() => InstructionEntity, { fieldName: 'instruction_id', primary: true, createForeignKeyConstraint: false })
   instruction!: Rel<InstructionEntity>;
 
-  @ManyToOne(() => GridEntity, { fieldName: 'grid_id', primary: true, deleteRule: 'restrict' })
+  @ManyToOne(() => GridEntity, { fieldName: 'grid_id', primary: true, createForeignKeyConstraint: false })
   grid!: Rel<GridEntity>;
 
   @Property({ type: 'string', columnType: 'ltree' })

@@ -19,7 +19,8 @@ export class OutboxMessageEntity {
   @Property({ type: 'string', length: 128 })
   roomId!: string;
 
-  @Property({ type: 'integer', nullable: true, index: true })
+  /** The grid whose group it goes to (for delivery views; no index: nothing looks rows up by it). */
+  @Property({ type: 'integer', nullable: true })
   gridId?: number | null;
 
   @Property({ type: 'text' })
@@ -28,6 +29,14 @@ export class OutboxMessageEntity {
   /** Members to @-mention: by their bound WeChat contact, else by name in the text. */
   @Property({ type: 'json', default: '[]' })
   mentionMemberIds: number[] & Opt = [];
+
+  /**
+   * Roles of the group's grid to @-mention (e.g. `chief`), resolved when the message is sent:
+   * whoever holds the role then is mentioned, and a fan-out to 100,000 grids writes a constant
+   * instead of joining their chiefs into every row.
+   */
+  @Property({ type: 'json', default: '[]' })
+  mentionRoles: string[] & Opt = [];
 
   @Property({ type: 'string', length: 200, unique: true })
   dedupeKey!: string;

@@ -61,16 +61,20 @@ export class GridRepository {
   }
 
   /** Why a grid cannot be moved or deleted: counts of what hangs on it. */
-  async dependents(gridId: number): Promise<{ children: number; members: number; departments: number; incidents: number }> {
-    const [row] = await query<{ children: string; members: string; departments: string; incidents: string }>(
+  async dependents(gridId: number): Promise<{ children: number; members: number; departments: number; incidents: number; instructions: number; groups: number; clearances: number }> {
+    const [row] = await query<Record<'children' | 'members' | 'departments' | 'incidents' | 'instructions' | 'groups' | 'clearances', string>>(
       this.em,
       `select (select count(*) from grid where parent_id = ?) as children,
               (select count(*) from member where grid_id = ?) as members,
               (select count(*) from department where grid_id = ?) as departments,
-              (select count(*) from incident where grid_id = ?) as incidents`,
-      [gridId, gridId, gridId, gridId],
+              (select count(*) from incident where grid_id = ?) as incidents,
+              (select count(*) from instruction_receipt where grid_id = ?) as instructions,
+              (select count(*) from chat_group where grid_id = ?) as groups,
+              (select count(*) from clearance_slot where grid_id = ?) as clearances`,
+      [gridId, gridId, gridId, gridId, gridId, gridId, gridId],
     );
-    return { children: Number(row!.children), members: Number(row!.members), departments: Number(row!.departments), incidents: Number(row!.incidents) };
+    const n = (k: keyof typeof row) => Number(row![k]);
+    return { children: n('children'), members: n('members'), departments: n('departments'), incidents: n('incidents'), instructions: n('instructions'), groups: n('groups'), clearances: n('clearances') };
   }
 
   /** Re-roots a grid (leaf) under a new parent: its path and depth follow. */

@@ -134,30 +134,6 @@ export class InstructionRepository {
     return rows.map((r) => ({ gridId: r.grid_id, items: r.items ?? [], chiefIds: r.chiefs ?? [] }));
   }
 
-  /**
-   * Queues one message with the same `text` to the bound group of every receiving grid without
-   * items of its own, straight from the receipts in one INSERT … SELECT (the outbox table and
-   * its dedupe keys as OutboxRepository writes them): a 100,000-grid instruction ships one text
-   * instead of 100,000 drafts. Grids with items get their own drafts through OutboxRepository.
-   */
-  async enqueueCommon(instructionId: number, text: string, dedupePrefix: string, kind: string, ref: string, mentionChiefs: boolean, now: Date): Promise<number> {
-    const [row] = await query<{ n: number }>(
-      this.em,
-      `with ins as (
-         insert into outbox_message (bot_account, room_id, grid_id, text, mention_member_ids, dedupe_key, kind, ref, status, attempts, next_attempt_at, created_at)
-         select cg.bot_account, cg.room_id, r.grid_id, ?,
-                case when ? then coalesce((select jsonb_agg(m.id order by m.id) from member m where m.grid_id = r.grid_id and m.role = 'chief'), '[]'::jsonb) else '[]'::jsonb end,
-                ? || r.grid_id, ?, ?, 'pending', 0, ?, ?
-           from instruction_receipt r join chat_group cg on cg.grid_id = r.grid_id
-          where r.instruction_id = ? and jsonb_array_length(r.items) = 0
-         on conflict (dedupe_key) do nothing
-         returning 1)
-       select count(*)::int as n from ins`,
-      [text, mentionChiefs, dedupePrefix, kind, ref, now, now, instructionId],
-    );
-    return row!.n;
-  }
-
   /** Chiefs of the given grids, by grid. */
   async chiefsOf(gridIds: readonly number[]): Promise<Map<number, number[]>> {
     if (!gridIds.length) return new Map();

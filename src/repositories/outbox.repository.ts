@@ -25,8 +25,10 @@ export interface RoomDraft extends Omit<OutboxDraft, 'gridId'> {
 export interface DueMessage {
   id: string;
   roomId: string;
+  gridId: number | null;
   text: string;
   mentionMemberIds: number[];
+  mentionRoles: string[];
   attempts: number;
   dedupeKey: string;
 }
@@ -66,6 +68,35 @@ export class OutboxRepository {
     return Number(res[0]?.n ?? 0);
   }
 
+  /**
+   * Queues the same text to the bound group of every grid strictly below `scopePath` at
+   * `levels` (except `exceptGridIds`), @-mentioning each grid's members with `mentionRoles`
+   * (resolved at send time): one INSERT … SELECT, however many grids (an instruction to a province's
+   * 100,000 grids is one statement). Dedupe keys are `dedupePrefix` + grid id and must be new
+   * (the prefix carries a code minted in the same transaction); the unique index still refuses
+   * a repeat, failing the transaction rather than sending twice. Returns how many were queued.
+   */
+  async enqueueForSubtree(
+    opts: { scopePath: string; levels: readonly string[]; exceptGridIds: readonly number[]; text: string; dedupePrefix: string; kind: string; ref: string; mentionRoles: readonly string[] },
+    now: Date,
+  ): Promise<number> {
+    const res = await query<{ n: string }>(
+      this.em,
+      `with ins as (
+         insert into outbox_message (bot_account, room_id, grid_id, text, mention_roles, dedupe_key, kind, ref, status, attempts, next_attempt_at, created_at)
+         select cg.bot_account, cg.room_id, g.id, ?, ?::jsonb, ? || g.id, ?, ?, 'pending', 0, ?, ?
+           from grid g
+           join chat_group cg on cg.grid_id = g.id
+          where g.path <@ ?::ltree and nlevel(g.path) > nlevel(?::ltree)
+            and g.level in (select jsonb_array_elements_text(?::jsonb))
+            and not (g.id = any(?::int[]))
+         returning 1)
+       select count(*) as n from ins`,
+      [opts.text, JSON.stringify(opts.mentionRoles), opts.dedupePrefix, opts.kind, opts.ref, now, now, opts.scopePath, opts.scopePath, JSON.stringify(opts.levels), `{${opts.exceptGridIds.join(',')}}`],
+    );
+    return Number(res[0]?.n ?? 0);
+  }
+
   /** Queues messages to groups by room id (replies); returns how many were queued. */
   async enqueueForRooms(drafts: readonly RoomDraft[], now: Date): Promise<number> {
     if (!drafts.length) return 0;
@@ -89,14 +120,14 @@ export class OutboxRepository {
    * caller's transaction, so two workers of the same account never send the same row.
    */
   async claimDue(botAccount: string, now: Date, limit: number): Promise<DueMessage[]> {
-    const rows = await query<{ id: string; room_id: string; text: string; mention_member_ids: number[]; attempts: number; dedupe_key: string }>(
+    const rows = await query<{ id: string; room_id: string; grid_id: number | null; text: string; mention_member_ids: number[]; mention_roles: string[]; attempts: number; dedupe_key: string }>(
       this.em,
-      `select id, room_id, text, mention_member_ids, attempts, dedupe_key from outbox_message
+      `select id, room_id, grid_id, text, mention_member_ids, mention_roles, attempts, dedupe_key from outbox_message
        where bot_account = ? and status = 'pending' and next_attempt_at <= ?
        order by next_attempt_at, id limit ? for update skip locked`,
       [botAccount, now, limit],
     );
-    return rows.map((r) => ({ id: String(r.id), roomId: r.room_id, text: r.text, mentionMemberIds: r.mention_member_ids ?? [], attempts: r.attempts, dedupeKey: r.dedupe_key }));
+    return rows.map((r) => ({ id: String(r.id), roomId: r.room_id, gridId: r.grid_id, text: r.text, mentionMemberIds: r.mention_member_ids ?? [], mentionRoles: r.mention_roles ?? [], attempts: r.attempts, dedupeKey: r.dedupe_key }));
   }
 
   async markSent(id: string, now: Date): Promise<void> {
@@ -120,14 +151,20 @@ export class OutboxRepository {
     return counts;
   }
 
-  /** Members' WeChat contacts and names, for @-mentions at send time. */
-  async mentionTargets(memberIds: readonly number[]): Promise<Array<{ memberId: number; name: string; contactId: string | null }>> {
-    if (!memberIds.length) return [];
+  /**
+   * Whom a message @-mentions, with their WeChat contacts: the members it names, and the
+   * members of its grid holding `roles` now.
+   */
+  async mentionTargets(memberIds: readonly number[], gridId: number | null = null, roles: readonly string[] = []): Promise<Array<{ memberId: number; name: string; contactId: string | null }>> {
+    const byRole = gridId !== null && roles.length > 0;
+    if (!memberIds.length && !byRole) return [];
     const rows = await query<{ id: number; name: string; contact_id: string | null }>(
       this.em,
-      `select m.id, m.name, mc.contact_id from member m left join member_contact mc on mc.member_id = m.id where m.id in (${memberIds.map(() => '?').join(', ')})`,
-      [...memberIds],
+      `select m.id, m.name, mc.contact_id from member m left join member_contact mc on mc.member_id = m.id
+        where m.id = any(?::int[]) ${byRole ? 'or (m.grid_id = ? and m.role = any(?::text[]))' : ''} order by m.id`,
+      [`{${memberIds.join(',')}}`, ...(byRole ? [gridId, `{${roles.join(',')}}`] : [])],
     );
     return rows.map((r) => ({ memberId: r.id, name: r.name, contactId: r.contact_id }));
   }
+
 }

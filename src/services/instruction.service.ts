@@ -172,7 +172,20 @@ export class InstructionService {
       const targets = await repo.insertReceipts(instructionId, scope.path, policy.levels, itemsByGrid);
       if (targets === 0) throw new DomainError('BAD_USER_INPUT', `no grid under ${scope.code} at levels ${policy.levels.join(', ')}`);
       const h: InstructionHead = { code, grade: input.grade, title, body, ackDeadline: ackDeadlineAt, resultDeadline: resultDeadlineAt };
-      await repo.enqueueCommon(instructionId, issuedText(h, [], now, tz), `${code}:issued:`, 'instruction', code, policy.mentionChiefs, now);
+      // Every receiving grid without items of its own gets the same text: one statement.
+      await new OutboxRepository(tx).enqueueForSubtree(
+        {
+          scopePath: scope.path,
+          levels: policy.levels,
+          exceptGridIds: [...itemsByGrid.keys()],
+          text: issuedText(h, [], now, tz),
+          dedupePrefix: `${code}:issued:`,
+          kind: 'instruction',
+          ref: code,
+          mentionRoles: policy.mentionChiefs ? ['chief'] : [],
+        },
+        now,
+      );
       const withItems = await repo.receivingGroups(instructionId, null, true);
       await new OutboxRepository(tx).enqueueForGrids(
         withItems.map((g) => ({

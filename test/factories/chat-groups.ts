@@ -41,15 +41,15 @@ export async function bindGroupsUnder(databaseUrl: string, under: string, opts: 
 }
 
 /** The outbox rows about one code, for assertions. */
-export async function outboxFor(databaseUrl: string, ref: string): Promise<Array<{ grid: string; text: string; kind: string; mentions: number[]; dedupeKey: string }>> {
+export async function outboxFor(databaseUrl: string, ref: string): Promise<Array<{ grid: string; text: string; kind: string; mentions: number[]; mentionRoles: string[]; dedupeKey: string }>> {
   const db = new Client({ connectionString: databaseUrl });
   await db.connect();
   try {
-    const res = await db.query<{ grid: string; text: string; kind: string; mentions: number[]; dedupe_key: string }>(
-      `select g.code as grid, o.text, o.kind, o.mention_member_ids as mentions, o.dedupe_key from outbox_message o join grid g on g.id = o.grid_id where o.ref = $1 order by o.id`,
+    const res = await db.query<{ grid: string; text: string; kind: string; mentions: number[]; mention_roles: string[]; dedupe_key: string }>(
+      `select g.code as grid, o.text, o.kind, o.mention_member_ids as mentions, o.mention_roles, o.dedupe_key from outbox_message o join grid g on g.id = o.grid_id where o.ref = $1 order by o.id`,
       [ref],
     );
-    return res.rows.map((r) => ({ grid: r.grid, text: r.text, kind: r.kind, mentions: r.mentions, dedupeKey: r.dedupe_key }));
+    return res.rows.map((r) => ({ grid: r.grid, text: r.text, kind: r.kind, mentions: r.mentions, mentionRoles: r.mention_roles, dedupeKey: r.dedupe_key }));
   } finally {
     await db.end();
   }

@@ -74,6 +74,9 @@ it('issues a grade II instruction from the street to every level at once, live, 
   expect(m12.text).toContain('1. 张某 3栋2单元\n2. 李某 5栋1单元');
   expect(m12.text).toContain('10:10 前回复"收到"');
   expect(m12.mentions.length).toBeGreaterThan(0); // grade II @-mentions the chief
+  // Grids without items share the common text; their chiefs are @-mentioned by role at send time.
+  const plain = outbox.find((m) => m.grid === 'XHG-B02-C03-M05')!;
+  expect(plain).toMatchObject({ mentions: [], mentionRoles: ['chief'] });
   const m01 = outbox.find((m) => m.grid === 'XHG-B01-C01-M01')!;
   expect(m01.text).toContain('王某 1栋');
   expect(m01.text).not.toContain('张某');
