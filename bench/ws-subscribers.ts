@@ -44,7 +44,16 @@ async function main(start: Start): Promise<void> {
   for (let s = 0; s < start.n; s += 100) await Promise.all(Array.from({ length: Math.min(100, start.n - s) }, (_, k) => open(s + k)));
   process.on('message', (m) => {
     if (m === 'report') process.send!({ arrivals });
-    if (m === 'close') void Promise.all(clients.map((c) => c.dispose())).then(() => process.exit(0));
+    if (m === 'close') {
+      // dispose() is typed `void | Promise<void>`; a failure exits non-zero, as an unhandled rejection did.
+      Promise.all(clients.map(async (c) => c.dispose())).then(
+        () => process.exit(0),
+        (err: unknown) => {
+          console.error(err);
+          process.exit(1);
+        },
+      );
+    }
   });
   process.send!('ready');
 }

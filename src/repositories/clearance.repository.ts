@@ -235,9 +235,18 @@ export class ClearanceRepository {
   async slots(roundId: number, scopePath: string, status: SlotStatus | null, first: number, afterCode: string | null): Promise<SlotRow[]> {
     const params: unknown[] = [roundId];
     let where = 's.round_id = ?';
-    if (scopePath) (where += ' and s.path <@ ?::ltree'), params.push(scopePath);
-    if (status) (where += ' and s.status = ?'), params.push(status);
-    if (afterCode) (where += ' and g.code > ?'), params.push(afterCode);
+    if (scopePath) {
+      where += ' and s.path <@ ?::ltree';
+      params.push(scopePath);
+    }
+    if (status) {
+      where += ' and s.status = ?';
+      params.push(status);
+    }
+    if (afterCode) {
+      where += ' and g.code > ?';
+      params.push(afterCode);
+    }
     return slots(await query<SlotRow>(this.em, `select ${SLOT_COLUMNS} from clearance_slot s join grid g on g.id = s.grid_id where ${where} order by g.code limit ?`, [...params, first]));
   }
 

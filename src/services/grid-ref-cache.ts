@@ -46,7 +46,7 @@ const caches = new WeakMap<PubSub, GridRefCache>();
 
 /** The process-wide cache for the hub whose pub/sub this is; it listens to `gridChanged`. */
 export function gridRefCacheFor(pubsub: PubSub): GridRefCache {
-  let cache = caches.get(pubsub);
+  const cache = caches.get(pubsub);
   if (cache) return cache;
   const created = new GridRefCache();
   caches.set(pubsub, created);

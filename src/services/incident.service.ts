@@ -15,7 +15,6 @@ import { DepartmentEntity } from '../entities/department.entity.js';
 import { IncidentEventEntity } from '../entities/incident-event.entity.js';
 import { IncidentEntity } from '../entities/incident.entity.js';
 import { coalesce } from '../infra/coalesce.js';
-import type { PubSub } from '../infra/pubsub.js';
 import { sharedFeedsFor } from '../infra/shared-feed.js';
 import { IncidentRepository, type IncidentFilter, type StatsRow } from '../repositories/incident.repository.js';
 import { query } from '../repositories/sql.js';

@@ -57,8 +57,6 @@ const MAX_TITLE = 200;
 const MAX_TEXT = 2000;
 const MAX_ITEMS = 200_000;
 
-const head = (i: InstructionEntity): InstructionHead => ({ code: i.code, grade: i.grade, title: i.title, body: i.body ?? null, ackDeadline: i.ackDeadlineAt, resultDeadline: i.resultDeadlineAt });
-
 function text(value: string | null | undefined, max: number, what: string, required: boolean): string | null {
   const t = value?.trim() ?? '';
   if (!t) {

@@ -108,7 +108,12 @@ export function collect<T>(client: WsClient, query: string, variables?: Record<s
   const errors: unknown[] = [];
   const waiters: Array<{ n: number; resolve: () => void }> = [];
   const wake = () => {
-    for (const w of [...waiters]) if (events.length >= w.n || errors.length) (waiters.splice(waiters.indexOf(w), 1), w.resolve());
+    for (const w of [...waiters]) {
+      if (events.length >= w.n || errors.length) {
+        waiters.splice(waiters.indexOf(w), 1);
+        w.resolve();
+      }
+    }
   };
   const unsubscribe = client.subscribe<T>(
     { query, ...(variables ? { variables } : {}) },

@@ -8,6 +8,7 @@ interface S3rverInstance {
   close(): Promise<void>;
 }
 type S3rverCtor = new (opts: { address: string; port: number; directory: string; silent: boolean; configureBuckets: Array<{ name: string }> }) => S3rverInstance;
+// eslint-disable-next-line @typescript-eslint/no-require-imports -- s3rver ships no types, so an `import` would not compile; the typed require keeps the one cast here.
 const S3rver = require('s3rver') as S3rverCtor;
 
 /** A real S3-compatible server on a free loopback port, with `bucket` created; `stop()` removes it all. */
