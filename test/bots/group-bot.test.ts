@@ -3,7 +3,7 @@ import type { Hub } from '../../src/app';
 import type { InboxOutcome } from '../../src/bots/inbox';
 import { ManualClock } from '../../src/infra/clock';
 import { codeIn, say } from '../setup/bot';
-import { ADMIN, collect, gqlOk, settle, startTestHub, testDatabase, wsClient } from '../setup/hub';
+import { ADMIN, collect, gql, gqlOk, settle, startTestHub, testDatabase, wsClient } from '../setup/hub';
 
 let hub: Hub;
 let db: Awaited<ReturnType<typeof testDatabase>>;
@@ -185,6 +185,9 @@ it('binds a stranger with a one-time code and a new grid’s group with #绑定�
   expect(await say(hub, 'XHG-B02-C03-M99', '赵新民', '#绑定群 XHG-B02-C03-M01')).toEqual(['没找到 XHG-B02-C03-M01，请核对编号']);
   expect(await say(hub, 'XHG-B02-C03-M99', '赵新民', '#绑定群 xhg-b02-c03-m99')).toEqual(['本群已绑定 XHG-B02-C03-M99 新建网格，上报、签收、日清都在本群办理']);
   expect((await say(hub, 'XHG-B02-C03-M99', '赵新民', '#上报 井盖松动'))[0]).toMatch(/^已登记 E\d{8}-\d{4}【/);
+  // A grid with people, a group and incidents on it cannot be deleted: CONFLICT naming them, not an internal error.
+  const del = await gql(hub, ADMIN, 'mutation { deleteGrid(code: "XHG-B02-C03-M99") { code } }');
+  expect(del.errors?.[0]?.extensions).toMatchObject({ code: 'CONFLICT', members: 1, groups: 1, incidents: 1 });
 });
 
 it('ten thousand random Unicode strings neither crash the bot nor get a reply unless they are commands', async () => {
