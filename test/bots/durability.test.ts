@@ -148,3 +148,24 @@ it('when two bot accounts sit in one group, only the account serving it acts', a
   expect(Number((await one<{ n: string }>('select count(*) as n from incident')).n)).toBe(before + 1);
   expect(await one(`select count(*)::int as n from inbound_message where message_id = 'shared-1'`)).toEqual({ n: 1 });
 });
+
+it('a bot waiting for a QR scan shows the code at /bot/login and is not ready until it logs in', async () => {
+  const hub = hubs[0] ?? (await start());
+  const base = hub.url.replace('/graphql', '');
+  const world = hub.deps.bots!.demo!;
+  // WeChat logs the account out; wechat4u then shows a new code to scan.
+  await world.puppet.logout();
+  await until('logged out', async () => hub.deps.bots!.status()[0]!.state === 'logged_out');
+  world.mocker.scan('https://login.weixin.qq.com/l/gridhub-test', 2);
+  await until('scan state', async () => hub.deps.bots!.status()[0]!.state === 'scan');
+  const ready = await fetch(`${base}/readyz`);
+  expect(ready.status).toBe(503);
+  expect(((await ready.json()) as { checks: Record<string, unknown> }).checks['bot:demo']).toBe('scan');
+  const page = await (await fetch(`${base}/bot/login?token=${ADMIN}`)).text();
+  expect(page).toContain('<img alt="QR" src="data:image/png;base64,');
+  // Scanned: the account logs in again and the page no longer shows a code.
+  world.mocker.login(world.mocker.ContactMock.load('demo-bot'));
+  await until('logged in again', async () => hub.deps.bots!.status()[0]!.state === 'logged_in');
+  expect((await fetch(`${base}/readyz`)).status).toBe(200);
+  expect(await (await fetch(`${base}/bot/login?token=${ADMIN}`)).text()).not.toContain('<img');
+});
