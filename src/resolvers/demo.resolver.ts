@@ -18,7 +18,8 @@ export class DemoResolver {
   ): Promise<string[]> {
     const demo = ctx.scope.appDeps.bots?.demo;
     if (!demo) throw new DomainError('BAD_USER_INPUT', 'simulateMessage works in demo mode only');
-    // Visibility follows the caller's scope: the grid must be theirs.
+    // It speaks as anyone (the commander included): the operator's tool, not a viewer's.
+    if (ctx.scope.actor.role !== 'admin') throw new DomainError('FORBIDDEN', 'simulateMessage is for the operator (an admin token)');
     await ctx.scope.grids.get(ctx.scope.actor, grid);
     return demo.speak(grid, from, text, image ? Buffer.from(image, 'base64') : null);
   }

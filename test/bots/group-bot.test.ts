@@ -113,6 +113,9 @@ it('refused acts get a short Chinese reason, and ordinary chat gets nothing', as
   expect(await say(hub, M, 'resident', `#办结 ${code}`)).toEqual(['请先绑定：向管理员要绑定码，发送 #绑定 绑定码']);
   // A code that does not exist, typed loosely.
   expect(await say(hub, M, 'worker', '#进度 e20261123-999')).toEqual(['没找到 E20261123-0999，请核对编号']);
+  // Only the operator may speak as others.
+  const viewer = await gql(hub, await token('VIEWER', M), 'mutation { simulateMessage(grid: "XHG-B02-C03-M05", from: "commander", text: "#指令 重大 测试") }');
+  expect(viewer.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
   // An unknown #word gets a hint; chat and near-misses get nothing.
   expect((await say(hub, M, 'worker', '#打卡'))[0]).toMatch(/^没看懂这个指令/);
   expect(await say(hub, M, 'worker', '收到快递了吗')).toEqual([]);
