@@ -119,6 +119,9 @@ it('refused acts get a short Chinese reason, and ordinary chat gets nothing', as
   // An unknown #word gets a hint; chat and near-misses get nothing.
   expect((await say(hub, M, 'worker', '#打卡'))[0]).toMatch(/^没看懂这个指令/);
   expect(await say(hub, M, 'worker', '收到快递了吗')).toEqual([]);
+  // 收到 answers every notice in a group: with no open instruction it is chat; #收到 is a command and is answered.
+  expect(await say(hub, M, 'worker', '收到！')).toEqual([]);
+  expect(await say(hub, M, 'worker', '#收到')).toEqual(['本网格暂无待办指令']);
   expect(await say(hub, M, 'chief', '大家辛苦了，今天巡查到这里')).toEqual([]);
   // A step the state does not allow names the state and what is allowed.
   expect((await say(hub, M, 'worker', `#处置 ${code} 已劝离`))[0]).toBe(`${code} 已就地处置，事件办结`);

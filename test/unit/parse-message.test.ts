@@ -252,6 +252,18 @@ describe('parseMessage reads the bot language of contract §5', () => {
     );
   });
 
+  it.each([
+    ['收到', true],
+    ['收到！', true],
+    ['#收到', false],
+    ['＃收到 I20261122-3', false],
+    ['上报：3栋下水道篦子破损', true],
+    ['#上报 3栋下水道篦子破损', false],
+    ['@王网格员\u2005收到', true],
+  ])('marks %j as bare=%s (a keyword without #)', (text, bare) => {
+    expect(parseMessage(text).bare).toBe(bare);
+  });
+
   it('reads only the first 4,000 characters of a huge message', () => {
     const parsed = parseMessage(`#上报 ${'垃圾'.repeat(1_000_000)}`);
     expect(parsed.command).toBe('report');

@@ -1,4 +1,4 @@
-import { DomainError } from '../../domain/errors.js';
+import { DomainError, isDomainError } from '../../domain/errors.js';
 import { ackReplyText, issueReplyText, resultReplyText } from '../../domain/instruction-texts.js';
 import type { BotCommandContext, BotGroup, BotPlugin, BotReply } from '../plugin.js';
 
@@ -30,8 +30,15 @@ async function instruct(ctx: BotCommandContext): Promise<BotReply> {
   return { text: issueReplyText({ code: i.code, grade: i.grade, title: i.title, body: i.body ?? null, ackDeadline: i.ackDeadlineAt, resultDeadline: i.resultDeadlineAt }, i.targets, ctx.now, scope.deps.config.timeZone), ref: i.code };
 }
 
-async function ack(ctx: BotCommandContext): Promise<BotReply> {
-  const a = await ctx.scope.instructions.acknowledge(ctx.actor, { code: instructionRef(ctx), grid: groupGrid(ctx.group), text: ctx.parsed.text || null, by: ctx.sender.name });
+async function ack(ctx: BotCommandContext): Promise<BotReply | null> {
+  let a;
+  try {
+    a = await ctx.scope.instructions.acknowledge(ctx.actor, { code: instructionRef(ctx), grid: groupGrid(ctx.group), text: ctx.parsed.text || null, by: ctx.sender.name });
+  } catch (err) {
+    // A bare 收到 with no code and no open instruction answers some ordinary notice: chat, not a command.
+    if (isDomainError(err) && err.code === 'NOT_FOUND' && ctx.parsed.bare && !ctx.parsed.ref) return null;
+    throw err;
+  }
   return { text: ackReplyText({ code: a.instruction.code, resultDeadline: a.instruction.resultDeadlineAt, first: a.outcome.first, reported: a.outcome.reported }, ctx.now), ref: a.instruction.code };
 }
 

@@ -34,6 +34,11 @@ export interface ParsedMessage {
   quotedFrom?: string | null;
   /** Names of the leading @-mentions, as typed. */
   mentions?: string[];
+  /**
+   * The command was a bare keyword (`收到`), not a `#` command. A bare `收到` is also how people
+   * answer any notice in a group, so a plugin may read it as chat when nothing awaits it.
+   */
+  bare?: boolean;
 }
 
 /** Only this many characters are read: a command never needs more, and it bounds the work. */
@@ -133,7 +138,7 @@ function parse(input: string): ParsedMessage {
     if (!keyword) return base;
     args = body.slice(keyword.keyword.length);
   }
-  return { ...readArguments(keyword, tidy(args), quoted), quoted, quotedFrom, mentions };
+  return { ...readArguments(keyword, tidy(args), quoted), quoted, quotedFrom, mentions, bare: !body.startsWith('#') };
 }
 
 /** Collapses runs of spaces, keeps line breaks, trims, and drops a leading `：`-like separator. */
