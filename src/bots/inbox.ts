@@ -164,7 +164,11 @@ export class BotInbox extends EventEmitter<{ processed: [InboxOutcome] }> {
     const group = knownGroup ?? (await this.bindings().seeGroup(msg.roomId, msg.botAccount, msg.roomTopic));
     const sender: ContactBinding | null = await this.bindings().contact(msg.senderId);
     if (!WITHOUT_GRID.has(command) && !group.grid) return this.finish(msg, id, 'refused', command, { text: NOT_BOUND_GROUP }, 'refused group not bound');
-    if (!WITHOUT_MEMBER.has(command) && !sender) return this.finish(msg, id, 'refused', command, { text: NOT_BOUND_MEMBER }, 'refused sender not bound');
+    if (!WITHOUT_MEMBER.has(command) && !sender) {
+      // A resident's bare 收到 is chat; a # command from them is told how to bind.
+      if (parsed.bare) return this.finish(msg, id, 'ignored', command, null, 'ignored bare keyword from an unbound contact');
+      return this.finish(msg, id, 'refused', command, { text: NOT_BOUND_MEMBER }, 'refused sender not bound');
+    }
     const actor: Actor = sender?.actor ?? residentOf(group);
     const ctx = {
       scope: createScope(this.app, actor),

@@ -38,12 +38,15 @@ it('#指令 重大 from the street commander reaches every grid and unit; 收到
   await progress.until(1, 20_000);
 
   expect(await say(hub, 'XHG-B03-C07-M12', 'chief', '收到！')).toEqual(['已收到 I20261122-001，请在 60 分钟内反馈结果']);
-  expect(await say(hub, 'XHG-B03-C07-M12', 'worker', '收到')).toEqual(['I20261122-001 本网格已签收过，请在 60 分钟内反馈结果']);
+  // The grid has signed: a second member's bare 收到 is logged but not answered; #收到 is.
+  expect(await say(hub, 'XHG-B03-C07-M12', 'worker', '收到')).toEqual([]);
+  expect(await say(hub, 'XHG-B03-C07-M12', 'worker', '#收到')).toEqual(['I20261122-001 本网格已签收过，请在 60 分钟内反馈结果']);
   expect(await say(hub, 'XHG-B03-C07-M12-U01', 'chief', '#收到 i20261122-1')).toEqual(['已收到 I20261122-001，请在 60 分钟内反馈结果']);
   expect(await say(hub, 'XHG-B03-C07-M12', 'chief', '#反馈 I20261122-001 已排查3人，无异常')).toEqual(['已收到 I20261122-001 的反馈，本网格已完成']);
   expect(await say(hub, 'XHG-B03-C07-M12', 'chief', '#反馈 I20261122-001 补充：5栋1人已居家')).toEqual(['I20261122-001 本网格已反馈过，本次内容已补充记录']);
-  // Residents do not answer for the grid: an unbound contact is asked to bind first.
-  expect(await say(hub, 'XHG-B03-C07-M11', 'resident', '收到')).toEqual(['请先绑定：向管理员要绑定码，发送 #绑定 绑定码']);
+  // Residents do not answer for the grid: their 收到 is chat, a #收到 is told to bind first.
+  expect(await say(hub, 'XHG-B03-C07-M11', 'resident', '收到')).toEqual([]);
+  expect(await say(hub, 'XHG-B03-C07-M11', 'resident', '#收到')).toEqual(['请先绑定：向管理员要绑定码，发送 #绑定 绑定码']);
 
   const until = Date.now() + 20_000;
   while (Date.now() < until && progress.events[progress.events.length - 1]!.instructionProgress.progress.reported < 1) await settle(50);
@@ -56,7 +59,7 @@ it('#指令 重大 from the street commander reaches every grid and unit; 收到
     '{ instruction(code: "I20261122-001") { receipts(first: 10, under: "XHG-B03-C07-M12") { grid { code } acknowledgedBy answers } } }',
   );
   const m12 = q.instruction.receipts.find((r) => r.grid.code === 'XHG-B03-C07-M12')!;
-  expect(m12.answers).toBe(4);
+  expect(m12.answers).toBe(5);
   expect(m12.acknowledgedBy).toBeTruthy();
 });
 

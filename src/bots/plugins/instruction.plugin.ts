@@ -39,6 +39,8 @@ async function ack(ctx: BotCommandContext): Promise<BotReply | null> {
     if (isDomainError(err) && err.code === 'NOT_FOUND' && ctx.parsed.bare && !ctx.parsed.ref) return null;
     throw err;
   }
+  // The grid had already signed: the answer is logged, but a bare 收到 from the next member needs no reply.
+  if (!a.outcome.first && ctx.parsed.bare) return null;
   return { text: ackReplyText({ code: a.instruction.code, resultDeadline: a.instruction.resultDeadlineAt, first: a.outcome.first, reported: a.outcome.reported }, ctx.now), ref: a.instruction.code };
 }
 
