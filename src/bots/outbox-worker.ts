@@ -25,6 +25,24 @@ export interface SentEvent {
 const POLL_MS = 1000;
 
 /**
+ * A send the puppet has not confirmed by then counts as failed and is retried later: a hung
+ * puppet call must not hold the row (and the account's whole outbox) forever.
+ */
+export const SEND_TIMEOUT_MS = 30_000;
+
+async function withTimeout<T>(work: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`the puppet did not confirm the send within ${ms} ms`)), ms);
+  });
+  try {
+    return await Promise.race([work, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/**
  * Drains one bot account's outbox: one message at a time, each in its own transaction that
  * holds the row (FOR UPDATE SKIP LOCKED) while it is sent and commits it as sent, so nothing
  * is sent twice by two workers and a restart resumes with what is still pending. A crash
@@ -41,6 +59,7 @@ export class OutboxWorker extends EventEmitter<{ sent: [SentEvent] }> {
     readonly botAccount: string,
     private readonly send: SendToRoom,
     private readonly policy: OutboxPolicy,
+    private readonly sendTimeoutMs: number = SEND_TIMEOUT_MS,
   ) {
     super();
     this.log = app.log.child({ component: 'outbox', bot: botAccount });
@@ -105,7 +124,7 @@ export class OutboxWorker extends EventEmitter<{ sent: [SentEvent] }> {
       if (!msg) return false;
       try {
         const mentions = await repo.mentionTargets(msg.mentionMemberIds, msg.gridId, msg.mentionRoles);
-        await this.send(msg.roomId, msg.text, mentions.map((m) => ({ name: m.name, contactId: m.contactId })));
+        await withTimeout(this.send(msg.roomId, msg.text, mentions.map((m) => ({ name: m.name, contactId: m.contactId }))), this.sendTimeoutMs);
         await repo.markSent(msg.id, this.app.clock.now());
         this.emit('sent', { id: msg.id, roomId: msg.roomId, text: msg.text, dedupeKey: msg.dedupeKey });
       } catch (err) {

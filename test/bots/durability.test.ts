@@ -2,6 +2,8 @@ import { Client } from 'pg';
 import type { Hub } from '../../src/app';
 import { OPERATOR } from '../../src/domain/actor';
 import { ManualClock } from '../../src/infra/clock';
+import { OutboxWorker } from '../../src/bots/outbox-worker';
+import { DEMO_POLICY } from '../../src/domain/outbox-policy';
 import { OutboxRepository } from '../../src/repositories/outbox.repository';
 import { createScope } from '../../src/scope';
 import { ADMIN, gqlOk, startTestHub, testDatabase } from '../setup/hub';
@@ -168,4 +170,16 @@ it('a bot waiting for a QR scan shows the code at /bot/login and is not ready un
   await until('logged in again', async () => hub.deps.bots!.status()[0]!.state === 'logged_in');
   expect((await fetch(`${base}/readyz`)).status).toBe(200);
   expect(await (await fetch(`${base}/bot/login?token=${ADMIN}`)).text()).not.toContain('<img');
+});
+
+it('a send the puppet never confirms times out and is retried later instead of stalling the outbox', async () => {
+  const hub = hubs[0] ?? (await start());
+  const hanging = new OutboxWorker(hub.deps, 'hung-account', () => new Promise<void>(() => {}), DEMO_POLICY, 200);
+  await new OutboxRepository(hub.deps.orm.em.fork()).enqueueForRooms([{ botAccount: 'hung-account', roomId: ROOM, text: '测试', dedupeKey: 'test:hung:1', kind: 'reply' }], clock.now());
+  const t = Date.now();
+  expect(await hanging.drain()).toBe(1);
+  expect(Date.now() - t).toBeLessThan(5_000);
+  const row = await one<{ status: string; attempts: number; last_error: string }>(`select status, attempts, last_error from outbox_message where dedupe_key = 'test:hung:1'`);
+  expect(row).toMatchObject({ status: 'pending', attempts: 1 });
+  expect(row.last_error).toMatch(/did not confirm the send within 200 ms/);
 });
