@@ -14,7 +14,8 @@ type RoomMock = ReturnType<mock.Mocker['createRoom']>;
 /** Role words `simulateMessage(from:)` accepts besides a member's name (contract §6). */
 export const SPEAKER_ROLES = ['chief', 'worker', 'instructor', 'commander', 'assistant', 'volunteer', 'department', 'resident'] as const;
 
-const DEMO_ACCOUNT = 'demo';
+/** The demo world's bot account (its groups and contacts carry `demo-` ids). */
+export const DEMO_ACCOUNT = 'demo';
 const roomIdOf = (code: string) => `demo-${code}@chatroom`;
 const memberContactId = (id: number) => `demo-m${id}`;
 const residentContactId = (gridId: number) => `demo-r${gridId}`;

@@ -140,6 +140,27 @@ export class BindingService {
     });
   }
 
+  /**
+   * Removes what demo mode bound (its mock groups, contacts and undelivered messages) so a real
+   * puppet can bind the grids' real groups: run when the hub starts on a real puppet against a
+   * database that once ran the demo. Returns what it removed.
+   */
+  async retireDemo(demoAccount: string): Promise<{ groups: number; contacts: number; messages: number }> {
+    return this.deps.em.transactional(async (tx) => {
+      const conn = tx.getConnection();
+      const ctx: unknown = tx.getTransactionContext();
+      const groups = await conn.execute<{ id: number }[]>(`delete from chat_group where bot_account = ? and room_id like 'demo-%@chatroom' returning id`, [demoAccount], 'all', ctx);
+      const contacts = await conn.execute<{ id: number }[]>(`delete from member_contact where contact_id like 'demo-m%' returning id`, [], 'all', ctx);
+      const messages = await conn.execute<{ id: string }[]>(
+        `update outbox_message set status = 'failed', last_error = 'demo mode ended: the mock group is gone' where bot_account = ? and status = 'pending' returning id`,
+        [demoAccount],
+        'all',
+        ctx,
+      );
+      return { groups: groups.length, contacts: contacts.length, messages: messages.length };
+    });
+  }
+
   /** The member behind a WeChat contact, or null for an unbound contact (a resident). */
   async contact(contactId: string): Promise<ContactBinding | null> {
     const bound = await this.deps.em.findOne(MemberContactEntity, { contactId }, { populate: ['member', 'member.grid'] });

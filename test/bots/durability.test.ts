@@ -6,6 +6,7 @@ import { OutboxWorker } from '../../src/bots/outbox-worker';
 import { DEMO_POLICY } from '../../src/domain/outbox-policy';
 import { OutboxRepository } from '../../src/repositories/outbox.repository';
 import { createScope } from '../../src/scope';
+import { BindingService } from '../../src/services/binding.service';
 import { ADMIN, gqlOk, startTestHub, testDatabase } from '../setup/hub';
 
 let db: Awaited<ReturnType<typeof testDatabase>>;
@@ -182,4 +183,22 @@ it('a send the puppet never confirms times out and is retried later instead of s
   const row = await one<{ status: string; attempts: number; last_error: string }>(`select status, attempts, last_error from outbox_message where dedupe_key = 'test:hung:1'`);
   expect(row).toMatchObject({ status: 'pending', attempts: 1 });
   expect(row.last_error).toMatch(/did not confirm the send within 200 ms/);
+});
+
+it('starting on a real puppet retires the demo world: mock groups, contacts and undelivered messages', async () => {
+  while (hubs.length) await stop(hubs[0]!);
+  const before = await one<{ groups: number; contacts: number }>(`select (select count(*)::int from chat_group where bot_account = 'demo') as groups, (select count(*)::int from member_contact where contact_id like 'demo-m%') as contacts`);
+  expect(before.groups).toBeGreaterThanOrEqual(632);
+  expect(before.contacts).toBeGreaterThanOrEqual(1362);
+  await pg.query(`insert into outbox_message (bot_account, room_id, text, dedupe_key, kind, status, attempts, next_attempt_at, created_at) values ('demo', $1, '待发', 'test:demo-left', 'reply', 'pending', 0, now(), now())`, [ROOM]);
+  // A group bound by a real account stays bound.
+  await pg.query(`insert into chat_group (room_id, topic, bot_account, created_at) values ('real-1@chatroom', '真实群', 'bot1', now())`);
+  // The same call the runtime makes before logging real accounts in (no WeChat to log in to here).
+  const hub = await startTestHub({ databaseUrl: db.url, clock });
+  hubs.push(hub);
+  const retired = await new BindingService(createScope(hub.deps, OPERATOR).deps).retireDemo('demo');
+  expect(retired).toEqual({ groups: before.groups, contacts: before.contacts, messages: 1 });
+  expect(await one(`select count(*)::int as n from chat_group`)).toEqual({ n: 1 });
+  expect(await one(`select status, last_error from outbox_message where dedupe_key = 'test:demo-left'`)).toEqual({ status: 'failed', last_error: 'demo mode ended: the mock group is gone' });
+  await stop(hub);
 });
