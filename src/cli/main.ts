@@ -54,6 +54,7 @@ async function serve(): Promise<void> {
   out(`GridHub is up: ${hub.url} (subscriptions: ${hub.url.replace(/^http/, 'ws')})`);
   if (hub.adminToken) out(`admin token: ${hub.adminToken}`);
   else out('admin token: the ADMIN_TOKEN you configured');
+  if (hub.deps.bots?.demo) out('demo mode: every grid has a mock WeChat group; try `npx gridhub chat --grid XHG-B03-C07-M12 --as worker`');
   let stopping = false;
   const shutdown = (signal: string) => {
     if (stopping) return;
