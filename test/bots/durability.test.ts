@@ -190,6 +190,8 @@ it('starting on a real puppet retires the demo world: mock groups, contacts and 
   const before = await one<{ groups: number; contacts: number }>(`select (select count(*)::int from chat_group where bot_account = 'demo') as groups, (select count(*)::int from member_contact where contact_id like 'demo-m%') as contacts`);
   expect(before.groups).toBeGreaterThanOrEqual(632);
   expect(before.contacts).toBeGreaterThanOrEqual(1362);
+  // Earlier tests may have left the demo account's messages pending (a retry not yet due): count them.
+  const pendingBefore = (await one<{ n: number }>(`select count(*)::int as n from outbox_message where bot_account = 'demo' and status = 'pending'`)).n;
   await pg.query(`insert into outbox_message (bot_account, room_id, text, dedupe_key, kind, status, attempts, next_attempt_at, created_at) values ('demo', $1, '待发', 'test:demo-left', 'reply', 'pending', 0, now(), now())`, [ROOM]);
   // A group bound by a real account stays bound.
   await pg.query(`insert into chat_group (room_id, topic, bot_account, created_at) values ('real-1@chatroom', '真实群', 'bot1', now())`);
@@ -197,7 +199,8 @@ it('starting on a real puppet retires the demo world: mock groups, contacts and 
   const hub = await startTestHub({ databaseUrl: db.url, clock });
   hubs.push(hub);
   const retired = await new BindingService(createScope(hub.deps, OPERATOR).deps).retireDemo('demo');
-  expect(retired).toEqual({ groups: before.groups, contacts: before.contacts, messages: 1 });
+  expect(retired).toEqual({ groups: before.groups, contacts: before.contacts, messages: pendingBefore + 1 });
+  expect(await one(`select count(*)::int as n from outbox_message where bot_account = 'demo' and status = 'pending'`)).toEqual({ n: 0 });
   expect(await one(`select count(*)::int as n from chat_group`)).toEqual({ n: 1 });
   expect(await one(`select status, last_error from outbox_message where dedupe_key = 'test:demo-left'`)).toEqual({ status: 'failed', last_error: 'demo mode ended: the mock group is gone' });
   await stop(hub);
