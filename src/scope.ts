@@ -81,12 +81,15 @@ export interface Scope {
   readonly deps: ServiceDeps;
 }
 
+/** What a service needs, with an entity manager of its own: for code that wants one service, not a whole scope. */
+export const serviceDeps = (app: AppDeps): ServiceDeps => ({ em: app.orm.em.fork(), pubsub: app.pubsub, clock: app.clock, log: app.log, config: app.config });
+
 /**
  * The one way an entry point (HTTP request, WS operation, bot message, cron tick) gets
  * services: a fresh entity manager, loaders and services bound to one actor.
  */
 export function createScope(app: AppDeps, actor: Actor): Scope {
-  const deps: ServiceDeps = { em: app.orm.em.fork(), pubsub: app.pubsub, clock: app.clock, log: app.log, config: app.config };
+  const deps = serviceDeps(app);
   return {
     actor,
     deps,

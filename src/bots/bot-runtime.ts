@@ -3,8 +3,7 @@ import { WechatyBuilder, type Message, type Wechaty as WechatyInterface } from '
 import { DEMO_POLICY, REAL_ACCOUNT_POLICY, type OutboxPolicy } from '../domain/outbox-policy.js';
 import type { PhotoService } from '../services/photo.service.js';
 import { createDemoWorld, DEMO_ACCOUNT, type DemoWorld } from './demo-world.js';
-import { OPERATOR } from '../domain/actor.js';
-import { createScope, type AppDeps } from '../scope.js';
+import { serviceDeps, type AppDeps } from '../scope.js';
 import { BindingService } from '../services/binding.service.js';
 import { BotInbox } from './inbox.js';
 import { OutboxWorker, type SendToRoom } from './outbox-worker.js';
@@ -140,7 +139,7 @@ export async function startBots(app: AppDeps, photos: PhotoService): Promise<Bot
       serve(DEMO_ACCOUNT, account.worker);
     } else {
       // A database that once ran the demo would keep its grids bound to mock groups.
-      const retired = await new BindingService(createScope(app, OPERATOR).deps).retireDemo(DEMO_ACCOUNT);
+      const retired = await new BindingService(serviceDeps(app)).retireDemo(DEMO_ACCOUNT);
       if (retired.groups || retired.contacts || retired.messages) log.warn(retired, 'demo mode bindings removed: bind the real groups with #绑定群 or bindGroup');
       for (let i = 1; i <= app.config.botAccounts; i++) {
         const name = `bot${i}`;

@@ -6,7 +6,7 @@ import { storableText } from '../domain/text.js';
 import type { Logger } from '../infra/logger.js';
 import { OutboxRepository } from '../repositories/outbox.repository.js';
 import { query } from '../repositories/sql.js';
-import { createScope, type AppDeps } from '../scope.js';
+import { createScope, serviceDeps, type AppDeps } from '../scope.js';
 import { BindingService, type ContactBinding, type GroupBinding } from '../services/binding.service.js';
 import type { PhotoService } from '../services/photo.service.js';
 import { botRefusal } from './bot-errors.js';
@@ -242,7 +242,7 @@ export class BotInbox extends EventEmitter<{ processed: [InboxOutcome] }> {
   }
 
   private bindings(): BindingService {
-    return new BindingService(createScope(this.app, OPERATOR).deps);
+    return new BindingService(serviceDeps(this.app));
   }
 
   private outcome(msg: IncomingMessage, action: InboxOutcome['action'], command: InboxOutcome['command']): InboxOutcome {

@@ -39,6 +39,22 @@ export interface DeliveryCounts {
   failed: number;
 }
 
+/** Drafts as one JSON parameter read back as rows (`d`): one statement for any number of drafts. */
+const DRAFTS = `jsonb_to_recordset(?::jsonb) as d(a text, o text, g int, t text, k text, c text, r text, m jsonb)`;
+const draftsJson = (drafts: ReadonlyArray<OutboxDraft | RoomDraft>): string =>
+  JSON.stringify(
+    drafts.map((d) => ({
+      a: 'botAccount' in d ? d.botAccount : null,
+      o: 'roomId' in d ? d.roomId : null,
+      g: d.gridId ?? null,
+      t: d.text,
+      k: d.dedupeKey,
+      c: d.kind,
+      r: d.ref ?? null,
+      m: d.mentionMemberIds ?? [],
+    })),
+  );
+
 /**
  * The bot's outbox (PostgreSQL). Enqueueing is set-based and runs inside the caller's
  * transaction, so a message exists exactly when its cause committed.
@@ -52,20 +68,12 @@ export class OutboxRepository {
    */
   async enqueueForGrids(drafts: readonly OutboxDraft[], now: Date): Promise<number> {
     if (!drafts.length) return 0;
-    const rows = drafts.map((d) => ({ g: d.gridId, t: d.text, k: d.dedupeKey, c: d.kind, r: d.ref ?? null, m: d.mentionMemberIds ?? [] }));
-    const res = await query<{ n: string }>(
-      this.em,
-      `with ins as (
-         insert into outbox_message (bot_account, room_id, grid_id, text, mention_member_ids, dedupe_key, kind, ref, status, attempts, next_attempt_at, created_at)
-         select cg.bot_account, cg.room_id, d.g, d.t, d.m, d.k, d.c, d.r, 'pending', 0, ?, ?
-         from jsonb_to_recordset(?::jsonb) as d(g int, t text, k text, c text, r text, m jsonb)
-         join chat_group cg on cg.grid_id = d.g
-         on conflict (dedupe_key) do nothing
-         returning 1)
-       select count(*) as n from ins`,
-      [now, now, JSON.stringify(rows)],
+    return this.insert(
+      `select cg.bot_account, cg.room_id, d.g, d.t, d.m, '[]'::jsonb, d.k, d.c, d.r, ?, ?
+         from ${DRAFTS} join chat_group cg on cg.grid_id = d.g`,
+      [now, now, draftsJson(drafts)],
+      'on conflict (dedupe_key) do nothing',
     );
-    return Number(res[0]?.n ?? 0);
   }
 
   /**
@@ -80,37 +88,39 @@ export class OutboxRepository {
     opts: { scopePath: string; levels: readonly string[]; exceptGridIds: readonly number[]; text: string; dedupePrefix: string; kind: string; ref: string; mentionRoles: readonly string[] },
     now: Date,
   ): Promise<number> {
-    const res = await query<{ n: string }>(
-      this.em,
-      `with ins as (
-         insert into outbox_message (bot_account, room_id, grid_id, text, mention_roles, dedupe_key, kind, ref, status, attempts, next_attempt_at, created_at)
-         select cg.bot_account, cg.room_id, g.id, ?, ?::jsonb, ? || g.id, ?, ?, 'pending', 0, ?, ?
-           from grid g
-           join chat_group cg on cg.grid_id = g.id
-          where g.path <@ ?::ltree and nlevel(g.path) > nlevel(?::ltree)
-            and g.level in (select jsonb_array_elements_text(?::jsonb))
-            and not (g.id = any(?::int[]))
-         returning 1)
-       select count(*) as n from ins`,
+    return this.insert(
+      `select cg.bot_account, cg.room_id, g.id, ?, '[]'::jsonb, ?::jsonb, ? || g.id, ?, ?, ?, ?
+         from grid g
+         join chat_group cg on cg.grid_id = g.id
+        where g.path <@ ?::ltree and nlevel(g.path) > nlevel(?::ltree)
+          and g.level in (select jsonb_array_elements_text(?::jsonb))
+          and not (g.id = any(?::int[]))`,
       [opts.text, JSON.stringify(opts.mentionRoles), opts.dedupePrefix, opts.kind, opts.ref, now, now, opts.scopePath, opts.scopePath, JSON.stringify(opts.levels), `{${opts.exceptGridIds.join(',')}}`],
+      '',
     );
-    return Number(res[0]?.n ?? 0);
   }
 
   /** Queues messages to groups by room id (replies); returns how many were queued. */
   async enqueueForRooms(drafts: readonly RoomDraft[], now: Date): Promise<number> {
     if (!drafts.length) return 0;
-    const rows = drafts.map((d) => ({ a: d.botAccount, o: d.roomId, g: d.gridId ?? null, t: d.text, k: d.dedupeKey, c: d.kind, r: d.ref ?? null, m: d.mentionMemberIds ?? [] }));
+    return this.insert(`select d.a, d.o, d.g, d.t, d.m, '[]'::jsonb, d.k, d.c, d.r, ?, ? from ${DRAFTS}`, [now, now, draftsJson(drafts)], 'on conflict (dedupe_key) do nothing');
+  }
+
+  /**
+   * Inserts what `select` yields as pending messages (columns: bot account, room, grid, text,
+   * mentioned members, mentioned roles, dedupe key, kind, ref, next attempt, created) and counts
+   * them, in one statement.
+   */
+  private async insert(select: string, params: unknown[], onConflict: string): Promise<number> {
     const res = await query<{ n: string }>(
       this.em,
       `with ins as (
-         insert into outbox_message (bot_account, room_id, grid_id, text, mention_member_ids, dedupe_key, kind, ref, status, attempts, next_attempt_at, created_at)
-         select d.a, d.o, d.g, d.t, d.m, d.k, d.c, d.r, 'pending', 0, ?, ?
-         from jsonb_to_recordset(?::jsonb) as d(a text, o text, g int, t text, k text, c text, r text, m jsonb)
-         on conflict (dedupe_key) do nothing
+         insert into outbox_message (bot_account, room_id, grid_id, text, mention_member_ids, mention_roles, dedupe_key, kind, ref, next_attempt_at, created_at)
+         ${select}
+         ${onConflict}
          returning 1)
        select count(*) as n from ins`,
-      [now, now, JSON.stringify(rows)],
+      params,
     );
     return Number(res[0]?.n ?? 0);
   }

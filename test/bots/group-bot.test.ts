@@ -3,7 +3,7 @@ import type { Hub } from '../../src/app';
 import type { InboxOutcome } from '../../src/bots/inbox';
 import { ManualClock } from '../../src/infra/clock';
 import { codeIn, say } from '../setup/bot';
-import { ADMIN, collect, gql, gqlOk, settle, startTestHub, testDatabase, wsClient } from '../setup/hub';
+import { ADMIN, collect, gql, gqlOk, settle, startTestHub, testDatabase, wsClient, tokenFor } from '../setup/hub';
 
 let hub: Hub;
 let db: Awaited<ReturnType<typeof testDatabase>>;
@@ -13,8 +13,7 @@ const clients: Array<{ dispose(): void | Promise<void> }> = [];
 const M = 'XHG-B02-C03-M05';
 
 const world = () => hub.deps.bots!.demo!;
-const token = async (role: string, grid: string) =>
-  (await gqlOk<{ issueToken: { token: string } }>(hub, ADMIN, 'mutation($i: IssueTokenInput!) { issueToken(input: $i) { token } }', { i: { role, grid } })).issueToken.token;
+const token = (role: string, grid: string) => tokenFor(hub, role, grid);
 const incidentCount = async () => Number((await pg.query('select count(*) as n from incident')).rows[0].n);
 const outboxCount = async () => Number((await pg.query('select count(*) as n from outbox_message')).rows[0].n);
 

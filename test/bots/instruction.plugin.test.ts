@@ -1,7 +1,7 @@
 import type { Hub } from '../../src/app';
 import { ManualClock } from '../../src/infra/clock';
 import { say } from '../setup/bot';
-import { ADMIN, collect, gqlOk, settle, startTestHub, testDatabase, wsClient } from '../setup/hub';
+import { ADMIN, collect, gqlOk, settle, startTestHub, testDatabase, wsClient, tokenFor } from '../setup/hub';
 
 let hub: Hub;
 let db: Awaited<ReturnType<typeof testDatabase>>;
@@ -19,8 +19,7 @@ afterAll(async () => {
   await db?.drop();
 });
 
-const token = async (role: string, grid: string) =>
-  (await gqlOk<{ issueToken: { token: string } }>(hub, ADMIN, 'mutation($i: IssueTokenInput!) { issueToken(input: $i) { token } }', { i: { role, grid } })).issueToken.token;
+const token = (role: string, grid: string) => tokenFor(hub, role, grid);
 
 it('#指令 重大 from the street commander reaches every grid and unit; 收到 counts once; the centre watches live', async () => {
   const dash = wsClient(hub, await token('VIEWER', 'XHG'));

@@ -9,7 +9,7 @@ import type { ClearanceTickResult } from '../../src/services/clearance-schedule.
 import type * as Op from '../generated/operations';
 import { bindGroups, C07_MICRO_GRIDS } from '../factories/chat-groups';
 import { CLEARANCE_PROGRESS, CLEARANCE_RECORD, CLEARANCE_ROUND, CLEARANCE_ROUND_FIELDS, CONFIRM_CLEARANCE } from '../operations';
-import { ADMIN, collect, gql, gqlOk, redisPrefix, settle, startTestHub, testDatabase, testRedisUrl, wsClient } from '../setup/hub';
+import { ADMIN, collect, gql, gqlOk, redisPrefix, settle, startTestHub, testDatabase, testRedisUrl, wsClient, tokenFor } from '../setup/hub';
 
 let a: Hub;
 let b: Hub;
@@ -34,8 +34,7 @@ afterAll(async () => {
   await db?.drop();
 });
 
-const token = async (role: string, grid: string) =>
-  (await gqlOk<{ issueToken: { token: string } }>(a, ADMIN, 'mutation($i: IssueTokenInput!) { issueToken(input: $i) { token } }', { i: { role, grid } })).issueToken.token;
+const token = (role: string, grid: string) => tokenFor(a, role, grid);
 const tick = (hub: Hub) => clearanceJob.run(createScope(hub.deps, OPERATOR), clock.now());
 /** Both instances tick at once, as two schedulers would without their lock: the database guards. */
 const tickBoth = async (): Promise<ClearanceTickResult> => {

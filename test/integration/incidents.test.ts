@@ -1,14 +1,13 @@
 import type { Hub } from '../../src/app';
 import { ManualClock } from '../../src/infra/clock';
-import { ADMIN, collect, gql, gqlOk, settle, startTestHub, testDatabase, wsClient } from '../setup/hub';
+import { ADMIN, collect, gql, gqlOk, settle, startTestHub, testDatabase, wsClient, tokenFor } from '../setup/hub';
 
 let hub: Hub;
 let db: Awaited<ReturnType<typeof testDatabase>>;
 const clock = new ManualClock(new Date('2026-11-22T02:00:00Z'));
 const clients: Array<{ dispose(): void | Promise<void> }> = [];
 
-const token = async (role: string, grid: string) =>
-  (await gqlOk<{ issueToken: { token: string } }>(hub, ADMIN, 'mutation($i: IssueTokenInput!) { issueToken(input: $i) { token } }', { i: { role, grid } })).issueToken.token;
+const token = (role: string, grid: string) => tokenFor(hub, role, grid);
 
 const REPORT = 'mutation($i: ReportIncidentInput!) { reportIncident(input: $i) { code status category urgent deadlineAt createdAt grid { code } disputeColor } }';
 type Reported = { reportIncident: { code: string; status: string; category: string; urgent: boolean; deadlineAt: string; createdAt: string; grid: { code: string }; disputeColor: string | null } };

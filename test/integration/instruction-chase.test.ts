@@ -3,7 +3,7 @@ import { OPERATOR } from '../../src/domain/actor';
 import { ManualClock } from '../../src/infra/clock';
 import { instructionChaseJob } from '../../src/jobs/instruction-chase.job';
 import { createScope } from '../../src/scope';
-import { ADMIN, gqlOk, startTestHub, testDatabase } from '../setup/hub';
+import { gqlOk, startTestHub, testDatabase, tokenFor } from '../setup/hub';
 import { bindGroupsUnder, outboxFor } from '../factories/chat-groups';
 
 let a: Hub;
@@ -24,8 +24,7 @@ afterAll(async () => {
   await db?.drop();
 });
 
-const token = async (role: string, grid: string) =>
-  (await gqlOk<{ issueToken: { token: string } }>(a, ADMIN, 'mutation($i: IssueTokenInput!) { issueToken(input: $i) { token } }', { i: { role, grid } })).issueToken.token;
+const token = (role: string, grid: string) => tokenFor(a, role, grid);
 const run = (hub: Hub) => instructionChaseJob.run(createScope(hub.deps, OPERATOR), clock.now());
 const both = async () => {
   const [ra, rb] = await Promise.all([run(a), run(b)]);

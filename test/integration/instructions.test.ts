@@ -1,6 +1,6 @@
 import type { Hub } from '../../src/app';
 import { ManualClock } from '../../src/infra/clock';
-import { ADMIN, collect, gql, gqlOk, settle, startTestHub, testDatabase, wsClient } from '../setup/hub';
+import { ADMIN, collect, gql, gqlOk, settle, startTestHub, testDatabase, wsClient, tokenFor } from '../setup/hub';
 import { bindGroupsUnder, outboxFor } from '../factories/chat-groups';
 
 let hub: Hub;
@@ -10,8 +10,7 @@ const clock = new ManualClock(new Date('2026-11-22T02:00:00Z'));
 const clients: Array<{ dispose(): void | Promise<void> }> = [];
 const queries: string[] = [];
 
-const token = async (role: string, grid: string) =>
-  (await gqlOk<{ issueToken: { token: string } }>(hub, ADMIN, 'mutation($i: IssueTokenInput!) { issueToken(input: $i) { token } }', { i: { role, grid } })).issueToken.token;
+const token = (role: string, grid: string) => tokenFor(hub, role, grid);
 
 const ISSUE = 'mutation($i: IssueInstructionInput!) { issueInstruction(input: $i) { code grade title status targets levels ackDeadlineAt resultDeadlineAt scope { code } progress { targets acknowledged reported overdue } } }';
 type Issued = { issueInstruction: { code: string; grade: string; targets: number; levels: string[]; ackDeadlineAt: string; resultDeadlineAt: string; progress: { targets: number; acknowledged: number; reported: number; overdue: number } } };

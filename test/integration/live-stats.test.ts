@@ -1,5 +1,5 @@
 import type { Hub } from '../../src/app';
-import { ADMIN, collect, gqlOk, settle, startTestHub, testDatabase, wsClient } from '../setup/hub';
+import { ADMIN, collect, gqlOk, settle, startTestHub, testDatabase, wsClient, tokenFor } from '../setup/hub';
 
 let hub: Hub;
 let db: Awaited<ReturnType<typeof testDatabase>>;
@@ -20,8 +20,7 @@ const REPORT = 'mutation($i: ReportIncidentInput!) { reportIncident(input: $i) {
 const STATS = 'subscription($s: String) { statsChanged(scope: $s) { reported closed } }';
 /** The stats query (IncidentRepository.stats) is the only one computing `handled_on_site`. */
 const statsQueries = () => statements.filter((s) => s.includes('as handled_on_site')).length;
-const token = async (role: string, grid: string) =>
-  (await gqlOk<{ issueToken: { token: string } }>(hub, ADMIN, 'mutation($i: IssueTokenInput!) { issueToken(input: $i) { token } }', { i: { role, grid } })).issueToken.token;
+const token = (role: string, grid: string) => tokenFor(hub, role, grid);
 
 it('computes statsChanged once per scope and push, however many sockets watch that scope', async () => {
   const watchers = [ADMIN, await token('VIEWER', 'XHG-B08'), await token('CHIEF', 'XHG-B08'), ADMIN, await token('VIEWER', 'XHG')];

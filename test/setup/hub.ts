@@ -91,6 +91,11 @@ export async function gqlOk<T = Record<string, unknown>, V = Record<string, unkn
   return r.data;
 }
 
+/** A bearer token for `role` scoped to `grid`'s subtree, minted by the operator over GraphQL. */
+export async function tokenFor(hub: Hub, role: string, grid: string): Promise<string> {
+  return (await gqlOk<{ issueToken: { token: string } }>(hub, ADMIN, 'mutation($i: IssueTokenInput!) { issueToken(input: $i) { token } }', { i: { role, grid } })).issueToken.token;
+}
+
 /** A graphql-ws client to the hub; close it with `dispose()`. */
 export function wsClient(hub: Hub, token: string | null): WsClient {
   return createClient({
