@@ -3,15 +3,10 @@ import { WechatyBuilder } from 'wechaty';
 import { mock, PuppetMock } from 'wechaty-puppet-mock';
 import { sendVia } from '../src/bots/bot-runtime';
 import { OutboxWorker } from '../src/bots/outbox-worker';
-import { loadConfig } from '../src/config';
 import { describeParsed, parseMessage } from '../src/domain/chat/index';
 import { DEMO_POLICY, REAL_ACCOUNT_POLICY } from '../src/domain/outbox-policy';
-import { systemClock } from '../src/infra/clock';
-import { createLogger } from '../src/infra/logger';
-import { createHubPubSub } from '../src/infra/pubsub';
 import { OutboxRepository } from '../src/repositories/outbox.repository';
-import type { AppDeps } from '../src/scope';
-import { withBenchDatabase } from './incidents.bench';
+import { benchCore, withBenchDatabase } from './incidents.bench';
 
 const GROUPS = 1000;
 
@@ -20,7 +15,7 @@ const GROUPS = 1000;
  * transaction per message) beside the same 1,000 `room.say` calls with no outbox, unpaced.
  */
 export async function outboxBench(serverUrl: string): Promise<void> {
-  await withBenchDatabase(serverUrl, 'outbox', 4, async ({ orm }) => {
+  await withBenchDatabase(serverUrl, 'outbox', 4, async ({ url, orm }) => {
     const mocker = new mock.Mocker();
     const puppet = new PuppetMock({ mocker });
     const bot = WechatyBuilder.build({ name: 'gridhub-bench', puppet });
@@ -29,6 +24,7 @@ export async function outboxBench(serverUrl: string): Promise<void> {
     mocker.login(me);
     puppet.emit('ready', { data: 'ready' });
     await bot.ready();
+    const core = await benchCore(url, 4);
     const rooms = Array.from({ length: GROUPS }, (_, i) => mocker.createRoom({ id: `bench-${i}@chatroom`, topic: `网格${i}`, memberIdList: [me.id] }).id);
     try {
       const send = sendVia(bot);
@@ -36,12 +32,11 @@ export async function outboxBench(serverUrl: string): Promise<void> {
       for (const r of rooms) await send(r, '请各网格 20:00 前完成日清', []);
       const bareMs = performance.now() - t;
 
-      const deps: AppDeps = { orm, pubsub: createHubPubSub('bench:'), clock: systemClock, log: createLogger('silent'), config: loadConfig({}) };
       await new OutboxRepository(orm.em.fork()).enqueueForRooms(
         rooms.map((roomId, i) => ({ botAccount: 'bench', roomId, text: '请各网格 20:00 前完成日清', dedupeKey: `bench:${i}`, kind: 'rollcall' })),
         new Date(),
       );
-      const worker = new OutboxWorker(deps, 'bench', send, { ...DEMO_POLICY, intervalMs: 0 });
+      const worker = new OutboxWorker(core.deps, 'bench', send, { ...DEMO_POLICY, intervalMs: 0 });
       t = performance.now();
       const sent = await worker.drain();
       const outboxMs = performance.now() - t;
@@ -54,6 +49,7 @@ export async function outboxBench(serverUrl: string): Promise<void> {
       );
     } finally {
       await bot.stop();
+      await core.stop();
     }
   });
 }

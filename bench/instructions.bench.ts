@@ -5,7 +5,7 @@ import { performance } from 'node:perf_hooks';
 import { buildSchema } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
-import { startHub, type Hub } from '../src/app';
+import { startHub, type Hub } from '../src/main';
 import { loadConfig } from '../src/config';
 import { createLogger } from '../src/infra/logger';
 import { withBenchDatabase } from './incidents.bench';

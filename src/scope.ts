@@ -1,37 +1,25 @@
 import DataLoader from 'dataloader';
-import type { MikroORM } from '@mikro-orm/postgresql';
 import type { Actor } from './domain/actor.js';
-import type { BotRuntime } from './bots/bot-runtime.js';
-import type { Config } from './config.js';
 import type { DepartmentEntity } from './entities/department.entity.js';
 import type { GridEntity } from './entities/grid.entity.js';
 import type { MemberEntity } from './entities/member.entity.js';
-import type { Clock } from './infra/clock.js';
-import type { Logger } from './infra/logger.js';
-import type { PubSub } from './infra/pubsub.js';
 import type { RiskColour } from './domain/grid-levels.js';
 import { suggestRiskColour } from './domain/risk-colour.js';
 import { GridRepository } from './repositories/grid.repository.js';
 import { IncidentRepository } from './repositories/incident.repository.js';
 import { MemberRepository } from './repositories/member.repository.js';
 import { AuthService } from './services/auth.service.js';
+import { BindingService } from './services/binding.service.js';
+import { ClearanceScheduleService } from './services/clearance-schedule.service.js';
 import { ClearanceService } from './services/clearance.service.js';
-import type { ServiceDeps } from './services/context.js';
+import type { AppDeps, ServiceDeps } from './services/context.js';
+import { DeliveryService } from './services/delivery.service.js';
+import { EscalationService } from './services/escalation.service.js';
 import { GridService } from './services/grid.service.js';
 import { IncidentService } from './services/incident.service.js';
+import { InstructionChaseService } from './services/instruction-chase.service.js';
 import { InstructionService } from './services/instruction.service.js';
 import { MemberService } from './services/member.service.js';
-
-/** The long-lived parts every scope shares. */
-export interface AppDeps {
-  readonly orm: MikroORM;
-  readonly pubsub: PubSub;
-  readonly clock: Clock;
-  readonly log: Logger;
-  readonly config: Config;
-  /** The bot accounts, once started (absent in one-shot CLI commands and most tests). */
-  readonly bots?: BotRuntime | null;
-}
 
 const groupBy = <T>(keys: readonly number[], rows: T[], keyOf: (row: T) => number): T[][] => {
   const map = new Map<number, T[]>();
@@ -68,8 +56,11 @@ export function createLoaders(deps: ServiceDeps, actor: Actor) {
 
 export type Loaders = ReturnType<typeof createLoaders>;
 
+/** One unit of work (a request, a WS operation, a bot message, a job tick) for one actor. */
 export interface Scope {
   readonly actor: Actor;
+  /** The container with this scope's own entity manager. */
+  readonly deps: ServiceDeps;
   readonly loaders: Loaders;
   readonly grids: GridService;
   readonly members: MemberService;
@@ -77,31 +68,37 @@ export interface Scope {
   readonly incidents: IncidentService;
   readonly clearance: ClearanceService;
   readonly instructions: InstructionService;
-  readonly appDeps: AppDeps;
-  readonly deps: ServiceDeps;
+  readonly bindings: BindingService;
+  readonly deliveries: DeliveryService;
+  readonly escalations: EscalationService;
+  readonly clearanceSchedule: ClearanceScheduleService;
+  readonly instructionChase: InstructionChaseService;
 }
-
-/** What a service needs, with an entity manager of its own: for code that wants one service, not a whole scope. */
-export const serviceDeps = (app: AppDeps): ServiceDeps => ({ em: app.orm.em.fork(), pubsub: app.pubsub, clock: app.clock, log: app.log, config: app.config });
 
 /**
  * The one way an entry point (HTTP request, WS operation, bot message, cron tick) gets
- * services: a fresh entity manager, loaders and services bound to one actor.
+ * services: a fresh entity manager, loaders and services bound to one actor. `app` is the
+ * container (or a scope's `deps`, for a fresh scope beside it).
  */
 export function createScope(app: AppDeps, actor: Actor): Scope {
-  const deps = serviceDeps(app);
+  const { config, log, clock, orm, pubsub, gridRefs, reports } = app;
+  const deps: ServiceDeps = { config, log, clock, orm, pubsub, gridRefs, reports, em: orm.em.fork() };
+  const grids = new GridService(deps);
+  const clearance = new ClearanceService(deps, grids);
   return {
     actor,
     deps,
-    appDeps: app,
     loaders: createLoaders(deps, actor),
-    grids: new GridService(deps),
-    members: new MemberService(deps),
-    auth: new AuthService(deps),
-    incidents: new IncidentService(deps),
-    clearance: new ClearanceService(deps),
-    instructions: new InstructionService(deps),
+    grids,
+    members: new MemberService(deps, grids),
+    auth: new AuthService(deps, grids),
+    incidents: new IncidentService(deps, grids),
+    clearance,
+    instructions: new InstructionService(deps, grids),
+    bindings: new BindingService(deps, grids),
+    deliveries: new DeliveryService(deps, grids),
+    escalations: new EscalationService(deps),
+    clearanceSchedule: new ClearanceScheduleService(deps, clearance),
+    instructionChase: new InstructionChaseService(deps),
   };
 }
-
-export type { Config };

@@ -15,13 +15,17 @@ import { SHARED_SUBSCRIPTIONS } from './schema/build-schema.js';
 import type { GqlContext } from './resolvers/context.js';
 import { codedError, createErrorFormatter } from './resolvers/errors.js';
 import { assertCost, limitRules } from './resolvers/limits.js';
-import { createScope, type AppDeps } from './scope.js';
+import { createScope } from './scope.js';
 import { bearer } from './services/auth.service.js';
+import type { BotsPort } from './services/bots.port.js';
+import type { AppDeps } from './services/context.js';
 import type { PhotoService } from './services/photo.service.js';
 import { MAX_PHOTO_BYTES } from './domain/photos.js';
 
 export interface HttpServerOptions {
   deps: AppDeps;
+  /** The bots, as resolvers may see them (null when they do not run). */
+  bots: BotsPort | null;
   schema: GraphQLSchema;
   /** Readiness probes beyond the process being up (database, Redis, bots). */
   readiness: () => Promise<Record<string, boolean | string>>;
@@ -104,7 +108,7 @@ export async function createHttpServer(opts: HttpServerOptions): Promise<HttpSer
           document,
           variableValues: payload.variables ?? null,
           operationName: payload.operationName ?? null,
-          contextValue: { scope: createScope(deps, ctx.extra.actor) } satisfies GqlContext,
+          contextValue: { scope: createScope(deps, ctx.extra.actor), bots: opts.bots } satisfies GqlContext,
         };
         return args;
       },
@@ -204,7 +208,7 @@ export async function createHttpServer(opts: HttpServerOptions): Promise<HttpSer
       context: async ({ req }) => {
         try {
           const actor = await authenticate(deps, bearer(req.headers.authorization));
-          return { scope: createScope(deps, actor) };
+          return { scope: createScope(deps, actor), bots: opts.bots };
         } catch (err) {
           if (isDomainError(err)) throw codedError(err.code, err.message, 401);
           throw err;

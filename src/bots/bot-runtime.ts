@@ -1,27 +1,14 @@
 import QRCode from 'qrcode';
 import { WechatyBuilder, type Message, type Wechaty as WechatyInterface } from 'wechaty';
+import { OPERATOR } from '../domain/actor.js';
 import { DEMO_POLICY, REAL_ACCOUNT_POLICY, type OutboxPolicy } from '../domain/outbox-policy.js';
 import type { PhotoService } from '../services/photo.service.js';
 import { createDemoWorld, DEMO_ACCOUNT, type DemoWorld } from './demo-world.js';
-import { serviceDeps, type AppDeps } from '../scope.js';
-import { BindingService } from '../services/binding.service.js';
+import { createScope } from '../scope.js';
+import type { BotAccountStatus, BotState, BotsPort } from '../services/bots.port.js';
+import type { AppDeps } from '../services/context.js';
 import { BotInbox } from './inbox.js';
 import { OutboxWorker, type SendToRoom } from './outbox-worker.js';
-
-export type BotState = 'starting' | 'scan' | 'logged_in' | 'logged_out' | 'error' | 'stopped';
-
-/** One bot account as `/readyz`, `/bot/login` and the `bots` query show it. */
-export interface BotAccountStatus {
-  name: string;
-  puppet: string;
-  state: BotState;
-  /** The WeChat name the account logged in as. */
-  user: string | null;
-  /** While waiting for a scan (wechat4u): the login QR code's content. */
-  qr: string | null;
-  since: Date;
-  error: string | null;
-}
 
 interface Account {
   readonly status: BotAccountStatus;
@@ -29,11 +16,10 @@ interface Account {
   readonly worker: OutboxWorker;
 }
 
-/** The bots of one hub: accounts, the shared inbox, and the demo world in demo mode. */
-export interface BotRuntime {
+/** The bots of one hub: accounts, the shared inbox, and the demo world in demo mode. The rest of the hub sees them as a `BotsPort`. */
+export interface BotRuntime extends BotsPort {
   readonly inbox: BotInbox;
   readonly demo: DemoWorld | null;
-  status(): BotAccountStatus[];
   worker(name: string): OutboxWorker | undefined;
   stop(): Promise<void>;
 }
@@ -139,7 +125,7 @@ export async function startBots(app: AppDeps, photos: PhotoService): Promise<Bot
       serve(DEMO_ACCOUNT, account.worker);
     } else {
       // A database that once ran the demo would keep its grids bound to mock groups.
-      const retired = await new BindingService(serviceDeps(app)).retireDemo(DEMO_ACCOUNT);
+      const retired = await createScope(app, OPERATOR).bindings.retireDemo(DEMO_ACCOUNT);
       if (retired.groups || retired.contacts || retired.messages) log.warn(retired, 'demo mode bindings removed: bind the real groups with #绑定群 or bindGroup');
       for (let i = 1; i <= app.config.botAccounts; i++) {
         const name = `bot${i}`;

@@ -4,7 +4,7 @@ import { mock, PuppetMock } from 'wechaty-puppet-mock';
 import { DomainError } from '../domain/errors.js';
 import { normalizeGridCode } from '../domain/grid-levels.js';
 import { query } from '../repositories/sql.js';
-import type { AppDeps } from '../scope.js';
+import type { AppDeps } from '../services/context.js';
 import type { BotInbox, InboxOutcome } from './inbox.js';
 import type { OutboxWorker, SentEvent } from './outbox-worker.js';
 

@@ -6,8 +6,9 @@ import { storableText } from '../domain/text.js';
 import type { Logger } from '../infra/logger.js';
 import { OutboxRepository } from '../repositories/outbox.repository.js';
 import { query } from '../repositories/sql.js';
-import { createScope, serviceDeps, type AppDeps } from '../scope.js';
-import { BindingService, type ContactBinding, type GroupBinding } from '../services/binding.service.js';
+import { createScope } from '../scope.js';
+import type { BindingService, ContactBinding, GroupBinding } from '../services/binding.service.js';
+import type { AppDeps } from '../services/context.js';
 import type { PhotoService } from '../services/photo.service.js';
 import { botRefusal } from './bot-errors.js';
 import type { BotPlugin, BotReply } from './plugin.js';
@@ -242,7 +243,7 @@ export class BotInbox extends EventEmitter<{ processed: [InboxOutcome] }> {
   }
 
   private bindings(): BindingService {
-    return new BindingService(serviceDeps(this.app));
+    return createScope(this.app, OPERATOR).bindings;
   }
 
   private outcome(msg: IncomingMessage, action: InboxOutcome['action'], command: InboxOutcome['command']): InboxOutcome {

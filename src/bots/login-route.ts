@@ -2,8 +2,10 @@ import type express from 'express';
 import QRCode from 'qrcode';
 import { OPERATOR } from '../domain/actor.js';
 import { isDomainError } from '../domain/errors.js';
-import { createScope, type AppDeps } from '../scope.js';
+import { createScope } from '../scope.js';
+import type { AppDeps } from '../services/context.js';
 import { bearer } from '../services/auth.service.js';
+import type { BotsPort } from '../services/bots.port.js';
 
 const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
@@ -13,7 +15,7 @@ const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt
  * `?token=` so a browser can open it): whoever scans the code logs their WeChat in as the bot.
  * `Accept: application/json` gets JSON.
  */
-export function botLoginRoute(app: express.Express, deps: AppDeps): void {
+export function botLoginRoute(app: express.Express, deps: AppDeps, bots: BotsPort | null): void {
   app.get('/bot/login', (req, res) => {
     const token = bearer(req.headers.authorization) ?? (typeof req.query['token'] === 'string' ? req.query['token'] : null);
     createScope(deps, OPERATOR)
@@ -23,13 +25,13 @@ export function botLoginRoute(app: express.Express, deps: AppDeps): void {
           res.status(403).json({ error: { code: 'FORBIDDEN', message: 'only admins and commanders see the bot login' } });
           return;
         }
-        const bots = deps.bots?.status() ?? [];
+        const accounts = bots?.status() ?? [];
         if (req.accepts(['html', 'json']) === 'json') {
-          res.json({ bots: bots.map((b) => ({ ...b, since: b.since.toISOString() })) });
+          res.json({ bots: accounts.map((b) => ({ ...b, since: b.since.toISOString() })) });
           return;
         }
         const rows = await Promise.all(
-          bots.map(async (b) => {
+          accounts.map(async (b) => {
             const qr = b.qr ? `<img alt="QR" src="${await QRCode.toDataURL(b.qr, { margin: 1, width: 280 })}">` : '';
             return `<section><h2>${escapeHtml(b.name)}</h2><p>${escapeHtml(b.state)}${b.user ? ` as ${escapeHtml(b.user)}` : ''} since ${b.since.toISOString()}</p>${qr}</section>`;
           }),

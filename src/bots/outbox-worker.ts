@@ -3,7 +3,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { nextAttemptAt, type OutboxPolicy } from '../domain/outbox-policy.js';
 import type { Logger } from '../infra/logger.js';
 import { OutboxRepository } from '../repositories/outbox.repository.js';
-import type { AppDeps } from '../scope.js';
+import type { AppDeps } from '../services/context.js';
 
 /** A member to @-mention: by WeChat contact when bound, else by name in the text. */
 export interface Mention {

@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
-import { startHub, type Hub } from '../app.js';
+import { startHub, type Hub } from '../main.js';
 import type { Config } from '../config.js';
 import { createLogger } from '../infra/logger.js';
 

@@ -2,15 +2,14 @@ import 'reflect-metadata';
 import { Command, InvalidArgumentError } from 'commander';
 import { lexicographicSortSchema, printSchema } from 'graphql';
 import { writeFileSync } from 'node:fs';
-import { openDatabase, startHub } from '../app.js';
+import { openCore, startHub } from '../main.js';
 import { ConfigError, loadConfig, type Config } from '../config.js';
+import type { AppDeps } from '../services/context.js';
 import { OPERATOR } from '../domain/actor.js';
 import { isDomainError } from '../domain/errors.js';
 import { isRole, ROLES, type Role } from '../domain/roles.js';
-import { systemClock } from '../infra/clock.js';
 import { createLogger } from '../infra/logger.js';
-import { migrate, type Orm } from '../infra/orm.js';
-import { createHubPubSub } from '../infra/pubsub.js';
+import { migrate } from '../infra/orm.js';
 import { buildHubSchema } from '../schema/build-schema.js';
 import { createScope } from '../scope.js';
 import { seedCity } from '../services/seed.service.js';
@@ -34,18 +33,20 @@ function config(): Config {
   }
 }
 
-/** Opens and migrates the database for a one-shot command, runs `fn`, closes everything. */
-async function withDatabase<T>(fn: (orm: Orm, cfg: Config) => Promise<T>): Promise<T> {
+/**
+ * Builds the container for a one-shot command through the same root as `serve` (database
+ * migrated unless `migrate: false`, no Redis: nothing here talks to other instances), runs
+ * `fn`, stops everything.
+ */
+async function withCore<T>(fn: (deps: AppDeps) => Promise<T>, opts: { migrate?: boolean } = {}): Promise<T> {
   const cfg = config();
   // One-shot commands log only warnings so their output stays readable.
   const log = createLogger(cfg.logLevel === 'info' ? 'warn' : cfg.logLevel);
-  const { orm, embedded } = await openDatabase(cfg, log);
+  const core = await openCore({ config: cfg, log, redis: false, ...opts });
   try {
-    await migrate(orm);
-    return await fn(orm, cfg);
+    return await fn(core.deps);
   } finally {
-    await orm.close();
-    await embedded?.stop();
+    await core.stop();
   }
 }
 
@@ -54,7 +55,7 @@ async function serve(): Promise<void> {
   out(`GridHub is up: ${hub.url} (subscriptions: ${hub.url.replace(/^http/, 'ws')})`);
   if (hub.adminToken) out(`admin token: ${hub.adminToken}`);
   else out('admin token: the ADMIN_TOKEN you configured');
-  if (hub.deps.bots?.demo) out('demo mode: every grid has a mock WeChat group; try `npx gridhub chat --grid XHG-B03-C07-M12 --as worker`');
+  if (hub.bots?.demo) out('demo mode: every grid has a mock WeChat group; try `npx gridhub chat --grid XHG-B03-C07-M12 --as worker`');
   let stopping = false;
   const shutdown = (signal: string) => {
     if (stopping) return;
@@ -105,7 +106,9 @@ export async function main(argv: string[]): Promise<void> {
     .option('--check', 'exit 1 when the entities differ from the committed migration snapshot')
     .option('--create', 'developers: write a migration for the difference between the entities and the snapshot (then list it in migrations/index.ts)')
     .action(async (o: { check?: boolean; create?: boolean }) => {
-      await withDatabase(async (orm) => {
+      // Migrations are applied here, not on open, so the command can say which it applied.
+      await withCore(async ({ orm }) => {
+        if (o.create || o.check) await migrate(orm);
         if (o.create) {
           const made = await orm.getMigrator().createMigration();
           out(made.diff.up.length ? `wrote migrations/${made.fileName}: add it to migrations/index.ts` : 'no changes: nothing written');
@@ -117,9 +120,9 @@ export async function main(argv: string[]): Promise<void> {
           if (needed) process.exitCode = 1;
           return;
         }
-        const pending = await orm.getMigrator().getPendingMigrations();
-        out(pending.length ? `applied ${pending.length} migration(s)` : 'database is up to date');
-      });
+        const applied = await migrate(orm);
+        out(applied.length ? `applied ${applied.length} migration(s)` : 'database is up to date');
+      }, { migrate: false });
     });
 
   program
@@ -127,7 +130,7 @@ export async function main(argv: string[]): Promise<void> {
     .description('load the demo city (Xihanggang street) into an empty database')
     .option('--demo', 'the demo city of contract §6 (the only seed there is)')
     .action(async () => {
-      await withDatabase(async (orm) => {
+      await withCore(async ({ orm }) => {
         try {
           const r = await seedCity(orm.em.fork());
           out(`seeded ${r.grids} grids, ${r.members} members, ${r.departments} departments`);
@@ -149,9 +152,7 @@ export async function main(argv: string[]): Promise<void> {
     .option('--ttl-hours <hours>', 'lifetime in hours (default TOKEN_TTL_DAYS)', parsePositive)
     .option('--label <text>', 'a note for whoever audits tokens')
     .action(async (o: { role: Role; grid?: string; ttlHours?: number; label?: string }) => {
-      await withDatabase(async (orm, cfg) => {
-        const log = createLogger('warn');
-        const deps = { orm, pubsub: createHubPubSub(cfg.redisPrefix), clock: systemClock, log, config: cfg };
+      await withCore(async (deps) => {
         try {
           const { token, entity } = await createScope(deps, OPERATOR).auth.mint(OPERATOR, {
             role: o.role,

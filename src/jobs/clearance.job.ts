@@ -1,4 +1,4 @@
-import { ClearanceScheduleService, type ClearanceTickResult } from '../services/clearance-schedule.service.js';
+import type { ClearanceTickResult } from '../services/clearance-schedule.service.js';
 import type { Job } from './job.js';
 
 /**
@@ -9,5 +9,5 @@ import type { Job } from './job.js';
 export const clearanceJob: Job<ClearanceTickResult> = {
   name: 'clearance',
   schedule: '* * * * *',
-  run: (scope, now) => new ClearanceScheduleService(scope.deps).tick(now),
+  run: (scope, now) => scope.clearanceSchedule.tick(now),
 };

@@ -1,4 +1,4 @@
-import { InstructionChaseService, type ChaseResult } from '../services/instruction-chase.service.js';
+import type { ChaseResult } from '../services/instruction-chase.service.js';
 import type { Job } from './job.js';
 
 /**
@@ -8,5 +8,5 @@ import type { Job } from './job.js';
 export const instructionChaseJob: Job<ChaseResult[]> = {
   name: 'instruction-chase',
   schedule: '*/15 * * * * *',
-  run: (scope, now) => new InstructionChaseService(scope.deps).run(now),
+  run: (scope, now) => scope.instructionChase.run(now),
 };

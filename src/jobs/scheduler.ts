@@ -1,7 +1,8 @@
 import cron, { type ScheduledTask } from 'node-cron';
 import { OPERATOR } from '../domain/actor.js';
 import type { Lock } from '../infra/lock.js';
-import { createScope, type AppDeps } from '../scope.js';
+import { createScope } from '../scope.js';
+import type { AppDeps } from '../services/context.js';
 import type { Job } from './job.js';
 import { clearanceJob } from './clearance.job.js';
 import { instructionChaseJob } from './instruction-chase.job.js';

@@ -1,8 +1,6 @@
 import { Arg, Ctx, Int, Mutation, Query, Resolver } from 'type-graphql';
 import { DomainError } from '../domain/errors.js';
 import { BindCodeType, BotAccountType, ChatGroupType, OutboxMessageType, toBotAccount, toChatGroup, toOutboxMessage } from '../schema/bot.type.js';
-import { BindingService } from '../services/binding.service.js';
-import { DeliveryService } from '../services/delivery.service.js';
 import type { GqlContext } from './context.js';
 
 /** Bindings of groups and people, the bot accounts, and what the bot has sent. */
@@ -10,20 +8,20 @@ import type { GqlContext } from './context.js';
 export class BotResolver {
   @Mutation(() => ChatGroupType, { description: 'Binds a WeChat group (by room id) to a grid; admins and commanders.' })
   async bindGroup(@Arg('roomId', () => String) roomId: string, @Arg('grid', () => String) grid: string, @Arg('botAccount', () => String, { nullable: true }) botAccount: string | null, @Ctx() ctx: GqlContext): Promise<ChatGroupType> {
-    const known = await new BindingService(ctx.scope.deps).group(roomId.trim());
+    const known = await ctx.scope.bindings.group(roomId.trim());
     const account = botAccount ?? known?.botAccount;
     if (!account) throw new DomainError('BAD_USER_INPUT', 'the bot has not seen this group yet: give botAccount');
-    return toChatGroup(await new BindingService(ctx.scope.deps).bindGroup(ctx.scope.actor, { roomId, grid, botAccount: account }));
+    return toChatGroup(await ctx.scope.bindings.bindGroup(ctx.scope.actor, { roomId, grid, botAccount: account }));
   }
 
   @Mutation(() => ChatGroupType, { description: 'Detaches a group from its grid.' })
   async unbindGroup(@Arg('roomId', () => String) roomId: string, @Ctx() ctx: GqlContext): Promise<ChatGroupType> {
-    return toChatGroup(await new BindingService(ctx.scope.deps).unbindGroup(ctx.scope.actor, roomId.trim()));
+    return toChatGroup(await ctx.scope.bindings.unbindGroup(ctx.scope.actor, roomId.trim()));
   }
 
   @Mutation(() => BindCodeType, { description: 'A one-time code (valid 72 h) for a member to send as `#绑定 CODE` in a group.' })
   async issueBindCode(@Arg('member', () => Int) member: number, @Ctx() ctx: GqlContext): Promise<BindCodeType> {
-    const issued = await new BindingService(ctx.scope.deps).issueBindCode(ctx.scope.actor, member);
+    const issued = await ctx.scope.bindings.issueBindCode(ctx.scope.actor, member);
     return Object.assign(new BindCodeType(), { code: issued.code, expiresAt: issued.expiresAt, member: issued.member.id });
   }
 
@@ -35,11 +33,11 @@ export class BotResolver {
     @Arg('first', () => Int, { nullable: true, defaultValue: 50 }) first: number,
     @Ctx() ctx: GqlContext,
   ): Promise<OutboxMessageType[]> {
-    return (await new DeliveryService(ctx.scope.deps).list(ctx.scope.actor, { under, ref, status }, first)).map(toOutboxMessage);
+    return (await ctx.scope.deliveries.list(ctx.scope.actor, { under, ref, status }, first)).map(toOutboxMessage);
   }
 
   @Query(() => [BotAccountType], { description: 'The bot accounts of this hub instance and their login state.' })
   bots(@Ctx() ctx: GqlContext): BotAccountType[] {
-    return (ctx.scope.appDeps.bots?.status() ?? []).map(toBotAccount);
+    return (ctx.bots?.status() ?? []).map(toBotAccount);
   }
 }

@@ -19,7 +19,8 @@ import {
   toRound,
   toSlot,
 } from '../schema/clearance.type.js';
-import { createScope, type AppDeps } from '../scope.js';
+import { createScope } from '../scope.js';
+import type { AppDeps } from '../services/context.js';
 import type { RoundView } from '../services/clearance.service.js';
 import type { GqlContext } from './context.js';
 import { scopePathOf } from './grid-feed.resolver.js';
@@ -101,7 +102,7 @@ export class ClearanceResolver {
     subscribe: async ({ args, context }: SubscribeResolverData<unknown, { scope?: string | null; period?: ClearancePeriod }, GqlContext>) => {
       const path = await scopePathOf(context, args.scope);
       const period = args.period ?? 'daily';
-      const app = context.scope.appDeps;
+      const app = context.scope.deps;
       return sharedFeedsFor(app.pubsub).subscribe(`${period}|${path}`, () => clearanceFeed(app, period, path));
     },
   })

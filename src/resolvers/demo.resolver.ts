@@ -16,7 +16,7 @@ export class DemoResolver {
     @Arg('image', () => String, { nullable: true, description: 'A photo as base64.' }) image: string | null,
     @Ctx() ctx: GqlContext,
   ): Promise<string[]> {
-    const demo = ctx.scope.appDeps.bots?.demo;
+    const demo = ctx.bots?.demo;
     if (!demo) throw new DomainError('BAD_USER_INPUT', 'simulateMessage works in demo mode only');
     // It speaks as anyone (the commander included): the operator's tool, not a viewer's.
     if (ctx.scope.actor.role !== 'admin') throw new DomainError('FORBIDDEN', 'simulateMessage is for the operator (an admin token)');

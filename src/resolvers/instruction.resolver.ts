@@ -128,7 +128,7 @@ export class InstructionResolver {
       const instruction = await scope.instructions.get(scope.actor, args.code);
       const compute = async (): Promise<InstructionType> => {
         // A fresh scope per push: the socket's entity manager must not grow without bound.
-        const fresh = createScope(scope.appDeps, scope.actor);
+        const fresh = createScope(scope.deps, scope.actor);
         const i = await fresh.instructions.get(scope.actor, instruction.code);
         return Object.assign(toInstruction(i), { knownProgress: await fresh.instructions.progress(scope.actor, i) });
       };

@@ -1,5 +1,5 @@
 import { Field, ID, Int, ObjectType } from 'type-graphql';
-import type { BotAccountStatus } from '../bots/bot-runtime.js';
+import type { BotAccountStatus } from '../services/bots.port.js';
 import type { GroupBinding } from '../services/binding.service.js';
 import type { DeliveryRow } from '../services/delivery.service.js';
 

@@ -6,7 +6,7 @@ import { ApiTokenEntity } from '../entities/api-token.entity.js';
 import type { GridEntity } from '../entities/grid.entity.js';
 import { MemberEntity } from '../entities/member.entity.js';
 import type { ServiceDeps } from './context.js';
-import { assertMay, GridService } from './grid.service.js';
+import { assertMay, type GridService } from './grid.service.js';
 
 /** Token format: `gh_<id>_<secret>`; only the SHA-256 of the whole string is stored. */
 const TOKEN_PATTERN = /^gh_(\d{1,12})_([A-Za-z0-9_-]{43})$/;
@@ -36,7 +36,10 @@ export const bearer = (header: unknown): string | null => {
 
 /** Mints, verifies and revokes bearer tokens scoped to a grid subtree. */
 export class AuthService {
-  constructor(private readonly deps: ServiceDeps) {}
+  constructor(
+    private readonly deps: ServiceDeps,
+    private readonly grids: GridService,
+  ) {}
 
   /**
    * The actor behind a bearer token. Missing, forged, expired or revoked tokens are
@@ -67,7 +70,7 @@ export class AuthService {
     assertMay(actor, 'token.mint');
     if (input.role === 'admin' && actor.role !== 'admin') throw new DomainError('FORBIDDEN', 'only the operator may mint admin tokens');
     let grid: GridEntity | null = null;
-    if (input.grid) grid = await new GridService(this.deps).get(actor, input.grid);
+    if (input.grid) grid = await this.grids.get(actor, input.grid);
     else if (input.role !== 'admin' || actor.path !== '') throw new DomainError('BAD_USER_INPUT', `a ${input.role} token needs a grid`);
     const ttlHours = input.ttlHours ?? this.deps.config.tokenTtlDays * 24;
     if (!(ttlHours > 0 && ttlHours <= 24 * 3650)) throw new DomainError('BAD_USER_INPUT', 'ttlHours must be between 0 and 87600');

@@ -7,7 +7,7 @@ import { GridEntity } from '../entities/grid.entity.js';
 import { MemberContactEntity } from '../entities/member-contact.entity.js';
 import { MemberEntity } from '../entities/member.entity.js';
 import type { ServiceDeps } from './context.js';
-import { assertMay, GridService } from './grid.service.js';
+import { assertMay, type GridService } from './grid.service.js';
 
 /** How long a one-time bind code is valid. */
 export const BIND_CODE_TTL_HOURS = 72;
@@ -32,7 +32,10 @@ export interface ContactBinding {
  * group (`#绑定群 CODE`); contacts bind themselves with a one-time code an admin gave them.
  */
 export class BindingService {
-  constructor(private readonly deps: ServiceDeps) {}
+  constructor(
+    private readonly deps: ServiceDeps,
+    private readonly grids: GridService,
+  ) {}
 
   /** Records a group the bot is in (unbound until someone binds it). Idempotent. */
   async seeGroup(roomId: string, botAccount: string, topic: string | null): Promise<GroupBinding> {
@@ -60,7 +63,7 @@ export class BindingService {
    * unbound.
    */
   async bindGroup(actor: Actor, input: { roomId: string; grid: string; botAccount: string; topic?: string | null }): Promise<GroupBinding> {
-    const grid = await new GridService(this.deps).get(actor, input.grid);
+    const grid = await this.grids.get(actor, input.grid);
     if (actor.role === 'chief') {
       if (actor.gridId !== grid.id) throw new DomainError('FORBIDDEN', `a chief may bind a group only to their own grid ${actor.gridCode}`, { zh: `网格长只能把群绑定到本网格 ${actor.gridCode}` });
     } else {
@@ -89,7 +92,7 @@ export class BindingService {
     assertMay(actor, 'group.bind');
     const group = await this.deps.em.findOne(ChatGroupEntity, { roomId }, { populate: ['grid'] });
     if (!group?.grid) throw new DomainError('NOT_FOUND', `group ${roomId} is not bound to a grid`);
-    await new GridService(this.deps).get(actor, group.grid.code);
+    await this.grids.get(actor, group.grid.code);
     group.grid = null;
     group.boundAt = null;
     await this.deps.em.flush();
@@ -101,7 +104,7 @@ export class BindingService {
     assertMay(actor, 'member.register');
     const member = await this.deps.em.findOne(MemberEntity, { id: memberId }, { populate: ['grid'] });
     if (!member) throw new DomainError('NOT_FOUND', `member ${memberId} not found in your scope`);
-    await new GridService(this.deps).get(actor, member.grid.code);
+    await this.grids.get(actor, member.grid.code);
     const now = this.deps.clock.now();
     const expiresAt = new Date(now.getTime() + BIND_CODE_TTL_HOURS * 3600_000);
     // Six digits are easy to type on a phone; a collision with a live code is retried.

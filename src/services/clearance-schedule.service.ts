@@ -2,7 +2,7 @@ import { dueActions, periodsToOpen, type RoundAction } from '../domain/clearance
 import { missedListText, reminderText, rollCallText } from '../domain/clearance-messages.js';
 import { ClearanceRepository, type RoundRow } from '../repositories/clearance.repository.js';
 import { OutboxRepository, type OutboxDraft } from '../repositories/outbox.repository.js';
-import { ClearanceService, timesOf } from './clearance.service.js';
+import { timesOf, type ClearanceService } from './clearance.service.js';
 import type { ServiceDeps } from './context.js';
 
 /** What one tick did, for the log and the tests. */
@@ -30,11 +30,10 @@ const CATCH_UP_AFTER_MS = 2 * 60_000;
  * so two instances never do it twice, whatever the lock does.
  */
 export class ClearanceScheduleService {
-  private readonly clearance: ClearanceService;
-
-  constructor(private readonly deps: ServiceDeps) {
-    this.clearance = new ClearanceService(deps);
-  }
+  constructor(
+    private readonly deps: ServiceDeps,
+    private readonly clearance: ClearanceService,
+  ) {}
 
   async tick(now: Date): Promise<ClearanceTickResult> {
     const result: ClearanceTickResult = { opened: [], caughtUp: [], rollCalls: 0, reminders: 0, missedLists: 0, missed: 0 };

@@ -10,7 +10,7 @@ import type { ClearanceChangedEvent } from '../infra/pubsub.js';
 import { ClearanceRepository, type ChildProgress, type ProgressCounts, type RoundRow, type SlotRow } from '../repositories/clearance.repository.js';
 import type { SlotStatus } from '../domain/clearance-record.js';
 import type { ServiceDeps } from './context.js';
-import { GridService } from './grid.service.js';
+import type { GridService } from './grid.service.js';
 
 export interface ConfirmClearanceInput {
   /** The grid answering; default the actor's own grid. */
@@ -63,7 +63,10 @@ export const timesOf = (r: RoundRow, firstDay: string): RoundTimes => ({
  * `confirm`), live progress under a scope, and each grid's record for the assessment.
  */
 export class ClearanceService {
-  constructor(private readonly deps: ServiceDeps) {}
+  constructor(
+    private readonly deps: ServiceDeps,
+    private readonly grids: GridService,
+  ) {}
 
   private repo(em: EntityManager = this.deps.em) {
     return new ClearanceRepository(em);
@@ -109,7 +112,7 @@ export class ClearanceService {
     if (note && note.length > MAX_NOTE) throw new DomainError('BAD_USER_INPUT', `note must be at most ${MAX_NOTE} characters`);
     const code = input.grid ?? actor.gridCode;
     if (!code) throw new DomainError('BAD_USER_INPUT', 'name the grid that confirms');
-    const grid = await new GridService(this.deps).get(actor, code);
+    const grid = await this.grids.get(actor, code);
     const now = this.deps.clock.now();
     const { round } = await this.open(periodAt(input.period, now, this.zone), now);
     const result = await this.deps.em.transactional(async (tx) => {
@@ -144,7 +147,7 @@ export class ClearanceService {
 
   /** The round of `period` covering `date` (default today), as seen under `scope`; null when not opened. */
   async round(actor: Actor, period: ClearancePeriod, date: string | null, scope: string | null): Promise<RoundView | null> {
-    const scopePath = await new GridService(this.deps).scopePath(actor, scope);
+    const scopePath = await this.grids.scopePath(actor, scope);
     const w = date ? periodOfDate(period, date, this.zone) : periodAt(period, this.deps.clock.now(), this.zone);
     return this.view(period, w.key, scopePath);
   }
@@ -171,7 +174,7 @@ export class ClearanceService {
   /** A grid's record over its latest `last` rounds of `period`: on-time rate and streak (考核). */
   async record(actor: Actor, gridCode: string, period: ClearancePeriod, last: number): Promise<GridRecord> {
     if (!Number.isInteger(last) || last < 1 || last > MAX_HISTORY) throw new DomainError('BAD_USER_INPUT', `last must be between 1 and ${MAX_HISTORY}`);
-    const grid = await new GridService(this.deps).get(actor, gridCode);
+    const grid = await this.grids.get(actor, gridCode);
     const now = this.deps.clock.now().getTime();
     const entries = await this.repo().history(grid.id, period, last);
     const outcomes = entries.map((e) => ({ status: e.status, late: e.late, zeroReport: e.zeroReport, flagged: e.flaggedCodes.length > 0, deadlinePassed: e.deadlineAt.getTime() < now }));

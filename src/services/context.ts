@@ -1,14 +1,29 @@
-import type { EntityManager } from '@mikro-orm/postgresql';
+import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
 import type { Config } from '../config.js';
 import type { Clock } from '../infra/clock.js';
 import type { Logger } from '../infra/logger.js';
 import type { PubSub } from '../infra/pubsub.js';
+import type { GridRefCache } from './grid-ref-cache.js';
+import type { ReportWriter } from './report-writer.js';
 
-/** What every service gets: its own entity manager (a fork) and the shared infrastructure. */
-export interface ServiceDeps {
-  readonly em: EntityManager;
-  readonly pubsub: PubSub;
-  readonly clock: Clock;
-  readonly log: Logger;
+/**
+ * The dependency container: every long-lived part, built once by the composition root
+ * (`src/main.ts`, `openCore`), passed down, and stopped by it in reverse order. Nothing
+ * long-lived lives in a module variable.
+ */
+export interface AppDeps {
   readonly config: Config;
+  readonly log: Logger;
+  readonly clock: Clock;
+  readonly orm: MikroORM;
+  readonly pubsub: PubSub;
+  /** Grid refs by code for the report path; it follows `gridChanged`. */
+  readonly gridRefs: GridRefCache;
+  /** The group-commit writer of reports. */
+  readonly reports: ReportWriter;
+}
+
+/** The container as one unit of work sees it: the same parts plus an entity manager of its own (a fork). */
+export interface ServiceDeps extends AppDeps {
+  readonly em: EntityManager;
 }

@@ -6,7 +6,7 @@ import type { GridEntity } from '../entities/grid.entity.js';
 import type { GridChangeKind } from '../infra/pubsub.js';
 import { GridRepository } from '../repositories/grid.repository.js';
 import type { ServiceDeps } from './context.js';
-import { gridRefCacheFor, type GridRef } from './grid-ref-cache.js';
+import type { GridRef } from './grid-ref-cache.js';
 
 export interface CreateGridInput {
   code: string;
@@ -46,7 +46,7 @@ export class GridService {
   /** Like `get`, but only id, code and path, served from the process-wide cache when it can. */
   async ref(actor: Actor, code: string): Promise<GridRef> {
     const normal = normalizeGridCode(code);
-    const cache = gridRefCacheFor(this.deps.pubsub);
+    const cache = this.deps.gridRefs;
     let ref = cache.get(normal);
     if (!ref) {
       const grid = await this.grids.findByCode(normal);
@@ -126,7 +126,7 @@ export class GridService {
     if (!canNest(parent.level, grid.level)) throw new DomainError('BAD_USER_INPUT', `a ${grid.level} cannot sit under a ${parent.level}`);
     await this.assertDetached(grid, 'move');
     grid.path = await this.grids.move(grid.id, parent.id, parent.path);
-    gridRefCacheFor(this.deps.pubsub).forget(grid.code);
+    this.deps.gridRefs.forget(grid.code);
     await this.deps.em.refresh(grid);
     this.publish('MOVED', grid, parent.code);
     return grid;
@@ -138,7 +138,7 @@ export class GridService {
     if (grid.path === actor.path) throw new DomainError('FORBIDDEN', 'you cannot delete the grid your access is scoped to');
     await this.assertDetached(grid, 'delete');
     await this.grids.delete(grid.id);
-    gridRefCacheFor(this.deps.pubsub).forget(grid.code);
+    this.deps.gridRefs.forget(grid.code);
     this.deps.em.getUnitOfWork().unsetIdentity(grid);
     this.publish('DELETED', grid);
     return grid;

@@ -18,9 +18,9 @@ import { coalesce } from '../infra/coalesce.js';
 import { sharedFeedsFor } from '../infra/shared-feed.js';
 import { IncidentRepository, type IncidentFilter, type StatsRow } from '../repositories/incident.repository.js';
 import { query } from '../repositories/sql.js';
-import { incidentFromRow, reportWriterFor } from './report-writer.js';
+import { incidentFromRow } from './report-writer.js';
 import type { ServiceDeps } from './context.js';
-import { GridService } from './grid.service.js';
+import type { GridService } from './grid.service.js';
 
 export interface ReportIncidentInput {
   grid: string;
@@ -65,7 +65,10 @@ export const STATS_PUSH_INTERVAL_MS = 1000;
 
 /** The closed loop of domain §3: reporting and every step after it, each on the timeline. */
 export class IncidentService {
-  constructor(private readonly deps: ServiceDeps) {}
+  constructor(
+    private readonly deps: ServiceDeps,
+    private readonly grids: GridService,
+  ) {}
 
   /** The incident with this code (typed loosely) inside the actor's subtree, or NOT_FOUND. */
   async get(actor: Actor, code: string, em: EntityManager = this.deps.em, lock = false): Promise<IncidentEntity> {
@@ -84,7 +87,7 @@ export class IncidentService {
   /** Incidents under `under` (default: the actor's subtree), newest first, keyset-paged. */
   async list(actor: Actor, filter: Omit<IncidentFilter, 'scopePath'> & { under?: string | null }, first: number, after: string | null): Promise<{ rows: IncidentEntity[]; hasNext: boolean }> {
     if (!Number.isInteger(first) || first < 1 || first > MAX_PAGE) throw new DomainError('BAD_USER_INPUT', `first must be between 1 and ${MAX_PAGE}`);
-    const scopePath = await new GridService(this.deps).scopePath(actor, filter.under);
+    const scopePath = await this.grids.scopePath(actor, filter.under);
     const rows = await new IncidentRepository(this.deps.em).list({ ...filter, scopePath }, this.deps.clock.now(), first + 1, after ? decodeCursor(after) : null);
     return { rows: rows.slice(0, first), hasNext: rows.length > first };
   }
@@ -92,7 +95,7 @@ export class IncidentService {
   /** The figures of domain §3 for incidents reported under `scope` in [from, to). */
   async stats(actor: Actor, scope: string | null, from: Date, to: Date): Promise<StatsRow> {
     if (!(from.getTime() < to.getTime())) throw new DomainError('BAD_USER_INPUT', 'from must be before to');
-    const scopePath = await new GridService(this.deps).scopePath(actor, scope);
+    const scopePath = await this.grids.scopePath(actor, scope);
     return new IncidentRepository(this.deps.em).stats(scopePath, from, to, this.deps.clock.now());
   }
 
@@ -102,7 +105,7 @@ export class IncidentService {
    * per scope and push for every watcher in this hub, not once per socket.
    */
   async watchStats(actor: Actor, scope: string | null): Promise<AsyncIterable<StatsRow>> {
-    const path = await new GridService(this.deps).scopePath(actor, scope);
+    const path = await this.grids.scopePath(actor, scope);
     const { pubsub, clock, config } = this.deps;
     // Each push reads through a fresh entity manager: a long-lived one would grow without bound.
     const em = this.deps.em;
@@ -124,7 +127,7 @@ export class IncidentService {
     const category: CategoryId = (input.category as CategoryId | null | undefined) ?? classifyCategory(description) ?? 'other';
     const urgent = Boolean(input.urgent);
     const colour = initialDisputeColour({ category, urgent, colour: input.colour ?? null });
-    const grid = await new GridService(this.deps).ref(actor, input.grid);
+    const grid = await this.grids.ref(actor, input.grid);
     if (input.sourceKey) {
       const earlier = await this.deps.em.findOne(IncidentEntity, { sourceKey: input.sourceKey });
       if (earlier) return earlier;
@@ -132,7 +135,7 @@ export class IncidentService {
     const now = this.deps.clock.now();
     const day = dayKey(now, this.deps.config.timeZone);
     // Stored through the group-commit writer: gap-free codes without one commit per report.
-    const row = await reportWriterFor(this.deps.em).submit({
+    const row = await this.deps.reports.submit({
       day,
       gridId: grid.id,
       reporterId: actor.memberId,

@@ -15,7 +15,7 @@ import { MemberEntity } from '../entities/member.entity.js';
 import { InstructionRepository, type AnswerOutcome, type ProgressCounts } from '../repositories/instruction.repository.js';
 import { OutboxRepository } from '../repositories/outbox.repository.js';
 import type { ServiceDeps } from './context.js';
-import { GridService } from './grid.service.js';
+import type { GridService } from './grid.service.js';
 
 export interface InstructionItemInput {
   /** The grid the item belongs to (a receiving grid). */
@@ -75,7 +75,10 @@ function text(value: string | null | undefined, max: number, what: string, requi
 export class InstructionService {
   private readonly repo: InstructionRepository;
 
-  constructor(private readonly deps: ServiceDeps) {
+  constructor(
+    private readonly deps: ServiceDeps,
+    private readonly grids: GridService,
+  ) {
     this.repo = new InstructionRepository(deps.em);
   }
 
@@ -114,7 +117,7 @@ export class InstructionService {
 
   /** The path of grid `code`, which must lie in the part of the instruction the actor sees. */
   private async pathUnder(actor: Actor, i: InstructionEntity, code: string): Promise<string> {
-    const grid = await new GridService(this.deps).get(actor, code);
+    const grid = await this.grids.get(actor, code);
     if (!isWithin(grid.path, this.visiblePath(actor, i))) throw new DomainError('NOT_FOUND', `grid ${grid.code} is not under instruction ${i.code}'s scope`);
     return grid.path;
   }
@@ -140,7 +143,7 @@ export class InstructionService {
     const body = text(input.body, MAX_TEXT, 'body', false);
     const scopeCode = input.scope ?? actor.gridCode;
     if (!scopeCode) throw new DomainError('BAD_USER_INPUT', 'scope is required (a grid code)');
-    const scope = await new GridService(this.deps).get(actor, scopeCode);
+    const scope = await this.grids.get(actor, scopeCode);
     const policy = resolvePolicy(input.grade, scope.level, { levels: input.levels ?? null, ackWithinMinutes: input.ackWithin ?? null, resultWithinMinutes: input.resultWithin ?? null, mentionChiefs: input.mentionChiefs ?? null });
     const items = input.items ?? [];
     if (items.length > MAX_ITEMS) throw new DomainError('BAD_USER_INPUT', `at most ${MAX_ITEMS} items`);
@@ -231,7 +234,7 @@ export class InstructionService {
     if (!ANSWER_ROLES.includes(actor.role)) throw new DomainError('FORBIDDEN', `a ${actor.role} may not answer instructions; allowed: ${ANSWER_ROLES.join(', ')}`);
     const gridCode = input.grid ?? actor.gridCode;
     if (!gridCode) throw new DomainError('BAD_USER_INPUT', 'grid is required (the answering grid)');
-    const grid = await new GridService(this.deps).get(actor, gridCode);
+    const grid = await this.grids.get(actor, gridCode);
     const code = input.code ?? (await this.repo.latestForGrid(grid.id));
     if (!code) throw new DomainError('NOT_FOUND', `no open instruction for grid ${grid.code}`, { zh: '本网格暂无待办指令' });
     const instruction = await this.get(actor, code);

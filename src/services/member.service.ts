@@ -4,7 +4,7 @@ import type { MemberRole } from '../domain/roles.js';
 import { DepartmentEntity } from '../entities/department.entity.js';
 import { MemberEntity } from '../entities/member.entity.js';
 import type { ServiceDeps } from './context.js';
-import { assertMay, GridService } from './grid.service.js';
+import { assertMay, type GridService } from './grid.service.js';
 
 export interface RegisterMemberInput {
   grid: string;
@@ -18,11 +18,10 @@ const PHONE = /^\+?[0-9][0-9 -]{4,30}$/;
 
 /** People of the grid teams and the departments that receive dispatched work. */
 export class MemberService {
-  private readonly gridService: GridService;
-
-  constructor(private readonly deps: ServiceDeps) {
-    this.gridService = new GridService(deps);
-  }
+  constructor(
+    private readonly deps: ServiceDeps,
+    private readonly gridService: GridService,
+  ) {}
 
   async register(actor: Actor, input: RegisterMemberInput): Promise<MemberEntity> {
     assertMay(actor, 'member.register');

@@ -1,4 +1,4 @@
-import type { Hub } from '../../src/app';
+import type { Hub } from '../../src/main';
 import { OPERATOR } from '../../src/domain/actor';
 import { ManualClock } from '../../src/infra/clock';
 import { clearanceJob } from '../../src/jobs/clearance.job';
@@ -60,7 +60,7 @@ it('answers weekly and monthly clearance with a note, flags a zero report over o
 it('posts the roll-call and then the reminders into the silent groups through Wechaty', async () => {
   const run = (iso: string) => (clock.set(new Date(iso)), clearanceJob.run(createScope(hub.deps, OPERATOR), clock.now()));
   const drain = async () => {
-    for (const account of hub.deps.bots!.status()) await hub.deps.bots!.worker(account.name)!.drain();
+    for (const account of hub.bots!.status()) await hub.bots!.worker(account.name)!.drain();
   };
   const sent = async (kind: string) =>
     (await gqlOk<{ outboxMessages: Array<{ grid: string; kind: string; status: string; text: string }> }>(hub, ADMIN, 'query($r: String) { outboxMessages(under: "XHG-B03-C07", ref: $r, first: 200) { grid kind status text } }', { r: 'D20261123' })).outboxMessages

@@ -1,12 +1,11 @@
 import { Client } from 'pg';
-import type { Hub } from '../../src/app';
+import type { Hub } from '../../src/main';
 import { OPERATOR } from '../../src/domain/actor';
 import { ManualClock } from '../../src/infra/clock';
 import { OutboxWorker } from '../../src/bots/outbox-worker';
 import { DEMO_POLICY } from '../../src/domain/outbox-policy';
 import { OutboxRepository } from '../../src/repositories/outbox.repository';
 import { createScope } from '../../src/scope';
-import { BindingService } from '../../src/services/binding.service';
 import { ADMIN, gqlOk, startTestHub, testDatabase } from '../setup/hub';
 
 let db: Awaited<ReturnType<typeof testDatabase>>;
@@ -84,7 +83,7 @@ it('the outbox survives a restart, never queues a dedupe key twice, and shows de
   const em = hub.deps.orm.em.fork();
   const repo = new OutboxRepository(em);
   // Stop the worker so the rows wait, as after a crash.
-  await hub.deps.bots!.worker('demo')!.stop();
+  await hub.bots!.worker('demo')!.stop();
   expect(await repo.enqueueForGrids(drafts, clock.now())).toBe(1);
   expect(await repo.enqueueForGrids(drafts.slice(0, 1), clock.now())).toBe(0);
   await stop(hub);
@@ -98,7 +97,7 @@ it('the outbox survives a restart, never queues a dedupe key twice, and shows de
 
 it('a send that fails is retried with back-off and marked failed after its last attempt', async () => {
   const hub = hubs[0] ?? (await start());
-  const worker = hub.deps.bots!.worker('demo')!;
+  const worker = hub.bots!.worker('demo')!;
   const repo = new OutboxRepository(hub.deps.orm.em.fork());
   // A group the bot is not (or no longer) in.
   await repo.enqueueForRooms([{ botAccount: 'demo', roomId: 'gone@chatroom', text: '测试', dedupeKey: 'test:gone:1', kind: 'reply' }], clock.now());
@@ -141,7 +140,7 @@ it('/readyz shows the bot logged in and /bot/login is for operators only', async
 
 it('when two bot accounts sit in one group, only the account serving it acts', async () => {
   const hub = hubs[0] ?? (await start());
-  const inbox = hub.deps.bots!.inbox;
+  const inbox = hub.bots!.inbox;
   const worker = await one<{ id: number }>(`select m.id from member m join grid g on g.id = m.grid_id where g.code = $1 and m.role = 'worker' order by m.id limit 1`, [M]);
   const before = Number((await one<{ n: string }>('select count(*) as n from incident')).n);
   const msg = { messageId: 'shared-1', roomId: ROOM, roomTopic: null, senderId: `demo-m${worker.id}`, senderName: '网格员', kind: 'text' as const, text: '#上报 两个账号都在群里' };
@@ -155,12 +154,12 @@ it('when two bot accounts sit in one group, only the account serving it acts', a
 it('a bot waiting for a QR scan shows the code at /bot/login and is not ready until it logs in', async () => {
   const hub = hubs[0] ?? (await start());
   const base = hub.url.replace('/graphql', '');
-  const world = hub.deps.bots!.demo!;
+  const world = hub.bots!.demo!;
   // WeChat logs the account out; wechat4u then shows a new code to scan.
   await world.puppet.logout();
-  await until('logged out', async () => hub.deps.bots!.status()[0]!.state === 'logged_out');
+  await until('logged out', async () => hub.bots!.status()[0]!.state === 'logged_out');
   world.mocker.scan('https://login.weixin.qq.com/l/gridhub-test', 2);
-  await until('scan state', async () => hub.deps.bots!.status()[0]!.state === 'scan');
+  await until('scan state', async () => hub.bots!.status()[0]!.state === 'scan');
   const ready = await fetch(`${base}/readyz`);
   expect(ready.status).toBe(503);
   expect(((await ready.json()) as { checks: Record<string, unknown> }).checks['bot:demo']).toBe('scan');
@@ -168,7 +167,7 @@ it('a bot waiting for a QR scan shows the code at /bot/login and is not ready un
   expect(page).toContain('<img alt="QR" src="data:image/png;base64,');
   // Scanned: the account logs in again and the page no longer shows a code.
   world.mocker.login(world.mocker.ContactMock.load('demo-bot'));
-  await until('logged in again', async () => hub.deps.bots!.status()[0]!.state === 'logged_in');
+  await until('logged in again', async () => hub.bots!.status()[0]!.state === 'logged_in');
   expect((await fetch(`${base}/readyz`)).status).toBe(200);
   expect(await (await fetch(`${base}/bot/login?token=${ADMIN}`)).text()).not.toContain('<img');
 });
@@ -198,7 +197,7 @@ it('starting on a real puppet retires the demo world: mock groups, contacts and 
   // The same call the runtime makes before logging real accounts in (no WeChat to log in to here).
   const hub = await startTestHub({ databaseUrl: db.url, clock });
   hubs.push(hub);
-  const retired = await new BindingService(createScope(hub.deps, OPERATOR).deps).retireDemo('demo');
+  const retired = await createScope(hub.deps, OPERATOR).bindings.retireDemo('demo');
   expect(retired).toEqual({ groups: before.groups, contacts: before.contacts, messages: pendingBefore + 1 });
   expect(await one(`select count(*)::int as n from outbox_message where bot_account = 'demo' and status = 'pending'`)).toEqual({ n: 0 });
   expect(await one(`select count(*)::int as n from chat_group`)).toEqual({ n: 1 });

@@ -1,5 +1,5 @@
 import { Client } from 'pg';
-import type { Hub } from '../../src/app';
+import type { Hub } from '../../src/main';
 import type { InboxOutcome } from '../../src/bots/inbox';
 import { ManualClock } from '../../src/infra/clock';
 import { codeIn, say } from '../setup/bot';
@@ -12,7 +12,7 @@ const clock = new ManualClock(new Date('2026-11-23T02:00:00Z'));
 const clients: Array<{ dispose(): void | Promise<void> }> = [];
 const M = 'XHG-B02-C03-M05';
 
-const world = () => hub.deps.bots!.demo!;
+const world = () => hub.bots!.demo!;
 const token = (role: string, grid: string) => tokenFor(hub, role, grid);
 const incidentCount = async () => Number((await pg.query('select count(*) as n from incident')).rows[0].n);
 const outboxCount = async () => Number((await pg.query('select count(*) as n from outbox_message')).rows[0].n);
@@ -26,11 +26,11 @@ const outcomes = (n: number, ms = 120_000) =>
       seen.push(o);
       if (seen.length === n) {
         clearTimeout(timer);
-        hub.deps.bots!.inbox.off('processed', on);
+        hub.bots!.inbox.off('processed', on);
         resolve(seen);
       }
     };
-    hub.deps.bots!.inbox.on('processed', on);
+    hub.bots!.inbox.on('processed', on);
   });
 
 beforeAll(async () => {

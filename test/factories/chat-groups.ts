@@ -1,5 +1,5 @@
 import { Client } from 'pg';
-import type { Hub } from '../../src/app';
+import type { Hub } from '../../src/main';
 import { query } from '../../src/repositories/sql';
 
 /**

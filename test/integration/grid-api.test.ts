@@ -1,4 +1,4 @@
-import type { Hub } from '../../src/app';
+import type { Hub } from '../../src/main';
 import type * as Op from '../generated/operations';
 import { CREATE_GRID, DELETE_GRID, GRID, GRIDS_PAGE, ISSUE_TOKEN, MOVE_GRID, RECOLOR_GRID, REGISTER_MEMBER, RENAME_GRID, REVOKE_TOKEN, VIEWER } from '../operations';
 import { ADMIN, gql, gqlOk, startTestHub, testDatabase } from '../setup/hub';

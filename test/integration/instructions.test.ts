@@ -1,4 +1,4 @@
-import type { Hub } from '../../src/app';
+import type { Hub } from '../../src/main';
 import { ManualClock } from '../../src/infra/clock';
 import { ADMIN, collect, gql, gqlOk, settle, startTestHub, testDatabase, wsClient, tokenFor } from '../setup/hub';
 import { bindGroupsUnder, outboxFor } from '../factories/chat-groups';

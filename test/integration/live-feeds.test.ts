@@ -1,4 +1,4 @@
-import type { Hub } from '../../src/app';
+import type { Hub } from '../../src/main';
 import type * as Op from '../generated/operations';
 import { GRID_CHANGED, ISSUE_TOKEN, RECOLOR_GRID, RENAME_GRID } from '../operations';
 import { ADMIN, collect, gql, gqlOk, redisPrefix, settle, startTestHub, testDatabase, testRedisUrl, wsClient } from '../setup/hub';

@@ -1,4 +1,4 @@
-import type { Hub } from '../../src/app';
+import type { Hub } from '../../src/main';
 import { ADMIN, collect, gqlOk, settle, startTestHub, testDatabase, wsClient, tokenFor } from '../setup/hub';
 
 let hub: Hub;

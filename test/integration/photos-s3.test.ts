@@ -1,5 +1,5 @@
 import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import type { Hub } from '../../src/app';
+import type { Hub } from '../../src/main';
 import { ConfigError, loadConfig } from '../../src/config';
 import { ADMIN, gqlOk, startTestHub, testDatabase } from '../setup/hub';
 import { startS3Server } from '../setup/s3-server';

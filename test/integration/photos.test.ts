@@ -1,4 +1,4 @@
-import type { Hub } from '../../src/app';
+import type { Hub } from '../../src/main';
 import { ADMIN, gql, gqlOk, startTestHub, testDatabase } from '../setup/hub';
 
 let hub: Hub;

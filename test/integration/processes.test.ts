@@ -5,6 +5,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createClient } from 'graphql-ws';
 import WebSocket from 'ws';
+import { MIGRATIONS } from '../../migrations/index';
+import { dropDatabase, ensureDatabase, withDatabase } from '../../src/infra/database-admin';
 import { GRID_CHANGED, RENAME_GRID, VIEWER } from '../operations';
 import { redisPrefix, testDatabase, testRedisUrl } from '../setup/hub';
 import { runCli, startServe, type Running } from '../setup/processes';
@@ -50,6 +52,19 @@ describe('the gridhub command line against PostgreSQL', () => {
     expect(check.stdout).toMatch(/up to date/);
     const seed = await runCli(['seed', '--demo'], { DATABASE_URL: db.url });
     expect(seed.stdout).toMatch(/already seeded/);
+  });
+
+  it('`gridhub migrate` counts the migrations it applies to a new database, then finds it up to date', async () => {
+    const server = process.env['GRIDHUB_TEST_PG']!;
+    const name = `gridhub_t_migrate_${process.pid}`;
+    await ensureDatabase(withDatabase(server, 'postgres'), name);
+    try {
+      const url = withDatabase(server, name);
+      expect(await runCli(['migrate'], { DATABASE_URL: url })).toMatchObject({ code: 0, stdout: `applied ${MIGRATIONS.length} migration(s)\n` });
+      expect(await runCli(['migrate'], { DATABASE_URL: url })).toMatchObject({ code: 0, stdout: 'database is up to date\n' });
+    } finally {
+      await dropDatabase(withDatabase(server, 'postgres'), name);
+    }
   });
 
   it('mints a scoped token with `gridhub token`, and refuses an unknown grid or role', async () => {

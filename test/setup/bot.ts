@@ -1,4 +1,4 @@
-import type { Hub } from '../../src/app';
+import type { Hub } from '../../src/main';
 import { ADMIN, gql, gqlOk } from './hub';
 
 const SAY = `mutation Say($grid: String!, $from: String!, $text: String, $image: String) { simulateMessage(grid: $grid, from: $from, text: $text, image: $image) }`;

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { createClient, type Client as WsClient } from 'graphql-ws';
 import WebSocket from 'ws';
 import Redis from 'ioredis';
-import { startHub, type Hub, type HubOptions } from '../../src/app';
+import { startHub, type Hub, type HubOptions } from '../../src/main';
 import { loadConfig, type Config } from '../../src/config';
 import { dropDatabase, ensureDatabase, withDatabase } from '../../src/infra/database-admin';
 import { createLogger } from '../../src/infra/logger';

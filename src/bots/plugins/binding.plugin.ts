@@ -1,6 +1,5 @@
 import { DomainError } from '../../domain/errors.js';
 import { ROLE_LABELS } from '../../domain/roles.js';
-import { BindingService } from '../../services/binding.service.js';
 import type { BotPlugin } from '../plugin.js';
 
 /** `#绑定 CODE` (a contact becomes a member) and `#绑定群 GRID` (the group becomes a grid's). */
@@ -8,7 +7,7 @@ export const bindingPlugin: BotPlugin = {
   name: 'binding',
   commands: ['bind', 'bind_group'],
   async handle(ctx) {
-    const bindings = new BindingService(ctx.scope.deps);
+    const bindings = ctx.scope.bindings;
     if (ctx.parsed.command === 'bind') {
       if (!ctx.parsed.ref) throw new DomainError('BAD_USER_INPUT', 'a bind code is required');
       const bound = await bindings.bindContact(ctx.sender.contactId, ctx.sender.name, ctx.parsed.ref);

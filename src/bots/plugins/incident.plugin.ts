@@ -2,7 +2,6 @@ import { categoryLabel, type CategoryId } from '../../domain/categories.js';
 import { DomainError } from '../../domain/errors.js';
 import { allowedEvents, INCIDENT_STATE_LABELS, mayTake, type IncidentEvent, type IncidentState } from '../../domain/incident-transitions.js';
 import type { IncidentEntity } from '../../entities/incident.entity.js';
-import { BindingService } from '../../services/binding.service.js';
 import type { BotCommandContext, BotPlugin, BotReply } from '../plugin.js';
 import { formatDeadline, hoursBetween } from '../reply-format.js';
 
@@ -28,7 +27,7 @@ async function report(ctx: BotCommandContext): Promise<BotReply> {
   const urgent = incident.urgent ? '（紧急）' : '';
   if (actor.role === 'resident') {
     // A resident's tip (网格粉丝): the grid's workers are told by name to check it.
-    const workers = await new BindingService(scope.deps).membersWithRole(group.grid!.id, ['worker', 'chief']);
+    const workers = await scope.bindings.membersWithRole(group.grid!.id, ['worker', 'chief']);
     const told = workers.filter((m) => m.role === 'worker');
     const mention = told.length ? told : workers;
     return {

@@ -1,0 +1,218 @@
+import 'reflect-metadata';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import type { Config } from './config.js';
+import { OPERATOR } from './domain/actor.js';
+import { isDomainError } from './domain/errors.js';
+import { systemClock, type Clock } from './infra/clock.js';
+import { startEmbeddedPostgres, type EmbeddedPostgresHandle } from './infra/embedded-postgres.js';
+import { createLogger, type Logger } from './infra/logger.js';
+import { migrate, openOrm, type Orm } from './infra/orm.js';
+import { createHubPubSub } from './infra/pubsub.js';
+import { postgresLock, redisLock } from './infra/lock.js';
+import { connectRedis, type RedisClients } from './infra/redis.js';
+import { startScheduler } from './jobs/scheduler.js';
+import { GridRepository } from './repositories/grid.repository.js';
+import { buildHubSchema } from './schema/build-schema.js';
+import { createScope } from './scope.js';
+import { createHttpServer, type HttpServer } from './server.js';
+import { seedCity } from './services/seed.service.js';
+import { PhotoService } from './services/photo.service.js';
+import { s3Storage } from './infra/s3-storage.js';
+import { localDiskStorage, type PhotoStorage } from './infra/storage.js';
+import { startBots, type BotRuntime } from './bots/bot-runtime.js';
+import type { AppDeps } from './services/context.js';
+import { GridRefCache } from './services/grid-ref-cache.js';
+import { ReportWriter } from './services/report-writer.js';
+import { botLoginRoute } from './bots/login-route.js';
+
+/** What every entry point needs: the configuration and, optionally, a logger and clock of its own. */
+export interface CoreOptions {
+  config: Config;
+  log?: Logger;
+  clock?: Clock;
+  /** Apply pending migrations on open (default true; `gridhub migrate` applies them itself, to report them). */
+  migrate?: boolean;
+  /** Connect to REDIS_URL when it is set (default true; one-shot commands publish to no other instance). */
+  redis?: boolean;
+  /** Receives every SQL statement (tests count them). */
+  onQuery?: (sql: string) => void;
+  /** The database pool's size (default 10; benchmarks vary it). */
+  poolMax?: number;
+}
+
+export interface HubOptions extends CoreOptions {
+  /** Seed the demo city when the database has no grid (default true, as `npm start` does). */
+  seedWhenEmpty?: boolean;
+  /** Run the scheduled jobs (default true; tests drive jobs with a fixed clock instead). */
+  jobs?: boolean;
+  /** Start the WeChat bots (default true; the demo world when WECHATY_PUPPET is unset). */
+  bots?: boolean;
+}
+
+/** The container and what it holds open: what the server and every one-shot command share. */
+export interface Core {
+  readonly deps: AppDeps;
+  readonly redis: RedisClients | null;
+  readonly embeddedPostgres: boolean;
+  /** Stops every part in the reverse order of its start. */
+  stop(): Promise<void>;
+}
+
+export interface Hub {
+  readonly url: string;
+  readonly port: number;
+  readonly deps: AppDeps;
+  /** The bot accounts, when they run. */
+  readonly bots: BotRuntime | null;
+  /** The operator token printed at start-up, when one was generated. */
+  readonly adminToken: string | null;
+  stop(): Promise<void>;
+}
+
+/** Long-lived parts in start order; `stop` closes them newest first and logs (not throws) a failing one. */
+class Parts {
+  private readonly closers: Array<{ name: string; close: () => Promise<void> }> = [];
+
+  constructor(private readonly log: Logger) {}
+
+  add(name: string, close: () => Promise<void>): void {
+    this.closers.push({ name, close });
+  }
+
+  async stop(): Promise<void> {
+    for (const { name, close } of this.closers.reverse()) {
+      try {
+        await close();
+        this.log.debug({ step: name }, 'stopped');
+      } catch (err) {
+        this.log.error({ err, step: name }, 'error during shutdown');
+      }
+    }
+    this.closers.length = 0;
+  }
+
+  /** Runs `start`; when it throws, stops what was started so far and rethrows. */
+  async build<T>(start: () => Promise<T>): Promise<T> {
+    try {
+      return await start();
+    } catch (err) {
+      await this.stop();
+      throw err;
+    }
+  }
+}
+
+/** Opens the database: DATABASE_URL, or an embedded PostgreSQL under DATA_DIR. */
+async function openDatabase(config: Config, log: Logger, parts: Parts, opts: Pick<CoreOptions, 'onQuery' | 'poolMax'>): Promise<{ orm: Orm; embedded: EmbeddedPostgresHandle | null }> {
+  const embedded = config.databaseUrl ? null : await startEmbeddedPostgres(config.dataDir, log);
+  if (embedded) parts.add('embedded-postgres', () => embedded.stop());
+  const orm = await openOrm({ url: config.databaseUrl ?? embedded!.url, log, ...(opts.onQuery ? { onQuery: opts.onQuery } : {}), ...(opts.poolMax ? { poolMax: opts.poolMax } : {}) });
+  parts.add('database', () => orm.close());
+  return { orm, embedded };
+}
+
+/** The container: config → database (migrated) → Redis → pub/sub → grid-ref cache → report writer. */
+export async function openCore(opts: CoreOptions): Promise<Core> {
+  const { config } = opts;
+  const log = opts.log ?? createLogger(config.logLevel);
+  const clock = opts.clock ?? systemClock;
+  const parts = new Parts(log);
+  return parts.build(async () => {
+    const { orm, embedded } = await openDatabase(config, log, parts, opts);
+    if (opts.migrate ?? true) {
+      const applied = await migrate(orm);
+      if (applied.length) log.info({ applied }, 'migrations applied');
+    }
+    let redis: RedisClients | null = null;
+    if (config.redisUrl && (opts.redis ?? true)) {
+      const connected = (redis = await connectRedis(config.redisUrl, log));
+      parts.add('redis', () => connected.close());
+    }
+    const pubsub = createHubPubSub(config.redisPrefix, redis ?? undefined);
+    const gridRefs = new GridRefCache(pubsub);
+    parts.add('grid-ref cache', () => gridRefs.close());
+    const reports = new ReportWriter(orm.em.fork());
+    parts.add('report writer', () => reports.close());
+    const deps: AppDeps = { config, log, clock, orm, pubsub, gridRefs, reports };
+    return { deps, redis, embeddedPostgres: Boolean(embedded), stop: () => parts.stop() };
+  });
+}
+
+/**
+ * The operator token when ADMIN_TOKEN is unset: generated once, kept (hashed) in the
+ * database and (plain) in DATA_DIR/admin-token so later starts can print it again.
+ */
+async function operatorToken(deps: AppDeps): Promise<string | null> {
+  if (deps.config.adminToken) return null;
+  const file = join(resolve(deps.config.dataDir), 'admin-token');
+  const scope = createScope(deps, OPERATOR);
+  if (existsSync(file)) {
+    const saved = readFileSync(file, 'utf8').trim();
+    try {
+      await scope.auth.authenticate(saved);
+      return saved;
+    } catch (err) {
+      if (!isDomainError(err)) throw err;
+    }
+  }
+  const { token } = await scope.auth.mint(OPERATOR, { role: 'admin', grid: null, label: 'operator (generated at start)', ttlHours: 24 * 3650 });
+  mkdirSync(resolve(deps.config.dataDir), { recursive: true });
+  writeFileSync(file, `${token}\n`, { mode: 0o600 });
+  return token;
+}
+
+/** The composition root: the core (see `openCore`) → seed → photos → bots → schema → HTTP/WS → jobs. Stops in reverse. */
+export async function startHub(opts: HubOptions): Promise<Hub> {
+  const core = await openCore(opts);
+  const { deps, redis } = core;
+  const { config, log, orm } = deps;
+  const parts = new Parts(log);
+  parts.add('core', () => core.stop());
+  return parts.build(async () => {
+    if ((opts.seedWhenEmpty ?? true) && (await new GridRepository(orm.em.fork()).count()) === 0) {
+      const seeded = await seedCity(orm.em.fork());
+      log.info(seeded, 'demo city seeded');
+    }
+    const adminToken = await operatorToken(deps);
+
+    let storage: PhotoStorage;
+    if (config.photoStorage.kind === 's3') {
+      const s3 = s3Storage(config.photoStorage);
+      parts.add('photo storage', () => s3.close());
+      storage = s3;
+    } else {
+      storage = localDiskStorage(config.photoStorage.root);
+    }
+    const photos = new PhotoService(storage);
+    let bots: BotRuntime | null = null;
+    if (opts.bots ?? true) {
+      const started = (bots = await startBots(deps, photos));
+      parts.add('bots', () => started.stop());
+    }
+
+    const schema = await buildHubSchema({ demo: Boolean(bots?.demo) });
+    const http: HttpServer = await createHttpServer({
+      deps,
+      bots,
+      schema,
+      photos,
+      readiness: async () => ({
+        database: await orm.isConnected(),
+        redis: redis ? await redis.ping() : 'disabled',
+        // A bot account counts as ready once logged in; while it waits for a QR scan it is not.
+        ...Object.fromEntries((bots?.status() ?? []).map((b) => [`bot:${b.name}`, b.state === 'logged_in' ? 'ok' : b.state])),
+      }),
+      routes: (app) => botLoginRoute(app, deps, bots),
+    });
+    const port = await http.listen(config.port, config.host);
+    parts.add('http', () => http.close());
+    if (opts.jobs ?? true) {
+      const scheduler = startScheduler(deps, redis ? redisLock(redis, config.redisPrefix) : postgresLock(orm));
+      parts.add('scheduler', () => scheduler.stop());
+    }
+    const url = `http://${config.host === '0.0.0.0' ? '127.0.0.1' : config.host}:${port}/graphql`;
+    log.info({ url, redis: Boolean(redis), embeddedPostgres: core.embeddedPostgres }, 'gridhub listening');
+    return { url, port, deps, bots, adminToken, stop: () => parts.stop() };
+  });
+}
