@@ -17,7 +17,7 @@ import { IncidentEntity } from '../entities/incident.entity.js';
 import { coalesce } from '../infra/coalesce.js';
 import { sharedFeedsFor } from '../infra/shared-feed.js';
 import { IncidentRepository, type IncidentFilter, type StatsRow } from '../repositories/incident.repository.js';
-import { query } from '../repositories/sql.js';
+import { MemberRepository } from '../repositories/member.repository.js';
 import { incidentFromRow, reportWriterFor } from './report-writer.js';
 import type { ServiceDeps } from './context.js';
 import { GridService } from './grid.service.js';
@@ -163,9 +163,9 @@ export class IncidentService {
       let department: DepartmentEntity | null = null;
       if (event === 'dispatch' && input.department) {
         // A department serving the incident's grid or any grid above it.
-        const [dept] = await query<{ id: number }>(tx, `select d.id from department d join grid g on g.id = d.grid_id where d.name = ? and g.path @> ?::ltree order by g.depth desc limit 1`, [String(input.department).trim(), current.path]);
-        if (!dept) throw new DomainError('NOT_FOUND', `no department ${input.department} serves incident ${current.code}`);
-        department = tx.getReference(DepartmentEntity, dept.id);
+        const deptId = await new MemberRepository(tx).departmentServing(String(input.department).trim(), current.path);
+        if (deptId === null) throw new DomainError('NOT_FOUND', `no department ${input.department} serves incident ${current.code}`);
+        department = tx.getReference(DepartmentEntity, deptId);
       }
       const deadline = event === 'dispatch' ? (input.deadline ?? deadlineFor({ category: current.category, urgent: current.urgent, colour: (current.disputeColour as DisputeColour | null) ?? null }, now, this.deps.config.deadlinePolicy)) : null;
       assertTransitionInput(event, { ...input, ...(deadline ? { deadline } : {}) });
