@@ -10,7 +10,7 @@ import { assertMediable, initialDisputeColour, recordMediation, type DisputeColo
 import { DomainError } from '../domain/errors.js';
 import { storableText } from '../domain/text.js';
 import { PHOTO_KEY_PATTERN } from '../domain/photos.js';
-import { applyTransition, assertTransitionInput, type IncidentEvent, type TransitionInput } from '../domain/incident-transitions.js';
+import { assertTransitionInput, planSteps, type IncidentEvent, type PlannedStep, type TransitionInput } from '../domain/incident-transitions.js';
 import { DepartmentEntity } from '../entities/department.entity.js';
 import { IncidentEventEntity } from '../entities/incident-event.entity.js';
 import { IncidentEntity } from '../entities/incident.entity.js';
@@ -152,14 +152,19 @@ export class IncidentService {
     return incident;
   }
 
-  /** Takes one step of the state machine; refused steps are CONFLICT or FORBIDDEN. */
+  /**
+   * Takes one act of the state machine (see planSteps: `dispatch` accepts on the way when
+   * needed), in one transaction; refused acts are CONFLICT or FORBIDDEN.
+   */
   async step(actor: Actor, code: string, event: IncidentEvent, input: IncidentStepInput = {}): Promise<IncidentEntity> {
     assertPhotoKeys(input.photos);
     const now = this.deps.clock.now();
+    let steps: PlannedStep[] = [];
     const incident = await this.deps.em.transactional(async (tx) => {
       const current = await this.get(actor, code, tx, true);
       const isReporter = actor.memberId !== null && current.reporter?.id === actor.memberId;
-      const next = applyTransition({ state: current.status, event, actorRole: actor.role, isReporter, satisfied: input.satisfied ?? null });
+      steps = planSteps({ state: current.status, event, actorRole: actor.role, isReporter, satisfied: input.satisfied ?? null });
+      const next = steps[steps.length - 1]!.to;
       let department: DepartmentEntity | null = null;
       if (event === 'dispatch' && input.department) {
         // A department serving the incident's grid or any grid above it.
@@ -179,6 +184,11 @@ export class IncidentService {
       if (department) current.department = department;
       if (deadline) current.deadlineAt = deadline;
       if (event === 'rate') current.satisfied = input.satisfied ?? null;
+      // Steps taken on the way (the accept of accept-and-dispatch) carry nothing but themselves.
+      for (const before of steps.slice(0, -1)) {
+        tx.create(IncidentEventEntity, { incident: current, event: before.event, fromState: current.status, toState: before.to, actorRole: actor.role, actorMemberId: actor.memberId, note: null, photos: [], at: now });
+        current.status = before.to;
+      }
       const from = current.status;
       current.status = next;
       current.updatedAt = now;
@@ -187,7 +197,7 @@ export class IncidentService {
       tx.create(IncidentEventEntity, { incident: current, event, fromState: from, toState: next, actorRole: actor.role, actorMemberId: actor.memberId, note: (input.note && storableText(input.note).trim()) || input.reason || input.outcome || null, photos: [...(input.photos ?? [])], at: now });
       return current;
     });
-    this.publish(incident, event);
+    for (const taken of steps) this.publish(incident, taken.event, taken.to);
     return incident;
   }
 
@@ -209,12 +219,12 @@ export class IncidentService {
     return incident;
   }
 
-  private publish(incident: IncidentEntity, event: string): void {
+  private publish(incident: IncidentEntity, event: string, status: string = incident.status): void {
     this.deps.pubsub.publish('incidentChanged', {
       path: incident.path,
       code: incident.code,
       event,
-      status: incident.status,
+      status,
       at: incident.updatedAt.toISOString(),
     });
   }
