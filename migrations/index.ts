@@ -7,6 +7,7 @@ import { Migration20261123222729 } from './Migration20261123222729.js';
 import { Migration20261123222846 } from './Migration20261123222846.js';
 import { Migration20261123223138 } from './Migration20261123223138.js';
 import { Migration20261123233001 } from './Migration20261123233001.js';
+import { Migration20261203235624 } from './Migration20261203235624.js';
 
 /**
  * Every committed migration, in order. Listed explicitly so the compiled server, ts-jest and
@@ -21,4 +22,5 @@ export const MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261123222846', class: Migration20261123222846 },
   { name: 'Migration20261123223138', class: Migration20261123223138 },
   { name: 'Migration20261123233001', class: Migration20261123233001 },
+  { name: 'Migration20261203235624', class: Migration20261203235624 },
 ];

@@ -14,6 +14,7 @@ import { ClearanceScheduleService } from './services/clearance-schedule.service.
 import { ClearanceService } from './services/clearance.service.js';
 import type { AppDeps, ServiceDeps } from './services/context.js';
 import { DeliveryService } from './services/delivery.service.js';
+import { DemoService } from './services/demo.service.js';
 import { EscalationService } from './services/escalation.service.js';
 import { GridService } from './services/grid.service.js';
 import { IncidentService } from './services/incident.service.js';
@@ -70,6 +71,7 @@ export interface Scope {
   readonly instructions: InstructionService;
   readonly bindings: BindingService;
   readonly deliveries: DeliveryService;
+  readonly demo: DemoService;
   readonly escalations: EscalationService;
   readonly clearanceSchedule: ClearanceScheduleService;
   readonly instructionChase: InstructionChaseService;
@@ -97,6 +99,7 @@ export function createScope(app: AppDeps, actor: Actor): Scope {
     instructions: new InstructionService(deps, grids),
     bindings: new BindingService(deps, grids),
     deliveries: new DeliveryService(deps, grids),
+    demo: new DemoService(grids),
     escalations: new EscalationService(deps),
     clearanceSchedule: new ClearanceScheduleService(deps, clearance),
     instructionChase: new InstructionChaseService(deps),

@@ -3,7 +3,8 @@ import { WechatyBuilder, type Wechaty as WechatyInterface } from 'wechaty';
 import { mock, PuppetMock } from 'wechaty-puppet-mock';
 import { DomainError } from '../domain/errors.js';
 import { normalizeGridCode } from '../domain/grid-levels.js';
-import { query } from '../repositories/sql.js';
+import { DemoRepository, type DemoGrid, type DemoMember } from '../repositories/demo.repository.js';
+import { OutboxRepository } from '../repositories/outbox.repository.js';
 import type { AppDeps } from '../services/context.js';
 import type { BotInbox, InboxOutcome } from './inbox.js';
 import type { OutboxWorker, SentEvent } from './outbox-worker.js';
@@ -19,19 +20,6 @@ export const DEMO_ACCOUNT = 'demo';
 const roomIdOf = (code: string) => `demo-${code}@chatroom`;
 const memberContactId = (id: number) => `demo-m${id}`;
 const residentContactId = (gridId: number) => `demo-r${gridId}`;
-
-interface GridRow {
-  id: number;
-  code: string;
-  name: string;
-  path: string;
-}
-interface MemberRow {
-  id: number;
-  name: string;
-  role: string;
-  grid_id: number;
-}
 
 const WAIT_MS = 15_000;
 
@@ -64,20 +52,16 @@ export class DemoWorld {
 
   /** Creates a mock group for every grid and a contact for every member, and binds them. Idempotent. */
   async populate(): Promise<{ groups: number; members: number }> {
-    const em = this.app.orm.em.fork();
+    const repo = this.repo();
     const now = this.app.clock.now();
-    await query(em, `insert into chat_group (room_id, topic, grid_id, bot_account, bound_at, created_at)
-      select 'demo-' || g.code || '@chatroom', left(g.name || '网格群', 128), g.id, ?, ?, ? from grid g
-      where not exists (select 1 from chat_group c where c.grid_id = g.id) on conflict (room_id) do nothing`, [DEMO_ACCOUNT, now, now]);
-    await query(em, `insert into member_contact (member_id, contact_id, contact_name, bound_at)
-      select m.id, 'demo-m' || m.id, m.name, ? from member m
-      where not exists (select 1 from member_contact c where c.member_id = m.id) on conflict (contact_id) do nothing`, [now]);
-    const grids = await query<GridRow>(em, `select id, code, name, path::text as path from grid order by path`);
-    const members = await query<MemberRow>(em, `select id, name, role, grid_id from member order by id`);
-    const byGrid = new Map<number, MemberRow[]>();
+    await repo.bindMockGroups(DEMO_ACCOUNT, now);
+    await repo.bindMockContacts(now);
+    const grids = await repo.grids();
+    const members = await repo.members();
+    const byGrid = new Map<number, DemoMember[]>();
     for (const m of members) {
       this.contact(memberContactId(m.id), m.name);
-      byGrid.set(m.grid_id, [...(byGrid.get(m.grid_id) ?? []), m]);
+      byGrid.set(m.gridId, [...(byGrid.get(m.gridId) ?? []), m]);
     }
     for (const g of grids) this.room(g, (byGrid.get(g.id) ?? []).map((m) => memberContactId(m.id)));
     return { groups: grids.length, members: members.length };
@@ -97,9 +81,8 @@ export class DemoWorld {
   private async speakNow(gridCode: string, from: string, text: string | null, image: Uint8Array | null): Promise<string[]> {
     if (!this.inbox || !this.worker) throw new Error('the demo world is not attached to a bot');
     if (!text?.trim() && !image) throw new DomainError('BAD_USER_INPUT', 'say something: text or image');
-    const em = this.app.orm.em.fork();
     const code = normalizeGridCode(gridCode);
-    const [grid] = await query<GridRow>(em, `select id, code, name, path::text as path from grid where code = ?`, [code]);
+    const grid = await this.repo().grid(code);
     if (!grid) throw new DomainError('NOT_FOUND', `grid ${code} not found`);
     const room = this.room(grid, []);
     const speaker = await this.speaker(grid, from.trim());
@@ -142,28 +125,22 @@ export class DemoWorld {
 
   /** Waits until the outbox row with this dedupe key has been sent (or has failed for good). */
   private async delivered(dedupeKey: string): Promise<void> {
-    const em = this.app.orm.em.fork();
+    const outbox = new OutboxRepository(this.app.orm.em.fork());
     const deadline = Date.now() + WAIT_MS;
     this.worker!.kick();
     while (Date.now() < deadline) {
-      const [row] = await query<{ status: string }>(em, `select status from outbox_message where dedupe_key = ?`, [dedupeKey]);
-      if (!row || row.status !== 'pending') return;
+      const status = await outbox.statusOf(dedupeKey);
+      if (status !== 'pending') return;
       await new Promise((r) => setTimeout(r, 10));
     }
     throw new Error('the bot did not send its reply in time');
   }
 
-  private async speaker(grid: GridRow, from: string): Promise<ContactMock> {
-    const em = this.app.orm.em.fork();
+  private async speaker(grid: DemoGrid, from: string): Promise<ContactMock> {
     if (from === 'resident') return this.contact(residentContactId(grid.id), `居民${grid.name.slice(0, 8)}`, grid);
     const byRole = (SPEAKER_ROLES as readonly string[]).includes(from);
     // Nearest first: the grid itself, then its ancestors up to the root.
-    const [m] = await query<MemberRow>(
-      em,
-      `select m.id, m.name, m.role, m.grid_id from member m join grid g on g.id = m.grid_id
-       where g.path @> ?::ltree and ${byRole ? 'm.role = ?' : 'm.name = ?'} order by g.depth desc, m.id limit 1`,
-      [grid.path, from],
-    );
+    const m = await this.repo().nearestMember(grid.path, byRole ? { role: from } : { name: from });
     if (!m) {
       if (byRole) throw new DomainError('NOT_FOUND', `no ${from} in grid ${grid.code} or above it`);
       // Someone the hub does not know: an unbound contact, i.e. a resident with that name.
@@ -172,7 +149,7 @@ export class DemoWorld {
     return this.contact(memberContactId(m.id), m.name, grid);
   }
 
-  private contact(id: string, name: string, grid?: GridRow): ContactMock {
+  private contact(id: string, name: string, grid?: DemoGrid): ContactMock {
     let c = this.contacts.get(id);
     if (!c) {
       c = this.mocker.createContact({ id, name });
@@ -186,7 +163,11 @@ export class DemoWorld {
     return c;
   }
 
-  private room(grid: GridRow, memberIds: string[]): RoomMock {
+  private repo(): DemoRepository {
+    return new DemoRepository(this.app.orm.em.fork());
+  }
+
+  private room(grid: DemoGrid, memberIds: string[]): RoomMock {
     let room = this.rooms.get(grid.code);
     if (!room) {
       room = this.mocker.createRoom({ id: roomIdOf(grid.code), topic: `${grid.name}网格群`.slice(0, 64), memberIdList: [this.puppet.currentUserId, ...memberIds] });

@@ -1,11 +1,12 @@
 import { EventEmitter } from 'node:events';
+import type { EntityManager } from '@mikro-orm/postgresql';
 import { OPERATOR, type Actor } from '../domain/actor.js';
 import { parseMessage, type ChatCommand, type ParsedMessage } from '../domain/chat/index.js';
 import { isDomainError } from '../domain/errors.js';
 import { storableText } from '../domain/text.js';
 import type { Logger } from '../infra/logger.js';
 import { OutboxRepository } from '../repositories/outbox.repository.js';
-import { query } from '../repositories/sql.js';
+import { InboundRepository } from '../repositories/inbound.repository.js';
 import { createScope } from '../scope.js';
 import type { BindingService, ContactBinding, GroupBinding } from '../services/binding.service.js';
 import type { AppDeps } from '../services/context.js';
@@ -52,17 +53,6 @@ const NOT_BOUND_GROUP = '本群还没绑定网格，请网格长发送：#绑定
 const NOT_BOUND_MEMBER = '请先绑定：向管理员要绑定码，发送 #绑定 绑定码';
 const INTERNAL = '系统出错，已记录，请稍后再发一次';
 
-interface StoredRow {
-  id: string;
-  message_id: string;
-  room_id: string;
-  sender_id: string;
-  sender_name: string;
-  kind: string;
-  text: string;
-  media_key: string | null;
-}
-
 /**
  * The bot's inbox. Every message the bot acts on is stored first (unique per bot account and
  * WeChat message id), then acted on through the same services GraphQL uses, then marked done
@@ -92,12 +82,11 @@ export class BotInbox extends EventEmitter<{ processed: [InboxOutcome] }> {
 
   /** Acts on messages a previous run stored but did not finish (a crash between storing and acting). */
   async resume(botAccount: string): Promise<number> {
-    const em = this.app.orm.em.fork();
-    const rows = await query<StoredRow>(em, `select id, message_id, room_id, sender_id, sender_name, kind, text, media_key from inbound_message where bot_account = ? and status = 'pending' order by id`, [botAccount]);
+    const rows = await this.inbound().pending(botAccount);
     for (const row of rows) {
-      this.log.info({ messageId: row.message_id, roomId: row.room_id }, 'resuming a message stored before a restart');
-      const msg: IncomingMessage = { botAccount, messageId: row.message_id, roomId: row.room_id, roomTopic: null, senderId: row.sender_id, senderName: row.sender_name, kind: row.kind === 'image' ? 'image' : 'text', text: row.text };
-      await this.inRoomOrder(msg, () => (row.kind === 'image' ? this.actOnPhoto(msg, row.id, row.media_key) : this.act(msg, row.id, parseMessage(row.text))));
+      this.log.info({ messageId: row.messageId, roomId: row.roomId }, 'resuming a message stored before a restart');
+      const msg: IncomingMessage = { botAccount, messageId: row.messageId, roomId: row.roomId, roomTopic: null, senderId: row.senderId, senderName: row.senderName, kind: row.kind === 'image' ? 'image' : 'text', text: row.text };
+      await this.inRoomOrder(msg, () => (row.kind === 'image' ? this.actOnPhoto(msg, row.id, row.mediaKey) : this.act(msg, row.id, parseMessage(row.text))));
     }
     return rows.length;
   }
@@ -205,7 +194,9 @@ export class BotInbox extends EventEmitter<{ processed: [InboxOutcome] }> {
           now,
         );
       }
-      await query(tx, `update inbound_message set status = ?, outcome = ?, handled_at = ? where id = ?`, [action === 'failed' ? 'failed' : 'done', outcome.slice(0, 500), now, id]);
+      // A report links its message to the incident, so a photo sent right after finds it.
+      const reported = action === 'done' && command === 'report' ? (reply?.ref ?? null) : null;
+      await this.inbound(tx).markHandled(id, action === 'failed' ? 'failed' : 'done', outcome, reported, now);
     });
     if (reply) this.onQueued(msg.botAccount);
     const result: InboxOutcome = { action, roomId: msg.roomId, senderId: msg.senderId, messageId: msg.messageId, command, reply: reply?.text ?? null, replyKey };
@@ -216,30 +207,23 @@ export class BotInbox extends EventEmitter<{ processed: [InboxOutcome] }> {
   /** An unexpected error: logged, the message marked failed, the group told once. */
   private async failed(msg: IncomingMessage, err: unknown): Promise<InboxOutcome> {
     this.log.error({ err, messageId: msg.messageId, roomId: msg.roomId }, 'bot message failed');
-    const rows = await query<{ id: string }>(this.app.orm.em.fork(), `select id from inbound_message where bot_account = ? and message_id = ? and status = 'pending'`, [msg.botAccount, msg.messageId]).catch(() => []);
-    if (rows[0]) return this.finish(msg, rows[0].id, 'failed', null, { text: INTERNAL }, `failed ${(err as Error)?.message ?? String(err)}`).catch(() => this.outcome(msg, 'failed', null));
+    const pendingId = await this.inbound().pendingId(msg.botAccount, msg.messageId).catch(() => null);
+    if (pendingId) return this.finish(msg, pendingId, 'failed', null, { text: INTERNAL }, `failed ${(err as Error)?.message ?? String(err)}`).catch(() => this.outcome(msg, 'failed', null));
     return this.outcome(msg, 'failed', null);
   }
 
-  private async store(msg: IncomingMessage, mediaKey: string | null): Promise<string | null> {
-    const rows = await query<{ id: string }>(
-      this.app.orm.em.fork(),
-      `insert into inbound_message (bot_account, message_id, room_id, sender_id, sender_name, kind, text, media_key, status, received_at)
-       values (?, ?, ?, ?, ?, ?, ?, ?, 'pending', ?) on conflict (bot_account, message_id) do nothing returning id`,
-      [msg.botAccount, msg.messageId.slice(0, 128), msg.roomId.slice(0, 128), msg.senderId.slice(0, 128), msg.senderName.slice(0, 128), msg.kind, msg.text.slice(0, 20_000), mediaKey, this.app.clock.now()],
-    );
-    return rows[0] ? String(rows[0].id) : null;
+  private store(msg: IncomingMessage, mediaKey: string | null): Promise<string | null> {
+    return this.inbound().store({ ...msg, mediaKey }, this.app.clock.now());
   }
 
   /** The code of the sender's last report in this group since `since` (before message `beforeId`). */
-  private async lastReport(msg: IncomingMessage, since: Date, beforeId?: string): Promise<string | null> {
-    const rows = await query<{ outcome: string }>(
-      this.app.orm.em.fork(),
-      `select outcome from inbound_message where bot_account = ? and room_id = ? and sender_id = ? and status = 'done' and outcome like 'report E%'
-         and received_at >= ? ${beforeId ? 'and id < ?' : ''} order by id desc limit 1`,
-      [msg.botAccount, msg.roomId, msg.senderId, since, ...(beforeId ? [beforeId] : [])],
-    );
-    return rows[0]?.outcome.split(' ')[1] ?? null;
+  private lastReport(msg: IncomingMessage, since: Date, beforeId?: string): Promise<string | null> {
+    return this.inbound().lastReportCode(msg.botAccount, msg.roomId, msg.senderId, since, beforeId);
+  }
+
+  /** The inbox table, on its own entity manager unless a transaction is given. */
+  private inbound(em: EntityManager = this.app.orm.em.fork()): InboundRepository {
+    return new InboundRepository(em);
   }
 
   private bindings(): BindingService {

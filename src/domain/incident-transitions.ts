@@ -270,3 +270,33 @@ export function applyTransition(req: TransitionRequest): IncidentState {
   }
   return next;
 }
+
+/** One step of an act: the event taken and the state it leads to. */
+export interface PlannedStep {
+  readonly event: IncidentEvent;
+  readonly to: IncidentState;
+}
+
+/**
+ * The steps one act takes, whatever the channel (a GraphQL mutation or a bot command). Every act
+ * is its one step of {@link applyTransition}, except `dispatch`: the centre "accepts and
+ * dispatches" (派单) as one act, so dispatching an incident not yet accepted (reported,
+ * escalated) accepts it on the way and both steps go on the timeline. Refusals are those of
+ * {@link applyTransition}, with the dispatch guard checked first: a role that may not dispatch
+ * is told it may not dispatch, not that it may not accept.
+ */
+export function planSteps(req: TransitionRequest): PlannedStep[] {
+  if (req.event === 'dispatch' && INCIDENT_TRANSITIONS[req.state]?.dispatch === undefined) {
+    const accepted = INCIDENT_TRANSITIONS[req.state]?.accept;
+    if (accepted !== undefined && INCIDENT_TRANSITIONS[accepted].dispatch !== undefined) {
+      if (!mayTake('dispatch', req.actorRole, req.isReporter ?? false)) {
+        throw new DomainError('FORBIDDEN', `a ${req.actorRole} may not dispatch an incident`, { state: req.state, event: 'dispatch', role: req.actorRole });
+      }
+      return [
+        { event: 'accept', to: applyTransition({ ...req, event: 'accept' }) },
+        { event: 'dispatch', to: applyTransition({ ...req, state: accepted }) },
+      ];
+    }
+  }
+  return [{ event: req.event, to: applyTransition(req) }];
+}

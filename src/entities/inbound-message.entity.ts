@@ -1,4 +1,5 @@
-import { Entity, Index, type Opt, PrimaryKey, Property, Unique } from '@mikro-orm/core';
+import { Entity, Index, ManyToOne, type Opt, PrimaryKey, Property, type Rel, Unique } from '@mikro-orm/core';
+import { IncidentEntity } from './incident.entity.js';
 
 export type InboundStatus = 'pending' | 'done' | 'failed';
 
@@ -10,6 +11,11 @@ export type InboundStatus = 'pending' | 'done' | 'failed';
 @Entity({ tableName: 'inbound_message' })
 @Unique({ properties: ['botAccount', 'messageId'] })
 @Index({ name: 'inbound_message_pending', expression: `create index "inbound_message_pending" on "inbound_message" ("bot_account", "id") where "status" = 'pending'` })
+// A photo attaches to its sender's last report in the group: that lookup reads only report rows, newest first.
+@Index({
+  name: 'inbound_message_sender_reports',
+  expression: `create index "inbound_message_sender_reports" on "inbound_message" ("bot_account", "room_id", "sender_id", "id") where "reported_incident_id" is not null`,
+})
 export class InboundMessageEntity {
   @PrimaryKey({ type: 'bigint', autoincrement: true })
   id!: string;
@@ -46,6 +52,10 @@ export class InboundMessageEntity {
   /** What the bot did, e.g. `report E20261122-0012` or the refusal code. */
   @Property({ type: 'text', nullable: true })
   outcome?: string | null;
+
+  /** The incident this message reported (a `report` command acted on), so a photo sent right after finds it. */
+  @ManyToOne(() => IncidentEntity, { fieldName: 'reported_incident_id', nullable: true, deleteRule: 'set null' })
+  reportedIncident?: Rel<IncidentEntity> | null;
 
   @Property({ type: 'datetime', columnType: 'timestamptz' })
   receivedAt!: Date;

@@ -1,7 +1,8 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { OPEN_STATES, type IncidentState } from '../domain/incident-transitions.js';
 import { IncidentEntity } from '../entities/incident.entity.js';
-import { query } from './sql.js';
+import { codeLayout } from '../domain/codes.js';
+import { preparedQuery, query } from './sql.js';
 
 export interface IncidentFilter {
   scopePath: string;
@@ -12,6 +13,47 @@ export interface IncidentFilter {
   colour?: string | null;
   from?: Date | null;
   to?: Date | null;
+}
+
+/** One report, validated and ready to store. */
+export interface PendingReport {
+  day: string;
+  gridId: number;
+  reporterId: number | null;
+  description: string;
+  category: string;
+  urgent: boolean;
+  location: string | null;
+  colour: string | null;
+  deadlineAt: Date;
+  at: Date;
+  actorRole: string;
+  photos: string[];
+  /** Idempotency key of the channel that sent it (see IncidentEntity.sourceKey). */
+  sourceKey: string | null;
+}
+
+/** An incident row as stored (column names; timestamps as PostgreSQL's text, as MikroORM leaves them). */
+export interface StoredIncidentRow {
+  id: number;
+  code: string;
+  grid_id: number;
+  path: string;
+  reporter_id: number | null;
+  description: string;
+  category: string;
+  urgent: boolean;
+  location: string | null;
+  status: string;
+  dispute_colour: string | null;
+  failed_mediations: number;
+  department_id: number | null;
+  deadline_at: string;
+  satisfied: boolean | null;
+  created_at: string;
+  updated_at: string;
+  closed_at: string | null;
+  source_key: string | null;
 }
 
 export interface StatsRow {
@@ -89,4 +131,65 @@ export class IncidentRepository {
     );
     return new Map(rows.map((r) => [r.id, { openRedDisputes: Number(r.red), overdue: Number(r.overdue), openUrgent: Number(r.urgent) }]));
   }
+
+  /**
+   * Stores a batch of reports with ONE prepared statement (one round trip, one implicit
+   * transaction): moves each day's counter by the batch's count, numbers the rows, inserts the
+   * incidents and their first timeline entries, and returns the stored rows in input order.
+   */
+  async storeReports(reports: readonly PendingReport[]): Promise<StoredIncidentRow[]> {
+    const col = <K>(f: (r: PendingReport, i: number) => K): K[] => reports.map(f);
+    const rows = await preparedQuery<StoredIncidentRow & { ord: number }>(this.em, 'gridhub_store_reports', STORE_REPORTS, [
+      col((_, i) => i),
+      col((r) => r.day),
+      col((r) => codeLayout('E', r.day).prefix),
+      col((r) => r.gridId),
+      col((r) => r.reporterId),
+      col((r) => r.description),
+      col((r) => r.category),
+      col((r) => r.urgent),
+      col((r) => r.location),
+      col((r) => r.colour),
+      col((r) => r.deadlineAt),
+      col((r) => r.at),
+      col((r) => r.actorRole),
+      col((r) => JSON.stringify(r.photos)),
+      col((r) => r.sourceKey),
+      codeLayout('E', reports[0]!.day).pad,
+    ]);
+    const byOrd = new Array<StoredIncidentRow>(reports.length);
+    for (const { ord, ...row } of rows) byOrd[ord] = row as StoredIncidentRow;
+    return byOrd;
+  }
 }
+
+/** The batch statement: one column array per field, so it has one shape and one plan. */
+const STORE_REPORTS = `
+  with input as (
+    select * from unnest($1::int[], $2::varchar[], $3::text[], $4::int[], $5::int[], $6::text[], $7::varchar[], $8::boolean[],
+                         $9::text[], $10::varchar[], $11::timestamptz[], $12::timestamptz[], $13::varchar[], $14::jsonb[], $15::varchar[])
+      as t (ord, day, prefix, grid_id, reporter_id, description, category, urgent, location, colour, deadline_at, at, role, photos, source_key)
+  ), wanted as (
+    select day, count(*)::int as n from input group by day
+  ), counter as (
+    -- In day order, so two batches spanning midnight cannot deadlock.
+    insert into incident_day_seq (day, last) select day, n from wanted order by day
+    on conflict (day) do update set last = incident_day_seq.last + excluded.last
+    returning day, last
+  ), numbered as (
+    select i.*, c.last - w.n + row_number() over (partition by i.day order by i.ord) as seq
+      from input i join counter c on c.day = i.day join wanted w on w.day = i.day
+  ), coded as (
+    select n.*, n.prefix || lpad(n.seq::text, greatest($16::int, length(n.seq::text)), '0') as code from numbered n
+  ), stored as (
+    -- The path is the grid's own at this moment, whatever a cache said (a gone grid fails the batch).
+    insert into incident (code, grid_id, path, reporter_id, description, category, urgent, location, status, dispute_colour, deadline_at, created_at, updated_at, source_key)
+    select code, grid_id, (select g.path from grid g where g.id = coded.grid_id), reporter_id, description, category, urgent, location, 'reported', colour, deadline_at, at, at, source_key
+      from coded order by ord
+    returning *
+  ), timeline as (
+    insert into incident_event (incident_id, event, from_state, to_state, actor_role, actor_member_id, note, photos, at)
+    select s.id, 'report', null, 'reported', c.role, s.reporter_id, s.description, c.photos, s.created_at
+      from stored s join coded c on c.code = s.code
+  )
+  select s.*, c.ord from stored s join coded c on c.code = s.code`;

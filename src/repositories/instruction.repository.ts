@@ -1,6 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { ChaseStage, Duty } from '../domain/instruction-chase.js';
 import type { GridLevel } from '../domain/grid-levels.js';
+import { InstructionReceiptEntity } from '../entities/instruction-receipt.entity.js';
 import { query } from './sql.js';
 
 /** Counts over a set of receipts (contract: `progress { targets acknowledged reported overdue }`). */
@@ -68,6 +69,14 @@ const asCounts = (r: ProgressCounts | undefined): ProgressCounts => ({ targets: 
 /** Instructions and their receipts: the fan-out, the answers, the figures and the chase, each a set-based statement. */
 export class InstructionRepository {
   constructor(private readonly em: EntityManager) {}
+
+  /** Receipts of an instruction under `path` (all when empty), silent ones first, with their grids. */
+  receipts(instructionId: number, path: string, onlySilent: boolean, first: number): Promise<InstructionReceiptEntity[]> {
+    const qb = this.em.createQueryBuilder(InstructionReceiptEntity, 'r').select('*').leftJoinAndSelect('r.grid', 'g').where({ instruction: instructionId });
+    if (path) qb.andWhere('r.path <@ ?::ltree', [path]);
+    if (onlySilent) qb.andWhere({ reportedAt: null });
+    return qb.orderBy({ reportedAt: 'asc nulls first', acknowledgedAt: 'asc nulls first', path: 'asc' }).limit(first).getResultList();
+  }
 
   /** The next gap-free code number of `day`; the row lock lasts until the issuing transaction ends. */
   async nextSeq(day: string): Promise<number> {

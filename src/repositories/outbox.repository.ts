@@ -33,6 +33,21 @@ export interface DueMessage {
   dedupeKey: string;
 }
 
+/** A queued message as the delivery list shows it. */
+export interface DeliveryRow {
+  id: string;
+  roomId: string;
+  gridCode: string | null;
+  kind: string;
+  ref: string | null;
+  text: string;
+  status: string;
+  attempts: number;
+  lastError: string | null;
+  createdAt: Date;
+  sentAt: Date | null;
+}
+
 export interface DeliveryCounts {
   pending: number;
   sent: number;
@@ -177,4 +192,45 @@ export class OutboxRepository {
     return rows.map((r) => ({ memberId: r.id, name: r.name, contactId: r.contact_id }));
   }
 
+  /**
+   * Newest first: messages to groups under `scopePath` (every group, those not bound to a grid
+   * included, when it is empty), optionally about one `ref` or in one `status`.
+   */
+  async deliveries(filter: { scopePath: string; ref: string | null; status: string | null }, first: number): Promise<DeliveryRow[]> {
+    const where: string[] = [];
+    const params: unknown[] = [];
+    if (filter.scopePath) {
+      where.push('g.path <@ ?::ltree');
+      params.push(filter.scopePath);
+    }
+    if (filter.ref !== null) {
+      where.push('o.ref = ?');
+      params.push(filter.ref);
+    }
+    if (filter.status !== null) {
+      where.push('o.status = ?');
+      params.push(filter.status);
+    }
+    params.push(first);
+    const rows = await query<{ id: string; room_id: string; code: string | null; kind: string; ref: string | null; text: string; status: string; attempts: number; last_error: string | null; created_at: Date; sent_at: Date | null }>(
+      this.em,
+      `select o.id, o.room_id, g.code, o.kind, o.ref, o.text, o.status, o.attempts, o.last_error, o.created_at, o.sent_at
+       from outbox_message o left join grid g on g.id = o.grid_id
+       ${where.length ? `where ${where.join(' and ')}` : ''} order by o.id desc limit ?`,
+      params,
+    );
+    return rows.map((r) => ({ id: String(r.id), roomId: r.room_id, gridCode: r.code, kind: r.kind, ref: r.ref, text: r.text, status: r.status, attempts: r.attempts, lastError: r.last_error, createdAt: r.created_at, sentAt: r.sent_at }));
+  }
+
+  /** The status of the message with this dedupe key, or null when there is none. */
+  async statusOf(dedupeKey: string): Promise<string | null> {
+    const [row] = await query<{ status: string }>(this.em, `select status from outbox_message where dedupe_key = ?`, [dedupeKey]);
+    return row?.status ?? null;
+  }
+
+  /** Fails every pending message of a bot account for good with `reason`; returns how many. */
+  async failPending(botAccount: string, reason: string): Promise<number> {
+    const rows = await query<{ id: string }>(this.em, `update outbox_message set status = 'failed', last_error = ? where bot_account = ? and status = 'pending' returning id`, [reason, botAccount]);
+    return rows.length;
+  }
 }

@@ -1,5 +1,4 @@
 import { Arg, Ctx, Int, Mutation, Query, Resolver } from 'type-graphql';
-import { DomainError } from '../domain/errors.js';
 import { BindCodeType, BotAccountType, ChatGroupType, OutboxMessageType, toBotAccount, toChatGroup, toOutboxMessage } from '../schema/bot.type.js';
 import type { GqlContext } from './context.js';
 
@@ -8,10 +7,7 @@ import type { GqlContext } from './context.js';
 export class BotResolver {
   @Mutation(() => ChatGroupType, { description: 'Binds a WeChat group (by room id) to a grid; admins and commanders.' })
   async bindGroup(@Arg('roomId', () => String) roomId: string, @Arg('grid', () => String) grid: string, @Arg('botAccount', () => String, { nullable: true }) botAccount: string | null, @Ctx() ctx: GqlContext): Promise<ChatGroupType> {
-    const known = await ctx.scope.bindings.group(roomId.trim());
-    const account = botAccount ?? known?.botAccount;
-    if (!account) throw new DomainError('BAD_USER_INPUT', 'the bot has not seen this group yet: give botAccount');
-    return toChatGroup(await ctx.scope.bindings.bindGroup(ctx.scope.actor, { roomId, grid, botAccount: account }));
+    return toChatGroup(await ctx.scope.bindings.bindGroup(ctx.scope.actor, { roomId, grid, botAccount }));
   }
 
   @Mutation(() => ChatGroupType, { description: 'Detaches a group from its grid.' })

@@ -1,5 +1,4 @@
 import { Arg, Ctx, Mutation, Resolver } from 'type-graphql';
-import { DomainError } from '../domain/errors.js';
 import type { GqlContext } from './context.js';
 
 /** Demo mode only (absent from the schema on a real puppet): speak into a mock grid group. */
@@ -16,11 +15,7 @@ export class DemoResolver {
     @Arg('image', () => String, { nullable: true, description: 'A photo as base64.' }) image: string | null,
     @Ctx() ctx: GqlContext,
   ): Promise<string[]> {
-    const demo = ctx.bots?.demo;
-    if (!demo) throw new DomainError('BAD_USER_INPUT', 'simulateMessage works in demo mode only');
-    // It speaks as anyone (the commander included): the operator's tool, not a viewer's.
-    if (ctx.scope.actor.role !== 'admin') throw new DomainError('FORBIDDEN', 'simulateMessage is for the operator (an admin token)');
-    await ctx.scope.grids.get(ctx.scope.actor, grid);
-    return demo.speak(grid, from, text, image ? Buffer.from(image, 'base64') : null);
+    const photo = image ? Buffer.from(image, 'base64') : null;
+    return ctx.scope.demo.simulateMessage(ctx.scope.actor, ctx.bots?.demo ?? null, { grid, from, text, image: photo });
   }
 }

@@ -87,7 +87,7 @@ export class IncidentResolver {
     return step(ctx, code, 'reject', { reason, note });
   }
 
-  @Mutation(() => IncidentType, { description: 'Dispatch to a department serving the grid; deadline defaults to the policy.' })
+  @Mutation(() => IncidentType, { description: 'Dispatch to a department serving the grid (accepting a report not yet accepted on the way, as #派单 does); deadline defaults to the policy.' })
   dispatchIncident(@Arg('code', () => String) code: string, @Arg('department', () => String) department: string, @Arg('deadline', () => Date, { nullable: true }) deadline: Date | null, @Ctx() ctx: GqlContext) {
     return step(ctx, code, 'dispatch', { department, deadline });
   }

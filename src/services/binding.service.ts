@@ -6,6 +6,9 @@ import { ChatGroupEntity } from '../entities/chat-group.entity.js';
 import { GridEntity } from '../entities/grid.entity.js';
 import { MemberContactEntity } from '../entities/member-contact.entity.js';
 import { MemberEntity } from '../entities/member.entity.js';
+import { BindingRepository } from '../repositories/binding.repository.js';
+import { DemoRepository } from '../repositories/demo.repository.js';
+import { OutboxRepository } from '../repositories/outbox.repository.js';
 import type { ServiceDeps } from './context.js';
 import { assertMay, type GridService } from './grid.service.js';
 
@@ -42,10 +45,7 @@ export class BindingService {
     const em = this.deps.em;
     let group = await em.findOne(ChatGroupEntity, { roomId }, { populate: ['grid'] });
     if (!group) {
-      await em.getConnection().execute(
-        `insert into chat_group (room_id, topic, bot_account, created_at) values (?, ?, ?, ?) on conflict (room_id) do nothing`,
-        [roomId, topic?.slice(0, 128) ?? null, botAccount, this.deps.clock.now()],
-      );
+      await new BindingRepository(em).insertGroupIfAbsent(roomId, topic?.slice(0, 128) ?? null, botAccount, this.deps.clock.now());
       group = await em.findOneOrFail(ChatGroupEntity, { roomId }, { populate: ['grid'] });
     }
     return toBinding(group);
@@ -60,9 +60,12 @@ export class BindingService {
   /**
    * Binds a group to a grid. Admins and commanders may bind any grid in their subtree; a chief
    * only their own grid. A grid has one group: binding a second is CONFLICT until the first is
-   * unbound.
+   * unbound. Without `botAccount`, the account that saw the group serves it; a group no
+   * account has seen needs one.
    */
-  async bindGroup(actor: Actor, input: { roomId: string; grid: string; botAccount: string; topic?: string | null }): Promise<GroupBinding> {
+  async bindGroup(actor: Actor, input: { roomId: string; grid: string; botAccount?: string | null; topic?: string | null }): Promise<GroupBinding> {
+    const botAccount = input.botAccount ?? (await this.group(input.roomId.trim()))?.botAccount;
+    if (!botAccount) throw new DomainError('BAD_USER_INPUT', 'the bot has not seen this group yet: give botAccount');
     const grid = await this.grids.get(actor, input.grid);
     if (actor.role === 'chief') {
       if (actor.gridId !== grid.id) throw new DomainError('FORBIDDEN', `a chief may bind a group only to their own grid ${actor.gridCode}`, { zh: `网格长只能把群绑定到本网格 ${actor.gridCode}` });
@@ -78,7 +81,7 @@ export class BindingService {
       if (group?.grid && group.grid.id !== grid.id) {
         throw new DomainError('CONFLICT', `this group is bound to grid ${group.grid.code}; unbind it first`, { zh: `本群已绑定 ${group.grid.code}，需先由管理员解绑` });
       }
-      group ??= tx.create(ChatGroupEntity, { roomId, botAccount: input.botAccount, topic: input.topic?.slice(0, 128) ?? null });
+      group ??= tx.create(ChatGroupEntity, { roomId, botAccount, topic: input.topic?.slice(0, 128) ?? null });
       group.grid = grid;
       group.boundAt = this.deps.clock.now();
       group.boundByMemberId = actor.memberId;
@@ -110,14 +113,7 @@ export class BindingService {
     // Six digits are easy to type on a phone; a collision with a live code is retried.
     for (let i = 0; i < 20; i++) {
       const code = String(randomInt(0, 1_000_000)).padStart(6, '0');
-      const inserted = await this.deps.em.getConnection().execute<{ code: string }[]>(
-        `insert into bind_code (code, member_id, expires_at, created_at) values (?, ?, ?, ?)
-         on conflict (code) do update set member_id = excluded.member_id, expires_at = excluded.expires_at, used_at = null, created_at = excluded.created_at
-           where bind_code.used_at is not null or bind_code.expires_at < excluded.created_at
-         returning code`,
-        [code, member.id, expiresAt, now],
-      );
-      if (inserted.length) return { code, expiresAt, member };
+      if (await new BindingRepository(this.deps.em).claimBindCode(code, member.id, expiresAt, now)) return { code, expiresAt, member };
     }
     throw new DomainError('CONFLICT', 'no free bind code right now; try again');
   }
@@ -150,17 +146,9 @@ export class BindingService {
    */
   async retireDemo(demoAccount: string): Promise<{ groups: number; contacts: number; messages: number }> {
     return this.deps.em.transactional(async (tx) => {
-      const conn = tx.getConnection();
-      const ctx: unknown = tx.getTransactionContext();
-      const groups = await conn.execute<{ id: number }[]>(`delete from chat_group where bot_account = ? and room_id like 'demo-%@chatroom' returning id`, [demoAccount], 'all', ctx);
-      const contacts = await conn.execute<{ id: number }[]>(`delete from member_contact where contact_id like 'demo-m%' returning id`, [], 'all', ctx);
-      const messages = await conn.execute<{ id: string }[]>(
-        `update outbox_message set status = 'failed', last_error = 'demo mode ended: the mock group is gone' where bot_account = ? and status = 'pending' returning id`,
-        [demoAccount],
-        'all',
-        ctx,
-      );
-      return { groups: groups.length, contacts: contacts.length, messages: messages.length };
+      const { groups, contacts } = await new DemoRepository(tx).removeMockBindings(demoAccount);
+      const messages = await new OutboxRepository(tx).failPending(demoAccount, 'demo mode ended: the mock group is gone');
+      return { groups, contacts, messages };
     });
   }
 

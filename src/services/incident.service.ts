@@ -10,14 +10,14 @@ import { assertMediable, initialDisputeColour, recordMediation, type DisputeColo
 import { DomainError } from '../domain/errors.js';
 import { storableText } from '../domain/text.js';
 import { PHOTO_KEY_PATTERN } from '../domain/photos.js';
-import { applyTransition, assertTransitionInput, type IncidentEvent, type TransitionInput } from '../domain/incident-transitions.js';
+import { assertTransitionInput, planSteps, type IncidentEvent, type PlannedStep, type TransitionInput } from '../domain/incident-transitions.js';
 import { DepartmentEntity } from '../entities/department.entity.js';
 import { IncidentEventEntity } from '../entities/incident-event.entity.js';
 import { IncidentEntity } from '../entities/incident.entity.js';
 import { coalesce } from '../infra/coalesce.js';
 import { sharedFeedsFor } from '../infra/shared-feed.js';
 import { IncidentRepository, type IncidentFilter, type StatsRow } from '../repositories/incident.repository.js';
-import { query } from '../repositories/sql.js';
+import { MemberRepository } from '../repositories/member.repository.js';
 import { incidentFromRow } from './report-writer.js';
 import type { ServiceDeps } from './context.js';
 import type { GridService } from './grid.service.js';
@@ -155,20 +155,25 @@ export class IncidentService {
     return incident;
   }
 
-  /** Takes one step of the state machine; refused steps are CONFLICT or FORBIDDEN. */
+  /**
+   * Takes one act of the state machine (see planSteps: `dispatch` accepts on the way when
+   * needed), in one transaction; refused acts are CONFLICT or FORBIDDEN.
+   */
   async step(actor: Actor, code: string, event: IncidentEvent, input: IncidentStepInput = {}): Promise<IncidentEntity> {
     assertPhotoKeys(input.photos);
     const now = this.deps.clock.now();
+    let steps: PlannedStep[] = [];
     const incident = await this.deps.em.transactional(async (tx) => {
       const current = await this.get(actor, code, tx, true);
       const isReporter = actor.memberId !== null && current.reporter?.id === actor.memberId;
-      const next = applyTransition({ state: current.status, event, actorRole: actor.role, isReporter, satisfied: input.satisfied ?? null });
+      steps = planSteps({ state: current.status, event, actorRole: actor.role, isReporter, satisfied: input.satisfied ?? null });
+      const next = steps[steps.length - 1]!.to;
       let department: DepartmentEntity | null = null;
       if (event === 'dispatch' && input.department) {
         // A department serving the incident's grid or any grid above it.
-        const [dept] = await query<{ id: number }>(tx, `select d.id from department d join grid g on g.id = d.grid_id where d.name = ? and g.path @> ?::ltree order by g.depth desc limit 1`, [String(input.department).trim(), current.path]);
-        if (!dept) throw new DomainError('NOT_FOUND', `no department ${input.department} serves incident ${current.code}`);
-        department = tx.getReference(DepartmentEntity, dept.id);
+        const deptId = await new MemberRepository(tx).departmentServing(String(input.department).trim(), current.path);
+        if (deptId === null) throw new DomainError('NOT_FOUND', `no department ${input.department} serves incident ${current.code}`);
+        department = tx.getReference(DepartmentEntity, deptId);
       }
       const deadline = event === 'dispatch' ? (input.deadline ?? deadlineFor({ category: current.category, urgent: current.urgent, colour: (current.disputeColour as DisputeColour | null) ?? null }, now, this.deps.config.deadlinePolicy)) : null;
       assertTransitionInput(event, { ...input, ...(deadline ? { deadline } : {}) });
@@ -182,6 +187,11 @@ export class IncidentService {
       if (department) current.department = department;
       if (deadline) current.deadlineAt = deadline;
       if (event === 'rate') current.satisfied = input.satisfied ?? null;
+      // Steps taken on the way (the accept of accept-and-dispatch) carry nothing but themselves.
+      for (const before of steps.slice(0, -1)) {
+        tx.create(IncidentEventEntity, { incident: current, event: before.event, fromState: current.status, toState: before.to, actorRole: actor.role, actorMemberId: actor.memberId, note: null, photos: [], at: now });
+        current.status = before.to;
+      }
       const from = current.status;
       current.status = next;
       current.updatedAt = now;
@@ -190,7 +200,7 @@ export class IncidentService {
       tx.create(IncidentEventEntity, { incident: current, event, fromState: from, toState: next, actorRole: actor.role, actorMemberId: actor.memberId, note: (input.note && storableText(input.note).trim()) || input.reason || input.outcome || null, photos: [...(input.photos ?? [])], at: now });
       return current;
     });
-    this.publish(incident, event);
+    for (const taken of steps) this.publish(incident, taken.event, taken.to);
     return incident;
   }
 
@@ -212,12 +222,12 @@ export class IncidentService {
     return incident;
   }
 
-  private publish(incident: IncidentEntity, event: string): void {
+  private publish(incident: IncidentEntity, event: string, status: string = incident.status): void {
     this.deps.pubsub.publish('incidentChanged', {
       path: incident.path,
       code: incident.code,
       event,
-      status: incident.status,
+      status,
       at: incident.updatedAt.toISOString(),
     });
   }

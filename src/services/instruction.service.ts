@@ -126,10 +126,7 @@ export class InstructionService {
   async receipts(actor: Actor, i: InstructionEntity, first: number, onlySilent: boolean, under: string | null = null): Promise<Array<InstructionReceiptEntity>> {
     if (!Number.isInteger(first) || first < 1 || first > 500) throw new DomainError('BAD_USER_INPUT', 'first must be between 1 and 500');
     const path = under ? await this.pathUnder(actor, i, under) : this.visiblePath(actor, i);
-    const qb = this.deps.em.createQueryBuilder(InstructionReceiptEntity, 'r').select('*').leftJoinAndSelect('r.grid', 'g').where({ instruction: i.id });
-    if (path) qb.andWhere('r.path <@ ?::ltree', [path]);
-    if (onlySilent) qb.andWhere({ reportedAt: null });
-    return qb.orderBy({ reportedAt: 'asc nulls first', acknowledgedAt: 'asc nulls first', path: 'asc' }).limit(first).getResultList();
+    return this.repo.receipts(i.id, path, onlySilent, first);
   }
 
   /**

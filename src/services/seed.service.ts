@@ -3,7 +3,7 @@ import { buildDemoCity, type DemoCity } from '../domain/demo-city.js';
 import { DomainError } from '../domain/errors.js';
 import { levelRank } from '../domain/grid-levels.js';
 import { GridRepository } from '../repositories/grid.repository.js';
-import { query } from '../repositories/sql.js';
+import { MemberRepository } from '../repositories/member.repository.js';
 
 export interface SeedResult {
   grids: number;
@@ -33,19 +33,13 @@ export async function seedCity(em: EntityManager, city: DemoCity = buildDemoCity
         for (const r of rows) placed.set(r.code, { id: r.id, path: r.path });
       }
     }
+    const members = new MemberRepository(tx);
     const deptIds = new Map<string, number>();
-    for (const d of city.departments) {
-      const [row] = await query<{ id: number }>(tx, 'insert into department (grid_id, name) values (?, ?) returning id', [placed.get(d.grid)!.id, d.name]);
-      deptIds.set(`${d.grid}/${d.name}`, row!.id);
-    }
+    for (const d of city.departments) deptIds.set(`${d.grid}/${d.name}`, await members.insertDepartment(placed.get(d.grid)!.id, d.name));
     for (let i = 0; i < city.members.length; i += 2000) {
-      const slice = city.members.slice(i, i + 2000);
-      const values: unknown[] = [];
-      const tuples = slice.map((m) => {
-        values.push(placed.get(m.grid)!.id, m.name, m.role, m.phone, m.department ? deptIds.get(`${m.grid}/${m.department}`) : null);
-        return '(?, ?, ?, ?, ?)';
-      });
-      await query(tx, `insert into member (grid_id, name, role, phone, department_id) values ${tuples.join(', ')}`, values);
+      await members.insertMany(
+        city.members.slice(i, i + 2000).map((m) => ({ gridId: placed.get(m.grid)!.id, name: m.name, role: m.role, phone: m.phone, departmentId: m.department ? deptIds.get(`${m.grid}/${m.department}`)! : null })),
+      );
     }
     return { grids: city.grids.length, members: city.members.length, departments: city.departments.length };
   });

@@ -165,6 +165,9 @@ it('three failed mediations in the group turn a blue dispute yellow', async () =
 it('a photo the reporter sends within two minutes attaches to the report; later it is just chat', async () => {
   const png = Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), Buffer.from('gridhub test photo')]);
   const code = codeIn((await say(hub, M, 'worker', '#上报 垃圾桶满溢'))[0]);
+  // The report's message is linked to its incident: that link is how the photo finds it.
+  const linked = await pg.query(`select i.code from inbound_message m join incident i on i.id = m.reported_incident_id where m.text = '#上报 垃圾桶满溢'`);
+  expect(linked.rows).toEqual([{ code }]);
   clock.advance(60_000);
   expect(await say(hub, M, 'worker', null, png)).toEqual([`${code} 已附照片`]);
   const photo = (await pg.query(`select e.photos from incident_event e join incident i on i.id = e.incident_id where i.code = $1 and e.event = 'photo'`, [code])).rows[0];
@@ -193,6 +196,16 @@ it('binds a stranger with a one-time code and a new grid’s group with #绑定�
   // A grid with people, a group and incidents on it cannot be deleted: CONFLICT naming them, not an internal error.
   const del = await gql(hub, ADMIN, 'mutation { deleteGrid(code: "XHG-B02-C03-M99") { code } }');
   expect(del.errors?.[0]?.extensions).toMatchObject({ code: 'CONFLICT', members: 1, groups: 1, incidents: 1 });
+});
+
+it('bindGroup over GraphQL serves a group by the account that saw it, and asks for one when no account has', async () => {
+  const room = 'demo-XHG-B02-C03-M01@chatroom';
+  await gqlOk(hub, ADMIN, 'mutation($r: String!) { unbindGroup(roomId: $r) { roomId } }', { r: room });
+  const bind = 'mutation($r: String!) { bindGroup(roomId: $r, grid: "XHG-B02-C03-M01") { roomId botAccount grid } }';
+  const unseen = await gql(hub, ADMIN, bind, { r: 'never-seen@chatroom' });
+  expect(unseen.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+  expect(unseen.errors?.[0]?.message).toBe('the bot has not seen this group yet: give botAccount');
+  expect((await gqlOk<{ bindGroup: unknown }>(hub, ADMIN, bind, { r: room })).bindGroup).toEqual({ roomId: room, botAccount: 'demo', grid: 'XHG-B02-C03-M01' });
 });
 
 it('ten thousand random Unicode strings neither crash the bot nor get a reply unless they are commands', async () => {

@@ -79,6 +79,33 @@ it('refuses an illegal step with CONFLICT naming the state and the allowed steps
   expect(outside.errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
 });
 
+it('dispatchIncident on a fresh report accepts it on the way, the same act as #派单 in the group', async () => {
+  const grid = 'XHG-B04-C08-M02';
+  const dash = wsClient(hub, await token('VIEWER', grid));
+  clients.push(dash);
+  const feed = collect<{ incidentChanged: { code: string; event: string; status: string } }>(dash, 'subscription { incidentChanged { code event status } }');
+  await settle(300);
+  const worker = await token('WORKER', grid);
+  const { reportIncident } = await gqlOk<Reported>(hub, worker, REPORT, { i: { grid, description: '路灯不亮，夜里看不清路' } });
+  const code = reportIncident.code;
+  const dispatch = 'mutation($c: String!) { dispatchIncident(code: $c, department: "城管", deadline: null) { status } }';
+  // A worker may not dispatch: told so (not that they may not accept), and nothing is taken.
+  const refused = await gql(hub, worker, dispatch, { c: code });
+  expect(refused.errors?.[0]?.extensions).toMatchObject({ code: 'FORBIDDEN', event: 'dispatch', role: 'worker' });
+  const centre = await token('COMMANDER', 'XHG');
+  expect((await gqlOk<{ dispatchIncident: { status: string } }>(hub, centre, dispatch, { c: code })).dispatchIncident.status).toBe('DISPATCHED');
+  const got = await gqlOk<{ incident: { timeline: Array<{ event: string; from: string | null; to: string }> } }>(hub, centre, 'query($c: String!) { incident(code: $c) { timeline { event from to } } }', { c: code });
+  expect(got.incident.timeline).toEqual([
+    { event: 'report', from: null, to: 'REPORTED' },
+    { event: 'accept', from: 'REPORTED', to: 'ACCEPTED' },
+    { event: 'dispatch', from: 'ACCEPTED', to: 'DISPATCHED' },
+  ]);
+  await feed.until(3);
+  expect(feed.events.map((e) => [e.incidentChanged.event, e.incidentChanged.status])).toEqual([['report', 'REPORTED'], ['accept', 'ACCEPTED'], ['dispatch', 'DISPATCHED']]);
+  // Dispatching again is a plain CONFLICT: there is nothing to accept on the way.
+  expect((await gql(hub, centre, dispatch, { c: code })).errors?.[0]?.extensions).toMatchObject({ code: 'CONFLICT', state: 'dispatched', event: 'dispatch' });
+});
+
 it('gives 200 parallel reports unique, gap-free codes of the day', async () => {
   clock.set(new Date('2026-11-23T16:30:00Z')); // 00:30 on the 24th in Shanghai
   const worker = await token('WORKER', 'XHG-B02-C02-M03');

@@ -9,6 +9,7 @@ import {
   allowedEvents,
   applyTransition,
   assertTransitionInput,
+  planSteps,
   type IncidentActorRole,
   type IncidentEvent,
   type IncidentState,
@@ -231,5 +232,43 @@ describe('transition input', () => {
     expect(bad('resolve', { note: '已修复', photos: ['p/1.jpg'] })).toBeNull();
     expect(bad('rate', { satisfied: false })).toBeNull();
     expect(bad('accept', {})).toBeNull();
+  });
+});
+
+describe('one act, one meaning: dispatch is accept-and-dispatch on every channel', () => {
+  const plan = (state: IncidentState, actorRole: IncidentActorRole) => planSteps({ state, event: 'dispatch', actorRole });
+  const planned = (state: IncidentState, actorRole: IncidentActorRole): DomainError | IncidentEvent[] => {
+    try {
+      return plan(state, actorRole).map((s) => s.event);
+    } catch (err) {
+      if (err instanceof DomainError) return err;
+      throw err;
+    }
+  };
+
+  it('accepts on the way from every state that can be accepted into a dispatchable state, for every role that may dispatch', () => {
+    for (const state of INCIDENT_STATES) {
+      for (const role of INCIDENT_ACTOR_ROLES) {
+        const direct = INCIDENT_TRANSITIONS[state].dispatch !== undefined;
+        const viaAccept = !direct && INCIDENT_TRANSITIONS[state].accept !== undefined && INCIDENT_TRANSITIONS[INCIDENT_TRANSITIONS[state].accept!].dispatch !== undefined;
+        const got = planned(state, role);
+        if (!direct && !viaAccept) expect([state, role, got instanceof DomainError && got.code]).toEqual([state, role, 'CONFLICT']);
+        else if (!WHO.dispatch.always.includes(role)) expect([state, role, got instanceof DomainError && got.details]).toEqual([state, role, { state, event: 'dispatch', role }]);
+        else expect([state, role, got]).toEqual([state, role, direct ? ['dispatch'] : ['accept', 'dispatch']]);
+      }
+    }
+  });
+
+  it('takes a fresh report and an escalated one through accepted to dispatched', () => {
+    expect(plan('reported', 'commander')).toEqual([{ event: 'accept', to: 'accepted' }, { event: 'dispatch', to: 'dispatched' }]);
+    expect(plan('escalated', 'chief')).toEqual([{ event: 'accept', to: 'accepted' }, { event: 'dispatch', to: 'dispatched' }]);
+    expect(plan('returned', 'instructor')).toEqual([{ event: 'dispatch', to: 'dispatched' }]);
+  });
+
+  it('leaves every other act a single step', () => {
+    for (const event of INCIDENT_EVENTS.filter((e) => e !== 'dispatch')) {
+      const from = INCIDENT_STATES.find((s) => INCIDENT_TRANSITIONS[s][event] !== undefined)!;
+      expect(planSteps({ state: from, event, actorRole: 'admin', isReporter: true, satisfied: true })).toEqual([{ event, to: INCIDENT_TRANSITIONS[from][event] }]);
+    }
   });
 });

@@ -1,6 +1,6 @@
 import { categoryLabel, type CategoryId } from '../../domain/categories.js';
 import { DomainError } from '../../domain/errors.js';
-import { allowedEvents, INCIDENT_STATE_LABELS, mayTake, type IncidentEvent, type IncidentState } from '../../domain/incident-transitions.js';
+import { INCIDENT_STATE_LABELS, type IncidentEvent, type IncidentState } from '../../domain/incident-transitions.js';
 import type { IncidentEntity } from '../../entities/incident.entity.js';
 import type { BotCommandContext, BotPlugin, BotReply } from '../plugin.js';
 import { formatDeadline, hoursBetween } from '../reply-format.js';
@@ -54,10 +54,7 @@ async function step(ctx: BotCommandContext, event: IncidentEvent): Promise<BotRe
     }
     case 'dispatch': {
       if (!note) throw new DomainError('BAD_USER_INPUT', 'dispatch needs a department');
-      if (!mayTake('dispatch', actor.role)) throw new DomainError('FORBIDDEN', `a ${actor.role} may not dispatch`, { event: 'dispatch', role: actor.role });
-      // `#派单` on a fresh report means "accept and dispatch": both steps go on the timeline.
-      const current = await scope.incidents.get(actor, code);
-      if (allowedEvents(current.status as IncidentState, actor.role).includes('accept')) await scope.incidents.step(actor, code, 'accept', { note: '群内派单' });
+      // The same act as the dispatchIncident mutation: accepted on the way when not yet accepted.
       const i = await scope.incidents.step(actor, code, 'dispatch', { department: note.split(/\s+/)[0]! });
       return { text: `${i.code} 已派单给${note.split(/\s+/)[0]}，${formatDeadline(i.deadlineAt, scope.deps.config.timeZone)}前办结`, ref: i.code };
     }
