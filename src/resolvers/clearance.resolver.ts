@@ -2,7 +2,7 @@ import { Arg, Ctx, FieldResolver, Int, Mutation, Query, Resolver, Root, Subscrip
 import type { SubscribeResolverData } from 'type-graphql';
 import { filter, pipe, Repeater } from '@graphql-yoga/subscription';
 import { OPERATOR } from '../domain/actor.js';
-import { confirmationText } from '../domain/clearance-messages.js';
+import { confirmationText } from '../texts/zh/index.js';
 import type { ClearancePeriod } from '../domain/clearance-periods.js';
 import { coalesce } from '../infra/coalesce.js';
 import { withinPath } from '../infra/pubsub.js';

@@ -1,9 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Actor } from '../domain/actor.js';
-import { GRID_LEVEL_LABELS } from '../domain/grid-levels.js';
-import { ACTOR_ROLE_LABELS } from '../domain/roles.js';
-import { isLate, periodAt, periodOfDate, PERIOD_RULES, roundTimes, type ClearancePeriod, type PeriodWindow, type RoundTimes } from '../domain/clearance-periods.js';
-import type { ConfirmationOutcome } from '../domain/clearance-messages.js';
+import { isLate, periodAt, periodOfDate, roundTimes, type ClearancePeriod, type PeriodWindow, type RoundTimes } from '../domain/clearance-periods.js';
+import type { ConfirmationOutcome } from '../domain/clearance-record.js';
 import { clearanceRecord, mayConfirm, CONFIRM_ROLES, type ClearanceRecord } from '../domain/clearance-record.js';
 import { DomainError } from '../domain/errors.js';
 import type { ClearanceChangedEvent } from '../infra/pubsub.js';
@@ -80,7 +78,7 @@ export class ClearanceService {
 
   private assertRun(period: ClearancePeriod): void {
     if (!this.deps.config.clearance.periods.includes(period)) {
-      throw new DomainError('BAD_USER_INPUT', `${PERIOD_RULES[period].label} (${period}) rounds are not run here (CLEARANCE_PERIODS)`, { zh: `本辖区未开展${PERIOD_RULES[period].label}` });
+      throw new DomainError('BAD_USER_INPUT', `${period} clearance rounds are not run here (CLEARANCE_PERIODS)`, { reason: 'PERIOD_NOT_RUN', period });
     }
   }
 
@@ -102,7 +100,7 @@ export class ClearanceService {
    */
   async confirm(actor: Actor, input: ConfirmClearanceInput): Promise<ConfirmClearanceResult> {
     if (!mayConfirm(actor.role)) {
-      throw new DomainError('FORBIDDEN', `role ${actor.role} may not confirm clearance; allowed: ${CONFIRM_ROLES.join(', ')}`, { zh: `${ACTOR_ROLE_LABELS[actor.role]}不能确认${PERIOD_RULES[input.period].label}，请网格员或网格长回复` });
+      throw new DomainError('FORBIDDEN', `role ${actor.role} may not confirm clearance; allowed: ${CONFIRM_ROLES.join(', ')}`, { reason: 'ROLE_MAY_NOT_CONFIRM', role: actor.role, period: input.period });
     }
     this.assertRun(input.period);
     const note = input.note?.trim() || null;
@@ -116,9 +114,13 @@ export class ClearanceService {
       const repo = this.repo(tx);
       const slot = await repo.slotForUpdate(round.id, grid.id);
       if (!slot) {
-        const levels = this.deps.config.clearance.levels.map((l) => GRID_LEVEL_LABELS[l]).join('、');
-        const label = PERIOD_RULES[input.period].label;
-        throw new DomainError('BAD_USER_INPUT', `${grid.code} is not asked for ${label}: ${levels} confirm it`, { zh: `${grid.code} 不参加${label}，由各${levels}确认` });
+        const levels = this.deps.config.clearance.levels;
+        throw new DomainError('BAD_USER_INPUT', `${grid.code} is not asked for ${input.period} clearance: grids at levels ${levels.join(', ')} confirm it`, {
+          reason: 'GRID_NOT_IN_ROUND',
+          grid: grid.code,
+          period: input.period,
+          levels,
+        });
       }
       if (slot.status === 'confirmed') return { slot, changed: false };
       const late = isLate(now, round.deadlineAt);

@@ -148,7 +148,7 @@ export class GridService {
     const d = await this.grids.dependents(grid.id);
     const held = Object.entries(d).filter(([, n]) => n > 0);
     if (held.length) {
-      throw new DomainError('CONFLICT', `cannot ${verb} grid ${grid.code}: it has ${held.map(([k, n]) => `${n} ${k}`).join(', ')}`, d);
+      throw new DomainError('CONFLICT', `cannot ${verb} grid ${grid.code}: it has ${held.map(([k, n]) => `${n} ${k}`).join(', ')}`, { reason: 'GRID_IN_USE', ...d });
     }
   }
 

@@ -97,7 +97,7 @@ describe('incident transitions', () => {
       const err = refusal(req);
       expect(err?.code).toBe('CONFLICT');
       expect(err?.message).toContain(state);
-      expect(err?.details).toEqual({ state, event, allowed: INCIDENT_EVENTS.filter((e) => expectedNext.has(`${state} ${e}`)) });
+      expect(err?.detail).toEqual({ reason: 'ILLEGAL_STEP', state, event, allowed: INCIDENT_EVENTS.filter((e) => expectedNext.has(`${state} ${e}`)) });
     } else if (!permitted) {
       expect(refusal(req)?.code).toBe('FORBIDDEN');
     } else {
@@ -114,13 +114,13 @@ describe('incident transitions', () => {
     const err = refusal({ state: 'dispatched', event: 'verify', actorRole: 'worker' });
     expect(err?.code).toBe('CONFLICT');
     expect(err?.message).toBe('cannot verify an incident that is dispatched; allowed: start, return, resolve, mediate');
-    expect(err?.details).toEqual({ state: 'dispatched', event: 'verify', allowed: ['start', 'return', 'resolve', 'mediate'] });
+    expect(err?.detail).toEqual({ reason: 'ILLEGAL_STEP', state: 'dispatched', event: 'verify', allowed: ['start', 'return', 'resolve', 'mediate'] });
   });
 
   it('refuses every step on an incident handled on the spot, listing none', () => {
     const err = refusal({ state: 'handled', event: 'reopen', actorRole: 'admin' });
     expect(err?.code).toBe('CONFLICT');
-    expect(err?.details).toMatchObject({ allowed: [] });
+    expect(err?.detail).toMatchObject({ allowed: [] });
     expect(err?.message).toContain('allowed: none');
   });
 
