@@ -215,12 +215,12 @@ describe('transition input', () => {
     ['rate', {}, ['satisfied']],
     ['mediate', {}, ['outcome']],
   ] as const)('%s without %j is refused', (event, input, missing) => {
-    expect(bad(event, input)).toMatchObject({ code: 'BAD_USER_INPUT', details: { missing } });
+    expect(bad(event, input)).toMatchObject({ code: 'BAD_USER_INPUT', detail: { reason: 'MISSING_FIELDS', missing } });
   });
 
   it('checks reject reasons and mediation outcomes', () => {
     expect(bad('reject', { reason: 'boring' })).toMatchObject({ code: 'BAD_USER_INPUT' });
-    expect(bad('reject', { reason: 'other' })).toMatchObject({ code: 'BAD_USER_INPUT', details: { missing: ['note'] } });
+    expect(bad('reject', { reason: 'other' })).toMatchObject({ code: 'BAD_USER_INPUT', detail: { reason: 'MISSING_FIELDS', missing: ['note'] } });
     expect(bad('reject', { reason: 'duplicate' })).toBeNull();
     expect(bad('mediate', { outcome: 'maybe' })).toMatchObject({ code: 'BAD_USER_INPUT' });
     expect(bad('mediate', { outcome: 'failure' })).toBeNull();
