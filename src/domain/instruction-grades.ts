@@ -8,6 +8,9 @@ import type { ActorRole } from './roles.js';
  * back, and whether grid chiefs are @-mentioned. Every figure may be overridden per instruction.
  */
 export const INSTRUCTION_GRADES = ['I', 'II', 'III', 'IV'] as const;
+/** An instruction is active until it is cancelled (an amendment keeps it active). */
+export const INSTRUCTION_STATUSES = ['active', 'cancelled'] as const;
+export type InstructionStatus = (typeof INSTRUCTION_STATUSES)[number];
 export type InstructionGrade = (typeof INSTRUCTION_GRADES)[number];
 
 export interface GradePolicy {

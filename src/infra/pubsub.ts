@@ -65,7 +65,8 @@ export interface IncidentChangedEvent extends ScopedEvent {
   at: string;
 }
 
-export type GridChangeKind = 'CREATED' | 'RENAMED' | 'RECOLOURED' | 'MOVED' | 'DELETED' | 'MEMBER_REGISTERED';
+export const GRID_CHANGE_KINDS = ['CREATED', 'RENAMED', 'RECOLOURED', 'MOVED', 'DELETED', 'MEMBER_REGISTERED'] as const;
+export type GridChangeKind = (typeof GRID_CHANGE_KINDS)[number];
 
 /** A change to the grid tree, carrying a snapshot of the grid so no subscriber re-reads it. */
 export interface GridChangedEvent extends ScopedEvent {
