@@ -7,6 +7,7 @@ import { DomainError } from '../domain/errors.js';
 import type { ClearanceChangedEvent } from '../infra/pubsub.js';
 import { ClearanceRepository, type ChildProgress, type ProgressCounts, type RoundRow, type SlotRow } from '../repositories/clearance.repository.js';
 import type { SlotStatus } from '../domain/clearance-record.js';
+import { PAGE_LIMITS, pageSize } from '../domain/paging.js';
 import type { ServiceDeps } from './context.js';
 import { GridService } from './grid.service.js';
 
@@ -40,8 +41,6 @@ export interface GridRecord extends ClearanceRecord {
 }
 
 const MAX_NOTE = 2000;
-const MAX_SLOTS = 500;
-const MAX_HISTORY = 366;
 
 /** The round's times as the domain knows them, from its stored row. */
 export const timesOf = (r: RoundRow, firstDay: string): RoundTimes => ({
@@ -166,13 +165,13 @@ export class ClearanceService {
 
   /** Slots of a round under a scope path already checked, ordered by grid code (keyset on the code). */
   async slots(roundId: number, scopePath: string, status: SlotStatus | null, first: number, after: string | null): Promise<SlotRow[]> {
-    if (!Number.isInteger(first) || first < 1 || first > MAX_SLOTS) throw new DomainError('BAD_USER_INPUT', `first must be between 1 and ${MAX_SLOTS}`);
+    pageSize(first, PAGE_LIMITS.smallRows);
     return this.repo().slots(roundId, scopePath, status, first, after);
   }
 
   /** A grid's record over its latest `last` rounds of `period`: on-time rate and streak (考核). */
   async record(actor: Actor, gridCode: string, period: ClearancePeriod, last: number): Promise<GridRecord> {
-    if (!Number.isInteger(last) || last < 1 || last > MAX_HISTORY) throw new DomainError('BAD_USER_INPUT', `last must be between 1 and ${MAX_HISTORY}`);
+    pageSize(last, PAGE_LIMITS.history, 'last');
     const grid = await new GridService(this.deps).get(actor, gridCode);
     const now = this.deps.clock.now().getTime();
     const entries = await this.repo().history(grid.id, period, last);

@@ -1,5 +1,6 @@
 import type { Actor } from '../domain/actor.js';
 import { DomainError } from '../domain/errors.js';
+import { PAGE_LIMITS, pageSize } from '../domain/paging.js';
 import { query } from '../repositories/sql.js';
 import type { ServiceDeps } from './context.js';
 import { GridService } from './grid.service.js';
@@ -19,14 +20,13 @@ export interface DeliveryRow {
 }
 
 const STATUSES = new Set(['pending', 'sent', 'failed']);
-const MAX_PAGE = 200;
 
 /** What the bot has queued and sent, for the groups of grids in the actor's subtree. */
 export class DeliveryService {
   constructor(private readonly deps: ServiceDeps) {}
 
   async list(actor: Actor, filter: { under?: string | null; ref?: string | null; status?: string | null }, first: number): Promise<DeliveryRow[]> {
-    if (!Number.isInteger(first) || first < 1 || first > MAX_PAGE) throw new DomainError('BAD_USER_INPUT', `first must be between 1 and ${MAX_PAGE}`);
+    pageSize(first, PAGE_LIMITS.rows);
     if (filter.status && !STATUSES.has(filter.status)) throw new DomainError('BAD_USER_INPUT', `status must be one of ${[...STATUSES].join(', ')}`);
     const scopePath = await new GridService(this.deps).scopePath(actor, filter.under);
     const where: string[] = [];

@@ -2,6 +2,7 @@ import { assertVisible, type Actor } from '../domain/actor.js';
 import { DomainError } from '../domain/errors.js';
 import { canNest, GRID_CODE_PATTERN, normalizeGridCode, type GridLevel, type RiskColour } from '../domain/grid-levels.js';
 import { mayDo, rolesFor, type AdminAction } from '../domain/roles.js';
+import { PAGE_LIMITS, pageSize } from '../domain/paging.js';
 import type { GridEntity } from '../entities/grid.entity.js';
 import type { GridChangeKind } from '../infra/pubsub.js';
 import { GridRepository } from '../repositories/grid.repository.js';
@@ -18,7 +19,6 @@ export interface CreateGridInput {
   population?: number;
 }
 
-export const MAX_PAGE = 500;
 
 /** Refuses an administrative act the actor's role does not allow. */
 export function assertMay(actor: Actor, action: AdminAction): void {
@@ -64,8 +64,7 @@ export class GridService {
 
   /** Grids under `under` (default: the actor's own subtree), optionally of one level. */
   async list(actor: Actor, args: { under?: string | null; level?: GridLevel | null; first?: number | null; after?: string | null }): Promise<GridEntity[]> {
-    const first = args.first ?? 100;
-    if (first < 1 || first > MAX_PAGE) throw new DomainError('BAD_USER_INPUT', `first must be between 1 and ${MAX_PAGE}`);
+    const first = pageSize(args.first ?? 100, PAGE_LIMITS.smallRows);
     const scopePath = await this.scopePath(actor, args.under);
     return this.grids.listUnder(scopePath, {
       first,

@@ -6,6 +6,7 @@ import { DomainError } from '../domain/errors.js';
 import { normalizeGridCode, type GridLevel } from '../domain/grid-levels.js';
 import { ANSWER_ROLES, ISSUER_ROLES, resolvePolicy, type InstructionGrade } from '../domain/instruction-grades.js';
 import type { Duty } from '../domain/instruction-chase.js';
+import { PAGE_LIMITS, pageSize } from '../domain/paging.js';
 import { amendText, cancelText, issuedText, type InstructionHead } from '../texts/zh/index.js';
 import type { GridEntity } from '../entities/grid.entity.js';
 import { InstructionEntity } from '../entities/instruction.entity.js';
@@ -121,7 +122,7 @@ export class InstructionService {
 
   /** Receipts under the visible part, silent ones first; for lists of who answered and who did not. */
   async receipts(actor: Actor, i: InstructionEntity, first: number, onlySilent: boolean, under: string | null = null): Promise<Array<InstructionReceiptEntity>> {
-    if (!Number.isInteger(first) || first < 1 || first > 500) throw new DomainError('BAD_USER_INPUT', 'first must be between 1 and 500');
+    pageSize(first, PAGE_LIMITS.smallRows);
     const path = under ? await this.pathUnder(actor, i, under) : this.visiblePath(actor, i);
     const qb = this.deps.em.createQueryBuilder(InstructionReceiptEntity, 'r').select('*').leftJoinAndSelect('r.grid', 'g').where({ instruction: i.id });
     if (path) qb.andWhere('r.path <@ ?::ltree', [path]);
