@@ -1,5 +1,6 @@
 import { createRedisEventTarget } from '@graphql-yoga/redis-event-target';
 import { createPubSub, filter, pipe, type Repeater } from '@graphql-yoga/subscription';
+import { isWithin } from '../domain/grid-levels.js';
 import type { RedisClients } from './redis.js';
 
 /**
@@ -85,10 +86,6 @@ export interface PubSub {
   subscribe<K extends keyof Topics>(topic: K, scopePath: string): Repeater<Topics[K]>;
 }
 
-/** True when `path` equals `scope` or lies under it; '' is the whole tree. */
-export const withinPath = (path: string, scope: string): boolean =>
-  scope === '' || path === scope || path.startsWith(`${scope}.`);
-
 type Args = { [K in keyof Topics as string]: [Topics[keyof Topics]] };
 
 /**
@@ -106,7 +103,7 @@ export function createHubPubSub(prefix: string, redis?: RedisClients): PubSub {
     subscribe<K extends keyof Topics>(topic: K, scopePath: string) {
       return pipe(
         inner.subscribe(`${prefix}${topic}`) as Repeater<Topics[K]>,
-        filter((event: Topics[K]) => withinPath(event.path, scopePath)),
+        filter((event: Topics[K]) => isWithin(event.path, scopePath)),
       ) as Repeater<Topics[K]>;
     },
   };

@@ -1,6 +1,6 @@
 import { assertVisible, type Actor } from '../domain/actor.js';
 import { DomainError } from '../domain/errors.js';
-import { canNest, GRID_CODE_PATTERN, normalizeGridCode, type GridLevel, type RiskColour } from '../domain/grid-levels.js';
+import { canNest, GRID_CODE_PATTERN, isWithin, normalizeGridCode, type GridLevel, type RiskColour } from '../domain/grid-levels.js';
 import { mayDo, rolesFor, type AdminAction } from '../domain/roles.js';
 import { PAGE_LIMITS, pageSize } from '../domain/paging.js';
 import type { GridEntity } from '../entities/grid.entity.js';
@@ -121,7 +121,7 @@ export class GridService {
     assertMay(actor, 'grid.move');
     const grid = await this.get(actor, code);
     const parent = await this.get(actor, newParentCode);
-    if (parent.path === grid.path || parent.path.startsWith(`${grid.path}.`)) throw new DomainError('BAD_USER_INPUT', `cannot move ${grid.code} under itself`);
+    if (isWithin(parent.path, grid.path)) throw new DomainError('BAD_USER_INPUT', `cannot move ${grid.code} under itself`);
     if (!canNest(parent.level, grid.level)) throw new DomainError('BAD_USER_INPUT', `a ${grid.level} cannot sit under a ${parent.level}`);
     await this.assertDetached(grid, 'move');
     grid.path = await this.grids.move(grid.id, parent.id, parent.path);

@@ -1,5 +1,6 @@
 import { LockMode } from '@mikro-orm/core';
-import { assertVisible, isWithin, type Actor } from '../domain/actor.js';
+import { assertVisible, type Actor } from '../domain/actor.js';
+import { isWithin } from '../domain/grid-levels.js';
 import { formatCode, normalizeCode } from '../domain/codes.js';
 import { dayKey } from '../domain/day-key.js';
 import { DomainError } from '../domain/errors.js';
