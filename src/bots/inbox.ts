@@ -11,7 +11,7 @@ import { createScope } from '../scope.js';
 import type { BindingService, ContactBinding, GroupBinding } from '../services/binding.service.js';
 import type { AppDeps } from '../services/context.js';
 import type { PhotoService } from '../services/photo.service.js';
-import { botRefusal } from './bot-errors.js';
+import { CONTACT_NOT_BOUND, GROUP_NOT_BOUND, INTERNAL_ERROR, PHOTO_REFUSED, photoAttachedText, refusalText } from '../texts/zh/index.js';
 import type { BotPlugin, BotReply } from './plugin.js';
 import { PLUGINS } from './plugins/index.js';
 
@@ -49,9 +49,6 @@ export const PHOTO_ATTACH_WINDOW_MS = 2 * 60_000;
 const WITHOUT_GRID: ReadonlySet<ChatCommand> = new Set(['help', 'unknown', 'bind', 'bind_group']);
 const WITHOUT_MEMBER: ReadonlySet<ChatCommand> = new Set(['help', 'unknown', 'bind', 'report']);
 
-const NOT_BOUND_GROUP = '本群还没绑定网格，请网格长发送：#绑定群 网格编码';
-const NOT_BOUND_MEMBER = '请先绑定：向管理员要绑定码，发送 #绑定 绑定码';
-const INTERNAL = '系统出错，已记录，请稍后再发一次';
 
 /**
  * The bot's inbox. Every message the bot acts on is stored first (unique per bot account and
@@ -138,14 +135,14 @@ export class BotInbox extends EventEmitter<{ processed: [InboxOutcome] }> {
     const sender = await this.bindings().contact(msg.senderId);
     const group = await this.bindings().group(msg.roomId);
     if (!recent || !group?.grid) return this.finish(msg, id, 'skipped', 'photo', null, 'no report to attach to');
-    if (!key) return this.finish(msg, id, 'refused', 'photo', { text: '照片格式不对或超过 10MB，请发 JPG/PNG 照片' }, 'photo refused');
+    if (!key) return this.finish(msg, id, 'refused', 'photo', { text: PHOTO_REFUSED }, 'photo refused');
     const actor = sender?.actor ?? residentOf(group);
     try {
       const incident = await createScope(this.app, actor).incidents.attachPhotos(actor, recent, [key]);
-      return this.finish(msg, id, 'done', 'photo', { text: `${incident.code} 已附照片`, ref: incident.code }, `photo ${incident.code}`);
+      return this.finish(msg, id, 'done', 'photo', { text: photoAttachedText(incident.code), ref: incident.code }, `photo ${incident.code}`);
     } catch (err) {
       if (!isDomainError(err)) throw err;
-      return this.finish(msg, id, 'refused', 'photo', { text: botRefusal(err, 'report', recent) }, `refused ${err.code}`);
+      return this.finish(msg, id, 'refused', 'photo', { text: refusalText(err, 'report', recent) }, `refused ${err.code}`);
     }
   }
 
@@ -153,11 +150,11 @@ export class BotInbox extends EventEmitter<{ processed: [InboxOutcome] }> {
     const command = parsed.command;
     const group = knownGroup ?? (await this.bindings().seeGroup(msg.roomId, msg.botAccount, msg.roomTopic));
     const sender: ContactBinding | null = await this.bindings().contact(msg.senderId);
-    if (!WITHOUT_GRID.has(command) && !group.grid) return this.finish(msg, id, 'refused', command, { text: NOT_BOUND_GROUP }, 'refused group not bound');
+    if (!WITHOUT_GRID.has(command) && !group.grid) return this.finish(msg, id, 'refused', command, { text: GROUP_NOT_BOUND }, 'refused group not bound');
     if (!WITHOUT_MEMBER.has(command) && !sender) {
       // A resident's bare 收到 is chat; a # command from them is told how to bind.
       if (parsed.bare) return this.finish(msg, id, 'ignored', command, null, 'ignored bare keyword from an unbound contact');
-      return this.finish(msg, id, 'refused', command, { text: NOT_BOUND_MEMBER }, 'refused sender not bound');
+      return this.finish(msg, id, 'refused', command, { text: CONTACT_NOT_BOUND }, 'refused sender not bound');
     }
     const actor: Actor = sender?.actor ?? residentOf(group);
     const ctx = {
@@ -179,7 +176,7 @@ export class BotInbox extends EventEmitter<{ processed: [InboxOutcome] }> {
       return this.finish(msg, id, 'done', command, reply, `${command}${reply?.ref ? ` ${reply.ref}` : ''}`);
     } catch (err) {
       if (!isDomainError(err)) throw err;
-      return this.finish(msg, id, 'refused', command, { text: botRefusal(err, command, parsed.ref) }, `refused ${err.code}`);
+      return this.finish(msg, id, 'refused', command, { text: refusalText(err, command, parsed.ref) }, `refused ${err.code}`);
     }
   }
 
@@ -208,7 +205,7 @@ export class BotInbox extends EventEmitter<{ processed: [InboxOutcome] }> {
   private async failed(msg: IncomingMessage, err: unknown): Promise<InboxOutcome> {
     this.log.error({ err, messageId: msg.messageId, roomId: msg.roomId }, 'bot message failed');
     const pendingId = await this.inbound().pendingId(msg.botAccount, msg.messageId).catch(() => null);
-    if (pendingId) return this.finish(msg, pendingId, 'failed', null, { text: INTERNAL }, `failed ${(err as Error)?.message ?? String(err)}`).catch(() => this.outcome(msg, 'failed', null));
+    if (pendingId) return this.finish(msg, pendingId, 'failed', null, { text: INTERNAL_ERROR }, `failed ${(err as Error)?.message ?? String(err)}`).catch(() => this.outcome(msg, 'failed', null));
     return this.outcome(msg, 'failed', null);
   }
 

@@ -45,7 +45,7 @@ export interface BotReply {
 /**
  * One feature of the bot: the commands it answers. Return a reply, or null to stay silent.
  * Throw a DomainError to refuse: the inbox turns it into a short Chinese reason
- * (`src/bots/bot-errors.ts`). Register plugins in `src/bots/plugins/index.ts`.
+ * (`src/texts/zh/refusals.ts`). Register plugins in `src/bots/plugins/index.ts`.
  */
 export interface BotPlugin {
   readonly name: string;

@@ -1,4 +1,5 @@
 import { DomainError } from './errors.js';
+import { isWithin } from './grid-levels.js';
 import type { ActorRole } from './roles.js';
 
 /**
@@ -18,8 +19,6 @@ export interface Actor {
 /** The operator: every grid, every act. Used by the CLI, seeding and ADMIN_TOKEN. */
 export const OPERATOR: Actor = Object.freeze({ role: 'admin', path: '', gridId: null, gridCode: null, memberId: null, tokenId: null });
 
-/** True when `path` equals `scope` or lies under it; '' is the whole tree. */
-export const isWithin = (path: string, scope: string): boolean => scope === '' || path === scope || path.startsWith(`${scope}.`);
 
 /** Refuses to reveal or touch a grid outside the actor's subtree, without saying whether it exists. */
 export function assertVisible(actor: Actor, path: string, what: string): void {

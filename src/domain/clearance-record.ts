@@ -1,3 +1,4 @@
+import type { ClearancePeriod } from './clearance-periods.js';
 import type { ActorRole, Role } from './roles.js';
 
 /**
@@ -61,4 +62,26 @@ export function clearanceRecord(outcomes: readonly RoundOutcome[]): ClearanceRec
     streak,
     longestStreak: longest,
   };
+}
+
+/** A grid's matters in the period, for the roll-call (reported, handled, still open, overdue). */
+export interface GridPeriodSummary {
+  readonly reported: number;
+  readonly handled: number;
+  readonly open: number;
+  /** Codes of open incidents past their deadline, most overdue first. */
+  readonly overdueCodes: readonly string[];
+}
+
+/** What a confirmation did, for the reply to whoever answered. */
+export interface ConfirmationOutcome {
+  readonly period: ClearancePeriod;
+  readonly gridCode: string;
+  readonly zeroReport: boolean;
+  readonly late: boolean;
+  /** Open overdue incidents of the grid when it sent a zero report. */
+  readonly flaggedCodes: readonly string[];
+  /** Set when the grid had already answered this round (nothing changed). */
+  readonly alreadyConfirmedAt: Date | null;
+  readonly deadlineAt: Date;
 }

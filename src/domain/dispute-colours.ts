@@ -52,7 +52,7 @@ export interface MediationResult extends MediationState {
  */
 export function recordMediation(current: MediationState, outcome: MediationOutcome): MediationResult {
   if (!(MEDIATION_OUTCOMES as readonly string[]).includes(outcome)) {
-    throw new DomainError('BAD_USER_INPUT', `mediation outcome must be one of ${MEDIATION_OUTCOMES.join(', ')}`, { outcome });
+    throw new DomainError('BAD_USER_INPUT', `mediation outcome must be one of ${MEDIATION_OUTCOMES.join(', ')}`, { reason: 'BAD_MEDIATION_OUTCOME', outcome });
   }
   const failedMediations = current.failedMediations + (outcome === 'failure' ? 1 : 0);
   const colour = afterMediation(current.colour, failedMediations);
@@ -62,7 +62,7 @@ export function recordMediation(current: MediationState, outcome: MediationOutco
 /** Only disputes are mediated. */
 export function assertMediable(category: CategoryId): void {
   if (category !== 'dispute') {
-    throw new DomainError('BAD_USER_INPUT', `only disputes are mediated, this incident is ${category}`, { category });
+    throw new DomainError('BAD_USER_INPUT', `only disputes are mediated, this incident is ${category}`, { reason: 'NOT_A_DISPUTE', category });
   }
 }
 
@@ -73,7 +73,7 @@ export function assertMediable(category: CategoryId): void {
 export function initialDisputeColour(input: { category: CategoryId; urgent?: boolean; colour?: DisputeColour | null }): DisputeColour | null {
   if (input.category !== 'dispute') {
     if (input.colour != null) {
-      throw new DomainError('BAD_USER_INPUT', 'only disputes carry a colour', { category: input.category, colour: input.colour });
+      throw new DomainError('BAD_USER_INPUT', 'only disputes carry a colour', { reason: 'NOT_A_DISPUTE', category: input.category, colour: input.colour });
     }
     return null;
   }

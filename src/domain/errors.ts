@@ -1,15 +1,70 @@
+import type { GridLevel } from './grid-levels.js';
+import type { ActorRole } from './roles.js';
+
 /**
- * Domain errors carry a code that every adapter maps in one place: GraphQL turns it into
- * `extensions.code`, the bot into a short Chinese reply.
+ * Domain errors carry a code, an English message for logs and API clients, and, when an adapter
+ * needs more than the code to explain the refusal, a typed detail: a `reason` and its
+ * parameters. GraphQL turns code and detail into `extensions`; the bot renders its Chinese
+ * from them in one place (src/texts/zh). No error carries prose for people.
  */
 export type DomainErrorCode = 'UNAUTHENTICATED' | 'FORBIDDEN' | 'BAD_USER_INPUT' | 'NOT_FOUND' | 'CONFLICT';
+
+// Incident states, steps and clearance periods are plain strings here: their tables import this
+// module, and the renderers look their labels up with a fallback anyway.
+/** Why a refusal happened, with what an adapter needs to say so. One member per reason. */
+export type ErrorDetail =
+  // Incident steps.
+  /** The incident's state does not allow the step; `allowed` are the state's steps. */
+  | { reason: 'ILLEGAL_STEP'; state: string; event: string; allowed: readonly string[] }
+  /** The step is legal in this state but not for this role. */
+  | { reason: 'ROLE_MAY_NOT'; role: ActorRole; event: string; state?: string }
+  | { reason: 'MISSING_FIELDS'; event: string; missing: readonly string[] }
+  | { reason: 'BAD_REJECT_REASON'; event: string; rejectReason: string | null | undefined }
+  | { reason: 'BAD_MEDIATION_OUTCOME'; event?: string; outcome: string | null | undefined }
+  /** Only disputes are mediated and carry a colour. */
+  | { reason: 'NOT_A_DISPUTE'; category: string; colour?: string }
+  // Grids.
+  /** A grid cannot be deleted or moved while these still hang on it. */
+  | {
+      reason: 'GRID_IN_USE';
+      children: number;
+      members: number;
+      departments: number;
+      incidents: number;
+      instructions: number;
+      groups: number;
+      clearances: number;
+    }
+  // Instructions.
+  | { reason: 'OUT_OF_RANGE'; field: string; value: number }
+  | { reason: 'LEVELS_NOT_BELOW'; levels: readonly GridLevel[] }
+  | { reason: 'ITEMS_FOR_OTHER_GRIDS'; grids: readonly string[] }
+  | { reason: 'INSTRUCTION_CANCELLED'; code: string; state: 'cancelled' }
+  | { reason: 'NO_OPEN_INSTRUCTION'; grid: string }
+  | { reason: 'INSTRUCTION_NOT_RECEIVED'; code: string; grid: string }
+  // Clearance.
+  | { reason: 'PERIOD_NOT_RUN'; period: string }
+  | { reason: 'ROLE_MAY_NOT_CONFIRM'; role: ActorRole; period: string }
+  | { reason: 'GRID_NOT_IN_ROUND'; grid: string; period: string; levels: readonly GridLevel[] }
+  // Bindings.
+  | { reason: 'OWN_GRID_ONLY'; grid: string }
+  | { reason: 'GRID_HAS_GROUP'; grid: string; group: string }
+  | { reason: 'GROUP_BOUND_ELSEWHERE'; grid: string }
+  | { reason: 'BAD_BIND_CODE' }
+  | { reason: 'CONTACT_BOUND_ELSEWHERE' }
+  // Chat commands that lack a part (thrown by the bot's plugins).
+  | { reason: 'GROUP_NOT_BOUND' }
+  | { reason: 'NOT_AN_INSTRUCTION_CODE'; ref: string }
+  | { reason: 'COMMAND_INCOMPLETE'; need: 'grade' | 'instruction_text' | 'result_text' };
+
+export type ErrorReason = ErrorDetail['reason'];
 
 export class DomainError extends Error {
   constructor(
     readonly code: DomainErrorCode,
     message: string,
-    /** Structured details for clients (e.g. the current state and the allowed steps). */
-    readonly details?: Record<string, unknown>,
+    /** Why, with parameters, for adapters that explain refusals (the bot) and clients. */
+    readonly detail?: ErrorDetail,
   ) {
     super(message);
     this.name = 'DomainError';

@@ -28,3 +28,10 @@ export const normalizeGridCode = (code: string): string => code.normalize('NFKC'
 export function canNest(parent: GridLevel, child: GridLevel): boolean {
   return levelRank(child) > levelRank(parent);
 }
+
+/**
+ * True when the grid path `path` (an ltree path, `XHG.B03.C07`) equals `scope` or lies under it;
+ * the scope '' is the whole tree. The one "is this path within that one" for scopes, feeds and
+ * moves, matching SQL's `path <@ scope`.
+ */
+export const isWithin = (path: string, scope: string): boolean => scope === '' || path === scope || path.startsWith(`${scope}.`);

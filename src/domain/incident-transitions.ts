@@ -203,18 +203,18 @@ function present(input: TransitionInput, field: TransitionField): boolean {
 export function assertTransitionInput(event: IncidentEvent, input: TransitionInput): void {
   const missing = REQUIRED_INPUT[event].filter((field) => !present(input, field));
   if (missing.length > 0) {
-    throw new DomainError('BAD_USER_INPUT', `${event} needs ${missing.join(', ')}`, { event, missing });
+    throw new DomainError('BAD_USER_INPUT', `${event} needs ${missing.join(', ')}`, { reason: 'MISSING_FIELDS', event, missing });
   }
   if (event === 'reject') {
     if (!(REJECT_REASONS as readonly string[]).includes(input.reason ?? '')) {
-      throw new DomainError('BAD_USER_INPUT', `reject reason must be one of ${REJECT_REASONS.join(', ')}`, { event, reason: input.reason });
+      throw new DomainError('BAD_USER_INPUT', `reject reason must be one of ${REJECT_REASONS.join(', ')}`, { reason: 'BAD_REJECT_REASON', event, rejectReason: input.reason });
     }
     if (input.reason === 'other' && !present(input, 'note')) {
-      throw new DomainError('BAD_USER_INPUT', 'reject with reason other needs a note', { event, missing: ['note'] });
+      throw new DomainError('BAD_USER_INPUT', 'reject with reason other needs a note', { reason: 'MISSING_FIELDS', event, missing: ['note'] });
     }
   }
   if (event === 'mediate' && !(MEDIATION_OUTCOMES as readonly string[]).includes(input.outcome ?? '')) {
-    throw new DomainError('BAD_USER_INPUT', `mediation outcome must be one of ${MEDIATION_OUTCOMES.join(', ')}`, { event, outcome: input.outcome });
+    throw new DomainError('BAD_USER_INPUT', `mediation outcome must be one of ${MEDIATION_OUTCOMES.join(', ')}`, { reason: 'BAD_MEDIATION_OUTCOME', event, outcome: input.outcome });
   }
 }
 
@@ -244,7 +244,7 @@ export interface TransitionRequest {
 
 /**
  * The next state, or a refusal. The state is checked before the role, so an illegal step is
- * always `CONFLICT` (details `{ state, event, allowed }`, `allowed` being the state's steps);
+ * always `CONFLICT` (detail `ILLEGAL_STEP` with `{ state, event, allowed }`, `allowed` being the state's steps);
  * a legal step the role may not take is `FORBIDDEN`.
  */
 export function applyTransition(req: TransitionRequest): IncidentState {
@@ -258,14 +258,14 @@ export function applyTransition(req: TransitionRequest): IncidentState {
     throw new DomainError(
       'CONFLICT',
       `cannot ${event} an incident that is ${state}; allowed: ${allowed.length > 0 ? allowed.join(', ') : 'none'}`,
-      { state, event, allowed },
+      { reason: 'ILLEGAL_STEP', state, event, allowed },
     );
   }
   if (!mayTake(event, actorRole, req.isReporter ?? false)) {
-    throw new DomainError('FORBIDDEN', `a ${actorRole} may not ${event} an incident`, { state, event, role: actorRole });
+    throw new DomainError('FORBIDDEN', `a ${actorRole} may not ${event} an incident`, { reason: 'ROLE_MAY_NOT', role: actorRole, event, state });
   }
   if (event === 'rate') {
-    if (typeof req.satisfied !== 'boolean') throw new DomainError('BAD_USER_INPUT', 'rate needs satisfied (true or false)', { event, missing: ['satisfied'] });
+    if (typeof req.satisfied !== 'boolean') throw new DomainError('BAD_USER_INPUT', 'rate needs satisfied (true or false)', { reason: 'MISSING_FIELDS', event, missing: ['satisfied'] });
     return req.satisfied ? next : RATE_UNSATISFIED_TARGET;
   }
   return next;
@@ -290,7 +290,7 @@ export function planSteps(req: TransitionRequest): PlannedStep[] {
     const accepted = INCIDENT_TRANSITIONS[req.state]?.accept;
     if (accepted !== undefined && INCIDENT_TRANSITIONS[accepted].dispatch !== undefined) {
       if (!mayTake('dispatch', req.actorRole, req.isReporter ?? false)) {
-        throw new DomainError('FORBIDDEN', `a ${req.actorRole} may not dispatch an incident`, { state: req.state, event: 'dispatch', role: req.actorRole });
+        throw new DomainError('FORBIDDEN', `a ${req.actorRole} may not dispatch an incident`, { reason: 'ROLE_MAY_NOT', role: req.actorRole, event: 'dispatch', state: req.state });
       }
       return [
         { event: 'accept', to: applyTransition({ ...req, event: 'accept' }) },

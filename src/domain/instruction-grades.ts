@@ -8,6 +8,9 @@ import type { ActorRole } from './roles.js';
  * back, and whether grid chiefs are @-mentioned. Every figure may be overridden per instruction.
  */
 export const INSTRUCTION_GRADES = ['I', 'II', 'III', 'IV'] as const;
+/** An instruction is active until it is cancelled (an amendment keeps it active). */
+export const INSTRUCTION_STATUSES = ['active', 'cancelled'] as const;
+export type InstructionStatus = (typeof INSTRUCTION_STATUSES)[number];
 export type InstructionGrade = (typeof INSTRUCTION_GRADES)[number];
 
 export interface GradePolicy {
@@ -71,7 +74,7 @@ export function defaultLevels(grade: InstructionGrade, scopeLevel: GridLevel): G
 function minutes(value: number | null | undefined, fallback: number, what: string): number {
   if (value === undefined || value === null) return fallback;
   if (!Number.isInteger(value) || value < MIN_MINUTES || value > MAX_MINUTES) {
-    throw new DomainError('BAD_USER_INPUT', `${what} must be a whole number of minutes between ${MIN_MINUTES} and ${MAX_MINUTES}`, { [what]: value });
+    throw new DomainError('BAD_USER_INPUT', `${what} must be a whole number of minutes between ${MIN_MINUTES} and ${MAX_MINUTES}`, { reason: 'OUT_OF_RANGE', field: what, value });
   }
   return value;
 }
@@ -87,7 +90,7 @@ export function resolvePolicy(grade: InstructionGrade, scopeLevel: GridLevel, o:
   let levels: GridLevel[];
   if (o.levels && o.levels.length > 0) {
     const bad = o.levels.filter((l) => levelRank(l) <= levelRank(scopeLevel));
-    if (bad.length) throw new DomainError('BAD_USER_INPUT', `levels must lie below the scope's level ${scopeLevel}: ${bad.join(', ')}`, { levels: bad });
+    if (bad.length) throw new DomainError('BAD_USER_INPUT', `levels must lie below the scope's level ${scopeLevel}: ${bad.join(', ')}`, { reason: 'LEVELS_NOT_BELOW', levels: bad });
     levels = GRID_LEVELS.filter((l) => o.levels!.includes(l));
   } else {
     levels = defaultLevels(grade, scopeLevel);

@@ -1,9 +1,9 @@
 import { Entity, Index, ManyToOne, type Opt, PrimaryKey, Property, type Rel } from '@mikro-orm/core';
 import type { GridLevel } from '../domain/grid-levels.js';
-import type { InstructionGrade } from '../domain/instruction-grades.js';
+import type { InstructionGrade, InstructionStatus } from '../domain/instruction-grades.js';
 import { GridEntity } from './grid.entity.js';
 
-export type InstructionStatus = 'active' | 'cancelled';
+export type { InstructionStatus };
 
 /**
  * An instruction issued once to every grid of a subtree at the chosen levels (domain §5).

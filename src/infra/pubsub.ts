@@ -1,5 +1,6 @@
 import { createRedisEventTarget } from '@graphql-yoga/redis-event-target';
 import { createPubSub, filter, pipe, type Repeater } from '@graphql-yoga/subscription';
+import { isWithin } from '../domain/grid-levels.js';
 import type { RedisClients } from './redis.js';
 
 /**
@@ -65,7 +66,8 @@ export interface IncidentChangedEvent extends ScopedEvent {
   at: string;
 }
 
-export type GridChangeKind = 'CREATED' | 'RENAMED' | 'RECOLOURED' | 'MOVED' | 'DELETED' | 'MEMBER_REGISTERED';
+export const GRID_CHANGE_KINDS = ['CREATED', 'RENAMED', 'RECOLOURED', 'MOVED', 'DELETED', 'MEMBER_REGISTERED'] as const;
+export type GridChangeKind = (typeof GRID_CHANGE_KINDS)[number];
 
 /** A change to the grid tree, carrying a snapshot of the grid so no subscriber re-reads it. */
 export interface GridChangedEvent extends ScopedEvent {
@@ -84,10 +86,6 @@ export interface PubSub {
   subscribe<K extends keyof Topics>(topic: K, scopePath: string): Repeater<Topics[K]>;
 }
 
-/** True when `path` equals `scope` or lies under it; '' is the whole tree. */
-export const withinPath = (path: string, scope: string): boolean =>
-  scope === '' || path === scope || path.startsWith(`${scope}.`);
-
 type Args = { [K in keyof Topics as string]: [Topics[keyof Topics]] };
 
 /**
@@ -105,7 +103,7 @@ export function createHubPubSub(prefix: string, redis?: RedisClients): PubSub {
     subscribe<K extends keyof Topics>(topic: K, scopePath: string) {
       return pipe(
         inner.subscribe(`${prefix}${topic}`) as Repeater<Topics[K]>,
-        filter((event: Topics[K]) => withinPath(event.path, scopePath)),
+        filter((event: Topics[K]) => isWithin(event.path, scopePath)),
       ) as Repeater<Topics[K]>;
     },
   };

@@ -1,7 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { ClearancePeriod, RoundTimes } from '../domain/clearance-periods.js';
 import type { SlotStatus } from '../domain/clearance-record.js';
-import type { GridPeriodSummary } from '../domain/clearance-messages.js';
+import type { GridPeriodSummary } from '../domain/clearance-record.js';
 import type { GridLevel } from '../domain/grid-levels.js';
 import { OPEN_STATES } from '../domain/incident-transitions.js';
 import { query } from './sql.js';

@@ -2,10 +2,9 @@ import { Arg, Ctx, FieldResolver, Int, Mutation, Query, Resolver, Root, Subscrip
 import type { SubscribeResolverData } from 'type-graphql';
 import { filter, pipe, Repeater } from '@graphql-yoga/subscription';
 import { OPERATOR } from '../domain/actor.js';
-import { confirmationText } from '../domain/clearance-messages.js';
 import type { ClearancePeriod } from '../domain/clearance-periods.js';
+import { isWithin } from '../domain/grid-levels.js';
 import { coalesce } from '../infra/coalesce.js';
-import { withinPath } from '../infra/pubsub.js';
 import { sharedFeedsFor } from '../infra/shared-feed.js';
 import {
   ClearanceConfirmationType,
@@ -22,6 +21,7 @@ import {
 import { createScope } from '../scope.js';
 import type { AppDeps } from '../services/context.js';
 import type { RoundView } from '../services/clearance.service.js';
+import { confirmationText } from '../texts/zh/index.js';
 import type { GqlContext } from './context.js';
 import { scopePathOf } from './grid-feed.resolver.js';
 
@@ -37,7 +37,7 @@ function clearanceFeed(app: AppDeps, period: ClearancePeriod, scopePath: string)
   const compute = () => createScope(app, OPERATOR).clearance.currentView(period, scopePath);
   const events = pipe(
     app.pubsub.subscribe('clearanceChanged', ''),
-    filter((e) => e.period === period && (withinPath(e.path, scopePath) || withinPath(scopePath, e.path))),
+    filter((e) => e.period === period && (isWithin(e.path, scopePath) || isWithin(scopePath, e.path))),
   );
   return new Repeater<RoundView | null>(async (push, stop) => {
     const updates = coalesce(events, 1000, compute);

@@ -25,7 +25,8 @@ export const codedError = (code: DomainError['code'], message: string, httpStatu
 
 /**
  * The one mapper from anything thrown to what a client sees: domain errors keep their code
- * and message, GraphQL's own request errors pass, everything else becomes an opaque
+ * and English message, with their detail's `reason` and parameters beside the code (never the
+ * bot's Chinese), GraphQL's own request errors pass, everything else becomes an opaque
  * INTERNAL_SERVER_ERROR. Never a stack trace.
  */
 export function createErrorFormatter(log: Logger) {
@@ -33,7 +34,7 @@ export function createErrorFormatter(log: Logger) {
     const original = unwrapResolverError(error);
     const base = { ...(formatted.locations ? { locations: formatted.locations } : {}), ...(formatted.path ? { path: formatted.path } : {}) };
     if (isDomainError(original)) {
-      return { ...base, message: original.message, extensions: { code: original.code, ...(original.details ?? {}) } };
+      return { ...base, message: original.message, extensions: { ...(original.detail ?? {}), code: original.code } };
     }
     if (original instanceof ArgumentValidationError) {
       return { ...base, message: 'invalid arguments', extensions: { code: 'BAD_USER_INPUT' } };

@@ -1,26 +1,21 @@
 import { Field, ID, InputType, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { CATEGORY_IDS } from '../domain/categories.js';
+import { DISPUTE_COLOURS, MEDIATION_OUTCOMES } from '../domain/dispute-colours.js';
 import { INCIDENT_STATES } from '../domain/incident-transitions.js';
 import type { IncidentEventEntity } from '../entities/incident-event.entity.js';
 import type { IncidentEntity } from '../entities/incident.entity.js';
-
-const enumOf = (values: readonly string[]) => Object.fromEntries(values.map((v) => [v.toUpperCase(), v])) as Record<string, string>;
+import { enumOf, type EnumValue } from './enums.js';
 
 /** Incident categories of contract §5 (sanitation, safety_hazard …) as an upper-case enum. */
 export const CategoryEnum = enumOf(CATEGORY_IDS);
 registerEnumType(CategoryEnum, { name: 'IncidentCategory' });
 export const IncidentStatusEnum = enumOf(INCIDENT_STATES);
 registerEnumType(IncidentStatusEnum, { name: 'IncidentStatus' });
-export enum DisputeColourEnum {
-  RED = 'red',
-  YELLOW = 'yellow',
-  BLUE = 'blue',
-}
+export const DisputeColourEnum = enumOf(DISPUTE_COLOURS);
+export type DisputeColourEnum = EnumValue<typeof DisputeColourEnum>;
 registerEnumType(DisputeColourEnum, { name: 'DisputeColor' });
-export enum MediationOutcomeEnum {
-  SUCCESS = 'success',
-  FAILURE = 'failure',
-}
+export const MediationOutcomeEnum = enumOf(MEDIATION_OUTCOMES);
+export type MediationOutcomeEnum = EnumValue<typeof MediationOutcomeEnum>;
 registerEnumType(MediationOutcomeEnum, { name: 'MediationOutcome' });
 
 @ObjectType('IncidentGridRef')

@@ -1,23 +1,18 @@
 import { Field, Float, ID, InputType, Int, ObjectType, registerEnumType } from 'type-graphql';
+import { INSTRUCTION_GRADES, INSTRUCTION_STATUSES } from '../domain/instruction-grades.js';
 import type { InstructionEntity } from '../entities/instruction.entity.js';
 import type { InstructionReceiptEntity } from '../entities/instruction-receipt.entity.js';
 import type { InstructionUpdateEntity } from '../entities/instruction-update.entity.js';
 import type { InstructionIssuedEvent } from '../infra/pubsub.js';
 import type { ProgressCounts } from '../repositories/instruction.repository.js';
-import { GridLevelEnum } from './enums.js';
+import { enumOf, GridLevelEnum, type EnumValue } from './enums.js';
 
-export enum InstructionGradeEnum {
-  I = 'I',
-  II = 'II',
-  III = 'III',
-  IV = 'IV',
-}
+export const InstructionGradeEnum = enumOf(INSTRUCTION_GRADES);
+export type InstructionGradeEnum = EnumValue<typeof InstructionGradeEnum>;
 registerEnumType(InstructionGradeEnum, { name: 'InstructionGrade', description: 'I 特别重大, II 重大, III 较大, IV 一般.' });
 
-export enum InstructionStatusEnum {
-  ACTIVE = 'active',
-  CANCELLED = 'cancelled',
-}
+export const InstructionStatusEnum = enumOf(INSTRUCTION_STATUSES);
+export type InstructionStatusEnum = EnumValue<typeof InstructionStatusEnum>;
 registerEnumType(InstructionStatusEnum, { name: 'InstructionStatus' });
 
 @ObjectType('InstructionProgress', { description: 'Receiving grids and how many answered; a grid counts once however often it answers.' })

@@ -1,5 +1,6 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
-import { isWithin, OPERATOR, type Actor } from '../domain/actor.js';
+import { OPERATOR, type Actor } from '../domain/actor.js';
+import { isWithin } from '../domain/grid-levels.js';
 import { DomainError } from '../domain/errors.js';
 import { ROLE_LABELS, type Role } from '../domain/roles.js';
 import { ApiTokenEntity } from '../entities/api-token.entity.js';

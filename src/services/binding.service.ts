@@ -68,7 +68,7 @@ export class BindingService {
     if (!botAccount) throw new DomainError('BAD_USER_INPUT', 'the bot has not seen this group yet: give botAccount');
     const grid = await this.grids.get(actor, input.grid);
     if (actor.role === 'chief') {
-      if (actor.gridId !== grid.id) throw new DomainError('FORBIDDEN', `a chief may bind a group only to their own grid ${actor.gridCode}`, { zh: `网格长只能把群绑定到本网格 ${actor.gridCode}` });
+      if (actor.gridId !== grid.id) throw new DomainError('FORBIDDEN', `a chief may bind a group only to their own grid ${actor.gridCode}`, { reason: 'OWN_GRID_ONLY', grid: actor.gridCode ?? '' });
     } else {
       assertMay(actor, 'group.bind');
     }
@@ -76,10 +76,10 @@ export class BindingService {
     if (!roomId || roomId.length > 128) throw new DomainError('BAD_USER_INPUT', 'roomId must be 1 to 128 characters');
     return this.deps.em.transactional(async (tx) => {
       const taken = await tx.findOne(ChatGroupEntity, { grid }, { populate: ['grid'] });
-      if (taken && taken.roomId !== roomId) throw new DomainError('CONFLICT', `grid ${grid.code} already has a group (${taken.topic ?? taken.roomId}); unbind it first`, { zh: `${grid.code} 已绑定群「${taken.topic ?? taken.roomId}」，需先解绑` });
+      if (taken && taken.roomId !== roomId) throw new DomainError('CONFLICT', `grid ${grid.code} already has a group (${taken.topic ?? taken.roomId}); unbind it first`, { reason: 'GRID_HAS_GROUP', grid: grid.code, group: taken.topic ?? taken.roomId });
       let group = await tx.findOne(ChatGroupEntity, { roomId }, { populate: ['grid'] });
       if (group?.grid && group.grid.id !== grid.id) {
-        throw new DomainError('CONFLICT', `this group is bound to grid ${group.grid.code}; unbind it first`, { zh: `本群已绑定 ${group.grid.code}，需先由管理员解绑` });
+        throw new DomainError('CONFLICT', `this group is bound to grid ${group.grid.code}; unbind it first`, { reason: 'GROUP_BOUND_ELSEWHERE', grid: group.grid.code });
       }
       group ??= tx.create(ChatGroupEntity, { roomId, botAccount, topic: input.topic?.slice(0, 128) ?? null });
       group.grid = grid;
@@ -124,11 +124,11 @@ export class BindingService {
     return this.deps.em.transactional(async (tx) => {
       const bind = await tx.findOne(BindCodeEntity, { code: code.trim() }, { populate: ['member', 'member.grid'] });
       if (!bind || bind.usedAt || bind.expiresAt.getTime() < now.getTime()) {
-        throw new DomainError('NOT_FOUND', 'bind code is wrong, used or expired; ask your admin for a new one', { zh: '绑定码不对、已用过或已过期，请向管理员重新索取' });
+        throw new DomainError('NOT_FOUND', 'bind code is wrong, used or expired; ask your admin for a new one', { reason: 'BAD_BIND_CODE' });
       }
       const other = await tx.findOne(MemberContactEntity, { contactId });
       if (other && other.member.id !== bind.member.id) {
-        throw new DomainError('CONFLICT', 'this WeChat account is already bound to another member', { zh: '这个微信号已绑定其他成员，如需更换请找管理员' });
+        throw new DomainError('CONFLICT', 'this WeChat account is already bound to another member', { reason: 'CONTACT_BOUND_ELSEWHERE' });
       }
       await tx.nativeDelete(MemberContactEntity, { member: bind.member.id, contactId: { $ne: contactId } });
       if (!other) tx.create(MemberContactEntity, { member: bind.member, contactId, contactName: contactName.slice(0, 128) });

@@ -1,5 +1,5 @@
 import { dueActions, periodsToOpen, type RoundAction } from '../domain/clearance-periods.js';
-import { missedListText, reminderText, rollCallText } from '../domain/clearance-messages.js';
+import { clearanceReminderText, missedListText, rollCallText } from '../texts/zh/index.js';
 import { ClearanceRepository, type RoundRow } from '../repositories/clearance.repository.js';
 import { OutboxRepository, type OutboxDraft } from '../repositories/outbox.repository.js';
 import { timesOf, type ClearanceService } from './clearance.service.js';
@@ -99,7 +99,7 @@ export class ClearanceScheduleService {
       if (!(await repo.claim(round.id, 'reminded_at', now))) return 0;
       const drafts: OutboxDraft[] = (await repo.silent(round.id)).map((g) => ({
         gridId: g.gridId,
-        text: reminderText(times, g, this.deps.config.timeZone),
+        text: clearanceReminderText(times, g, this.deps.config.timeZone),
         dedupeKey: `clearance:remind:${round.code}:${g.gridId}`,
         kind: 'reminder',
         ref: round.code,

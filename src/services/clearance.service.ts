@@ -1,14 +1,13 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Actor } from '../domain/actor.js';
-import { GRID_LEVEL_LABELS } from '../domain/grid-levels.js';
-import { ACTOR_ROLE_LABELS } from '../domain/roles.js';
-import { isLate, periodAt, periodOfDate, PERIOD_RULES, roundTimes, type ClearancePeriod, type PeriodWindow, type RoundTimes } from '../domain/clearance-periods.js';
-import type { ConfirmationOutcome } from '../domain/clearance-messages.js';
+import { isLate, periodAt, periodOfDate, roundTimes, type ClearancePeriod, type PeriodWindow, type RoundTimes } from '../domain/clearance-periods.js';
+import type { ConfirmationOutcome } from '../domain/clearance-record.js';
 import { clearanceRecord, mayConfirm, CONFIRM_ROLES, type ClearanceRecord } from '../domain/clearance-record.js';
 import { DomainError } from '../domain/errors.js';
 import type { ClearanceChangedEvent } from '../infra/pubsub.js';
 import { ClearanceRepository, type ChildProgress, type ProgressCounts, type RoundRow, type SlotRow } from '../repositories/clearance.repository.js';
 import type { SlotStatus } from '../domain/clearance-record.js';
+import { PAGE_LIMITS, pageSize } from '../domain/paging.js';
 import type { ServiceDeps } from './context.js';
 import type { GridService } from './grid.service.js';
 
@@ -42,8 +41,6 @@ export interface GridRecord extends ClearanceRecord {
 }
 
 const MAX_NOTE = 2000;
-const MAX_SLOTS = 500;
-const MAX_HISTORY = 366;
 
 /** The round's times as the domain knows them, from its stored row. */
 export const timesOf = (r: RoundRow, firstDay: string): RoundTimes => ({
@@ -83,7 +80,7 @@ export class ClearanceService {
 
   private assertRun(period: ClearancePeriod): void {
     if (!this.deps.config.clearance.periods.includes(period)) {
-      throw new DomainError('BAD_USER_INPUT', `${PERIOD_RULES[period].label} (${period}) rounds are not run here (CLEARANCE_PERIODS)`, { zh: `本辖区未开展${PERIOD_RULES[period].label}` });
+      throw new DomainError('BAD_USER_INPUT', `${period} clearance rounds are not run here (CLEARANCE_PERIODS)`, { reason: 'PERIOD_NOT_RUN', period });
     }
   }
 
@@ -105,7 +102,7 @@ export class ClearanceService {
    */
   async confirm(actor: Actor, input: ConfirmClearanceInput): Promise<ConfirmClearanceResult> {
     if (!mayConfirm(actor.role)) {
-      throw new DomainError('FORBIDDEN', `role ${actor.role} may not confirm clearance; allowed: ${CONFIRM_ROLES.join(', ')}`, { zh: `${ACTOR_ROLE_LABELS[actor.role]}不能确认${PERIOD_RULES[input.period].label}，请网格员或网格长回复` });
+      throw new DomainError('FORBIDDEN', `role ${actor.role} may not confirm clearance; allowed: ${CONFIRM_ROLES.join(', ')}`, { reason: 'ROLE_MAY_NOT_CONFIRM', role: actor.role, period: input.period });
     }
     this.assertRun(input.period);
     const note = input.note?.trim() || null;
@@ -119,9 +116,13 @@ export class ClearanceService {
       const repo = this.repo(tx);
       const slot = await repo.slotForUpdate(round.id, grid.id);
       if (!slot) {
-        const levels = this.deps.config.clearance.levels.map((l) => GRID_LEVEL_LABELS[l]).join('、');
-        const label = PERIOD_RULES[input.period].label;
-        throw new DomainError('BAD_USER_INPUT', `${grid.code} is not asked for ${label}: ${levels} confirm it`, { zh: `${grid.code} 不参加${label}，由各${levels}确认` });
+        const levels = this.deps.config.clearance.levels;
+        throw new DomainError('BAD_USER_INPUT', `${grid.code} is not asked for ${input.period} clearance: grids at levels ${levels.join(', ')} confirm it`, {
+          reason: 'GRID_NOT_IN_ROUND',
+          grid: grid.code,
+          period: input.period,
+          levels,
+        });
       }
       if (slot.status === 'confirmed') return { slot, changed: false };
       const late = isLate(now, round.deadlineAt);
@@ -167,13 +168,13 @@ export class ClearanceService {
 
   /** Slots of a round under a scope path already checked, ordered by grid code (keyset on the code). */
   async slots(roundId: number, scopePath: string, status: SlotStatus | null, first: number, after: string | null): Promise<SlotRow[]> {
-    if (!Number.isInteger(first) || first < 1 || first > MAX_SLOTS) throw new DomainError('BAD_USER_INPUT', `first must be between 1 and ${MAX_SLOTS}`);
+    pageSize(first, PAGE_LIMITS.smallRows);
     return this.repo().slots(roundId, scopePath, status, first, after);
   }
 
   /** A grid's record over its latest `last` rounds of `period`: on-time rate and streak (考核). */
   async record(actor: Actor, gridCode: string, period: ClearancePeriod, last: number): Promise<GridRecord> {
-    if (!Number.isInteger(last) || last < 1 || last > MAX_HISTORY) throw new DomainError('BAD_USER_INPUT', `last must be between 1 and ${MAX_HISTORY}`);
+    pageSize(last, PAGE_LIMITS.history, 'last');
     const grid = await this.grids.get(actor, gridCode);
     const now = this.deps.clock.now().getTime();
     const entries = await this.repo().history(grid.id, period, last);

@@ -1,7 +1,8 @@
 import { assertVisible, type Actor } from '../domain/actor.js';
 import { DomainError } from '../domain/errors.js';
-import { canNest, GRID_CODE_PATTERN, normalizeGridCode, type GridLevel, type RiskColour } from '../domain/grid-levels.js';
+import { canNest, GRID_CODE_PATTERN, isWithin, normalizeGridCode, type GridLevel, type RiskColour } from '../domain/grid-levels.js';
 import { mayDo, rolesFor, type AdminAction } from '../domain/roles.js';
+import { PAGE_LIMITS, pageSize } from '../domain/paging.js';
 import type { GridEntity } from '../entities/grid.entity.js';
 import type { GridChangeKind } from '../infra/pubsub.js';
 import { GridRepository } from '../repositories/grid.repository.js';
@@ -18,7 +19,6 @@ export interface CreateGridInput {
   population?: number;
 }
 
-export const MAX_PAGE = 500;
 
 /** Refuses an administrative act the actor's role does not allow. */
 export function assertMay(actor: Actor, action: AdminAction): void {
@@ -64,8 +64,7 @@ export class GridService {
 
   /** Grids under `under` (default: the actor's own subtree), optionally of one level. */
   async list(actor: Actor, args: { under?: string | null; level?: GridLevel | null; first?: number | null; after?: string | null }): Promise<GridEntity[]> {
-    const first = args.first ?? 100;
-    if (first < 1 || first > MAX_PAGE) throw new DomainError('BAD_USER_INPUT', `first must be between 1 and ${MAX_PAGE}`);
+    const first = pageSize(args.first ?? 100, PAGE_LIMITS.smallRows);
     const scopePath = await this.scopePath(actor, args.under);
     return this.grids.listUnder(scopePath, {
       first,
@@ -122,7 +121,7 @@ export class GridService {
     assertMay(actor, 'grid.move');
     const grid = await this.get(actor, code);
     const parent = await this.get(actor, newParentCode);
-    if (parent.path === grid.path || parent.path.startsWith(`${grid.path}.`)) throw new DomainError('BAD_USER_INPUT', `cannot move ${grid.code} under itself`);
+    if (isWithin(parent.path, grid.path)) throw new DomainError('BAD_USER_INPUT', `cannot move ${grid.code} under itself`);
     if (!canNest(parent.level, grid.level)) throw new DomainError('BAD_USER_INPUT', `a ${grid.level} cannot sit under a ${parent.level}`);
     await this.assertDetached(grid, 'move');
     grid.path = await this.grids.move(grid.id, parent.id, parent.path);
@@ -148,7 +147,7 @@ export class GridService {
     const d = await this.grids.dependents(grid.id);
     const held = Object.entries(d).filter(([, n]) => n > 0);
     if (held.length) {
-      throw new DomainError('CONFLICT', `cannot ${verb} grid ${grid.code}: it has ${held.map(([k, n]) => `${n} ${k}`).join(', ')}`, d);
+      throw new DomainError('CONFLICT', `cannot ${verb} grid ${grid.code}: it has ${held.map(([k, n]) => `${n} ${k}`).join(', ')}`, { reason: 'GRID_IN_USE', ...d });
     }
   }
 

@@ -11,6 +11,7 @@ import { DomainError } from '../domain/errors.js';
 import { storableText } from '../domain/text.js';
 import { PHOTO_KEY_PATTERN } from '../domain/photos.js';
 import { assertTransitionInput, planSteps, type IncidentEvent, type PlannedStep, type TransitionInput } from '../domain/incident-transitions.js';
+import { PAGE_LIMITS, pageSize } from '../domain/paging.js';
 import { DepartmentEntity } from '../entities/department.entity.js';
 import { IncidentEventEntity } from '../entities/incident-event.entity.js';
 import { IncidentEntity } from '../entities/incident.entity.js';
@@ -47,7 +48,6 @@ function assertPhotoKeys(photos: readonly string[] | null | undefined): void {
     if (!PHOTO_KEY_PATTERN.test(key)) throw new DomainError('BAD_USER_INPUT', `${key} is not a photo key; upload the photo to POST /photos first`);
   }
 }
-const MAX_PAGE = 200;
 
 /** Opaque keyset cursor over (createdAt, id). */
 export const encodeCursor = (i: IncidentEntity): string => Buffer.from(`${i.createdAt.toISOString()}|${i.id}`).toString('base64url');
@@ -86,7 +86,7 @@ export class IncidentService {
 
   /** Incidents under `under` (default: the actor's subtree), newest first, keyset-paged. */
   async list(actor: Actor, filter: Omit<IncidentFilter, 'scopePath'> & { under?: string | null }, first: number, after: string | null): Promise<{ rows: IncidentEntity[]; hasNext: boolean }> {
-    if (!Number.isInteger(first) || first < 1 || first > MAX_PAGE) throw new DomainError('BAD_USER_INPUT', `first must be between 1 and ${MAX_PAGE}`);
+    pageSize(first, PAGE_LIMITS.rows);
     const scopePath = await this.grids.scopePath(actor, filter.under);
     const rows = await new IncidentRepository(this.deps.em).list({ ...filter, scopePath }, this.deps.clock.now(), first + 1, after ? decodeCursor(after) : null);
     return { rows: rows.slice(0, first), hasNext: rows.length > first };

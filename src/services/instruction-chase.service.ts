@@ -1,5 +1,5 @@
 import { CHASE_STAGES, stageDue, type ChaseStage } from '../domain/instruction-chase.js';
-import { overdueListText, reminderText } from '../domain/instruction-texts.js';
+import { instructionReminderText, overdueListText } from '../texts/zh/index.js';
 import { InstructionRepository, type ChasedReceipt } from '../repositories/instruction.repository.js';
 import { OutboxRepository, type OutboxDraft } from '../repositories/outbox.repository.js';
 import type { ServiceDeps } from './context.js';
@@ -34,7 +34,7 @@ export class InstructionChaseService {
           if (!claimed.length) return null;
           const drafts: OutboxDraft[] = [];
           if (stage.action === 'remind') {
-            const text = reminderText(i.code, i.title, stage.duty, deadline, now, tz);
+            const text = instructionReminderText(i.code, i.title, stage.duty, deadline, now, tz);
             for (const g of await repo.receivingGroups(i.id, claimed.map((c) => c.gridId))) {
               drafts.push({ gridId: g.gridId, text, dedupeKey: `${i.code}:${stage.name}:${g.gridId}`, kind: 'reminder', ref: i.code, mentionMemberIds: g.chiefIds });
             }

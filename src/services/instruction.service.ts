@@ -1,12 +1,14 @@
 import { LockMode } from '@mikro-orm/core';
-import { assertVisible, isWithin, type Actor } from '../domain/actor.js';
+import { assertVisible, type Actor } from '../domain/actor.js';
+import { isWithin } from '../domain/grid-levels.js';
 import { formatCode, normalizeCode } from '../domain/codes.js';
 import { dayKey } from '../domain/day-key.js';
 import { DomainError } from '../domain/errors.js';
 import { normalizeGridCode, type GridLevel } from '../domain/grid-levels.js';
 import { ANSWER_ROLES, ISSUER_ROLES, resolvePolicy, type InstructionGrade } from '../domain/instruction-grades.js';
 import type { Duty } from '../domain/instruction-chase.js';
-import { amendText, cancelText, issuedText, type InstructionHead } from '../domain/instruction-texts.js';
+import { PAGE_LIMITS, pageSize } from '../domain/paging.js';
+import { amendText, cancelText, issuedText, type InstructionHead } from '../texts/zh/index.js';
 import type { GridEntity } from '../entities/grid.entity.js';
 import { InstructionEntity } from '../entities/instruction.entity.js';
 import { InstructionReceiptEntity } from '../entities/instruction-receipt.entity.js';
@@ -124,7 +126,7 @@ export class InstructionService {
 
   /** Receipts under the visible part, silent ones first; for lists of who answered and who did not. */
   async receipts(actor: Actor, i: InstructionEntity, first: number, onlySilent: boolean, under: string | null = null): Promise<Array<InstructionReceiptEntity>> {
-    if (!Number.isInteger(first) || first < 1 || first > 500) throw new DomainError('BAD_USER_INPUT', 'first must be between 1 and 500');
+    pageSize(first, PAGE_LIMITS.smallRows);
     const path = under ? await this.pathUnder(actor, i, under) : this.visiblePath(actor, i);
     return this.repo.receipts(i.id, path, onlySilent, first);
   }
@@ -160,7 +162,7 @@ export class InstructionService {
       const repo = new InstructionRepository(tx);
       const ids = await repo.targetIdsByCode(scope.path, policy.levels, [...itemsByCode.keys()]);
       const stray = [...itemsByCode.keys()].filter((c) => !ids.has(c));
-      if (stray.length) throw new DomainError('BAD_USER_INPUT', `items for grids that do not receive this instruction: ${stray.slice(0, 20).join(', ')}`, { grids: stray.slice(0, 100) });
+      if (stray.length) throw new DomainError('BAD_USER_INPUT', `items for grids that do not receive this instruction: ${stray.slice(0, 20).join(', ')}`, { reason: 'ITEMS_FOR_OTHER_GRIDS', grids: stray.slice(0, 100) });
       const code = formatCode('I', day, await repo.nextSeq(day));
       const instructionId = await repo.insert({
         code, grade: input.grade, title, body, scopeGridId: scope.id, scopePath: scope.path, levels: policy.levels, ackDeadlineAt, resultDeadlineAt,
@@ -233,15 +235,15 @@ export class InstructionService {
     if (!gridCode) throw new DomainError('BAD_USER_INPUT', 'grid is required (the answering grid)');
     const grid = await this.grids.get(actor, gridCode);
     const code = input.code ?? (await this.repo.latestForGrid(grid.id));
-    if (!code) throw new DomainError('NOT_FOUND', `no open instruction for grid ${grid.code}`, { zh: '本网格暂无待办指令' });
+    if (!code) throw new DomainError('NOT_FOUND', `no open instruction for grid ${grid.code}`, { reason: 'NO_OPEN_INSTRUCTION', grid: grid.code });
     const instruction = await this.get(actor, code);
-    if (instruction.status === 'cancelled') throw new DomainError('CONFLICT', `instruction ${instruction.code} was cancelled`, { state: 'cancelled', zh: `${instruction.code} 已撤销，无需签收和反馈` });
+    if (instruction.status === 'cancelled') throw new DomainError('CONFLICT', `instruction ${instruction.code} was cancelled`, { reason: 'INSTRUCTION_CANCELLED', code: instruction.code, state: 'cancelled' });
     const name = input.by?.trim() || (actor.memberId ? (await this.deps.em.findOne(MemberEntity, actor.memberId))?.name ?? null : null);
     const now = this.deps.clock.now();
     const outcome = await this.deps.em.transactional((tx) =>
       new InstructionRepository(tx).answer(duty, { instructionId: instruction.id, gridId: grid.id, memberId: actor.memberId, name, role: actor.role, text: text(input.text, MAX_TEXT, 'text', false), at: now }),
     );
-    if (!outcome) throw new DomainError('NOT_FOUND', `grid ${grid.code} did not receive instruction ${instruction.code}`, { zh: `本网格未收到 ${instruction.code}，请核对编号` });
+    if (!outcome) throw new DomainError('NOT_FOUND', `grid ${grid.code} did not receive instruction ${instruction.code}`, { reason: 'INSTRUCTION_NOT_RECEIVED', code: instruction.code, grid: grid.code });
     if (outcome.first) this.deps.pubsub.publish('instructionChanged', { path: instruction.scopePath, code: instruction.code, kind: duty, at: now.toISOString() });
     return { instruction, grid, outcome };
   }
@@ -264,7 +266,7 @@ export class InstructionService {
     const now = this.deps.clock.now();
     const instruction = await this.deps.em.transactional(async (tx) => {
       const i = await tx.findOneOrFail(InstructionEntity, found.id, { lockMode: LockMode.PESSIMISTIC_WRITE });
-      if (i.status === 'cancelled') throw new DomainError('CONFLICT', `instruction ${i.code} is already cancelled`, { state: 'cancelled' });
+      if (i.status === 'cancelled') throw new DomainError('CONFLICT', `instruction ${i.code} is already cancelled`, { reason: 'INSTRUCTION_CANCELLED', code: i.code, state: 'cancelled' });
       const seq = i.amendments + 1;
       i.amendments = seq;
       if (kind === 'cancel') {

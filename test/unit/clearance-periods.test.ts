@@ -16,7 +16,7 @@ import {
   type ClearanceSchedule,
 } from '../../src/domain/clearance-periods.js';
 import { clearanceRecord, type RoundOutcome } from '../../src/domain/clearance-record.js';
-import { confirmationText, missedListText, reminderText, rollCallText } from '../../src/domain/clearance-messages.js';
+import { clearanceReminderText as reminderText, confirmationText, missedListText, rollCallText } from '../../src/texts/zh/index.js';
 
 const SH = 'Asia/Shanghai';
 

@@ -98,7 +98,7 @@ describe('incident transitions', () => {
       const err = refusal(req);
       expect(err?.code).toBe('CONFLICT');
       expect(err?.message).toContain(state);
-      expect(err?.details).toEqual({ state, event, allowed: INCIDENT_EVENTS.filter((e) => expectedNext.has(`${state} ${e}`)) });
+      expect(err?.detail).toEqual({ reason: 'ILLEGAL_STEP', state, event, allowed: INCIDENT_EVENTS.filter((e) => expectedNext.has(`${state} ${e}`)) });
     } else if (!permitted) {
       expect(refusal(req)?.code).toBe('FORBIDDEN');
     } else {
@@ -115,13 +115,13 @@ describe('incident transitions', () => {
     const err = refusal({ state: 'dispatched', event: 'verify', actorRole: 'worker' });
     expect(err?.code).toBe('CONFLICT');
     expect(err?.message).toBe('cannot verify an incident that is dispatched; allowed: start, return, resolve, mediate');
-    expect(err?.details).toEqual({ state: 'dispatched', event: 'verify', allowed: ['start', 'return', 'resolve', 'mediate'] });
+    expect(err?.detail).toEqual({ reason: 'ILLEGAL_STEP', state: 'dispatched', event: 'verify', allowed: ['start', 'return', 'resolve', 'mediate'] });
   });
 
   it('refuses every step on an incident handled on the spot, listing none', () => {
     const err = refusal({ state: 'handled', event: 'reopen', actorRole: 'admin' });
     expect(err?.code).toBe('CONFLICT');
-    expect(err?.details).toMatchObject({ allowed: [] });
+    expect(err?.detail).toMatchObject({ allowed: [] });
     expect(err?.message).toContain('allowed: none');
   });
 
@@ -216,12 +216,12 @@ describe('transition input', () => {
     ['rate', {}, ['satisfied']],
     ['mediate', {}, ['outcome']],
   ] as const)('%s without %j is refused', (event, input, missing) => {
-    expect(bad(event, input)).toMatchObject({ code: 'BAD_USER_INPUT', details: { missing } });
+    expect(bad(event, input)).toMatchObject({ code: 'BAD_USER_INPUT', detail: { reason: 'MISSING_FIELDS', missing } });
   });
 
   it('checks reject reasons and mediation outcomes', () => {
     expect(bad('reject', { reason: 'boring' })).toMatchObject({ code: 'BAD_USER_INPUT' });
-    expect(bad('reject', { reason: 'other' })).toMatchObject({ code: 'BAD_USER_INPUT', details: { missing: ['note'] } });
+    expect(bad('reject', { reason: 'other' })).toMatchObject({ code: 'BAD_USER_INPUT', detail: { reason: 'MISSING_FIELDS', missing: ['note'] } });
     expect(bad('reject', { reason: 'duplicate' })).toBeNull();
     expect(bad('mediate', { outcome: 'maybe' })).toMatchObject({ code: 'BAD_USER_INPUT' });
     expect(bad('mediate', { outcome: 'failure' })).toBeNull();
@@ -253,7 +253,7 @@ describe('one act, one meaning: dispatch is accept-and-dispatch on every channel
         const viaAccept = !direct && INCIDENT_TRANSITIONS[state].accept !== undefined && INCIDENT_TRANSITIONS[INCIDENT_TRANSITIONS[state].accept!].dispatch !== undefined;
         const got = planned(state, role);
         if (!direct && !viaAccept) expect([state, role, got instanceof DomainError && got.code]).toEqual([state, role, 'CONFLICT']);
-        else if (!WHO.dispatch.always.includes(role)) expect([state, role, got instanceof DomainError && got.details]).toEqual([state, role, { state, event: 'dispatch', role }]);
+        else if (!WHO.dispatch.always.includes(role)) expect([state, role, got instanceof DomainError && got.detail]).toEqual([state, role, { reason: 'ROLE_MAY_NOT', role, event: 'dispatch', state }]);
         else expect([state, role, got]).toEqual([state, role, direct ? ['dispatch'] : ['accept', 'dispatch']]);
       }
     }

@@ -2,7 +2,7 @@ import { DomainError } from '../../src/domain/errors';
 import { GRID_LEVELS } from '../../src/domain/grid-levels';
 import { CHASE_STAGES, stageDue, stageDueAt } from '../../src/domain/instruction-chase';
 import { defaultLevels, GRADE_POLICY, INSTRUCTION_GRADES, MAX_MINUTES, resolvePolicy } from '../../src/domain/instruction-grades';
-import { ackReplyText, issuedText, overdueListText, LIST_LIMIT } from '../../src/domain/instruction-texts';
+import { ackReplyText, issuedText, overdueListText, LIST_LIMIT } from '../../src/texts/zh/index.js';
 
 const code = (fn: () => unknown) => {
   try {

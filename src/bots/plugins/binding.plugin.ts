@@ -1,5 +1,5 @@
 import { DomainError } from '../../domain/errors.js';
-import { ROLE_LABELS } from '../../domain/roles.js';
+import { bindContactText, bindGroupText } from '../../texts/zh/index.js';
 import type { BotPlugin } from '../plugin.js';
 
 /** `#绑定 CODE` (a contact becomes a member) and `#绑定群 GRID` (the group becomes a grid's). */
@@ -11,11 +11,10 @@ export const bindingPlugin: BotPlugin = {
     if (ctx.parsed.command === 'bind') {
       if (!ctx.parsed.ref) throw new DomainError('BAD_USER_INPUT', 'a bind code is required');
       const bound = await bindings.bindContact(ctx.sender.contactId, ctx.sender.name, ctx.parsed.ref);
-      const role = bound.actor.role === 'resident' ? '' : ROLE_LABELS[bound.actor.role];
-      return { text: `绑定成功：${bound.name}，${bound.actor.gridCode} ${role}` };
+      return { text: bindContactText(bound.name, bound.actor.gridCode, bound.actor.role) };
     }
     if (!ctx.parsed.ref) throw new DomainError('BAD_USER_INPUT', 'a grid code is required');
     const group = await bindings.bindGroup(ctx.actor, { roomId: ctx.group.roomId, botAccount: ctx.group.botAccount, grid: ctx.parsed.ref });
-    return { text: `本群已绑定 ${group.grid!.code} ${group.grid!.name}，上报、签收、日清都在本群办理` };
+    return { text: bindGroupText(group.grid!) };
   },
 };

@@ -1,4 +1,4 @@
-import { confirmationText } from '../../domain/clearance-messages.js';
+import { confirmationText } from '../../texts/zh/index.js';
 import type { BotPlugin } from '../plugin.js';
 
 /**

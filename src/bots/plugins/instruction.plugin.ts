@@ -1,17 +1,17 @@
 import { DomainError, isDomainError } from '../../domain/errors.js';
-import { ackReplyText, issueReplyText, resultReplyText } from '../../domain/instruction-texts.js';
+import { ackReplyText, instructionProgressText, issueReplyText, resultReplyText } from '../../texts/zh/index.js';
 import type { BotCommandContext, BotGroup, BotPlugin, BotReply } from '../plugin.js';
 
 /** The grid of the group the message came from; an unbound group cannot answer for a grid. */
 function groupGrid(group: BotGroup): string {
-  if (!group.grid) throw new DomainError('BAD_USER_INPUT', 'this group is not bound to a grid', { zh: '本群还没有绑定网格，请管理员先发 #绑定群 网格编号' });
+  if (!group.grid) throw new DomainError('BAD_USER_INPUT', 'this group is not bound to a grid', { reason: 'GROUP_NOT_BOUND' });
   return group.grid.code;
 }
 
 /** `ref` when it is an instruction code; an incident code here is a mistake, no code means "the latest". */
 function instructionRef(ctx: BotCommandContext): string | null {
   const ref = ctx.parsed.ref;
-  if (ref && !ref.startsWith('I')) throw new DomainError('BAD_USER_INPUT', `${ref} is not an instruction code`, { zh: `${ref} 不是指令编号，指令编号形如 I20261122-003` });
+  if (ref && !ref.startsWith('I')) throw new DomainError('BAD_USER_INPUT', `${ref} is not an instruction code`, { reason: 'NOT_AN_INSTRUCTION_CODE', ref });
   return ref;
 }
 
@@ -24,8 +24,8 @@ function titleAndBody(text: string): { title: string; body: string | null } {
 
 async function instruct(ctx: BotCommandContext): Promise<BotReply> {
   const { parsed, scope, actor } = ctx;
-  if (!parsed.grade) throw new DomainError('BAD_USER_INPUT', 'an instruction needs a grade', { zh: '请写明等级，如：#指令 重大 返沪人员排查' });
-  if (!parsed.text.trim()) throw new DomainError('BAD_USER_INPUT', 'an instruction needs a text', { zh: '请写明指令内容，如：#指令 重大 返沪人员排查' });
+  if (!parsed.grade) throw new DomainError('BAD_USER_INPUT', 'an instruction needs a grade', { reason: 'COMMAND_INCOMPLETE', need: 'grade' });
+  if (!parsed.text.trim()) throw new DomainError('BAD_USER_INPUT', 'an instruction needs a text', { reason: 'COMMAND_INCOMPLETE', need: 'instruction_text' });
   const i = await scope.instructions.issue(actor, { scope: groupGrid(ctx.group), grade: parsed.grade, ...titleAndBody(parsed.text) });
   return { text: issueReplyText({ code: i.code, grade: i.grade, title: i.title, body: i.body ?? null, ackDeadline: i.ackDeadlineAt, resultDeadline: i.resultDeadlineAt }, i.targets, ctx.now, scope.deps.config.timeZone), ref: i.code };
 }
@@ -45,7 +45,7 @@ async function ack(ctx: BotCommandContext): Promise<BotReply | null> {
 }
 
 async function result(ctx: BotCommandContext): Promise<BotReply> {
-  if (!ctx.parsed.text.trim()) throw new DomainError('BAD_USER_INPUT', 'a result needs a text', { zh: '请写明结果，如：#反馈 I20261122-003 已排查33人，无异常' });
+  if (!ctx.parsed.text.trim()) throw new DomainError('BAD_USER_INPUT', 'a result needs a text', { reason: 'COMMAND_INCOMPLETE', need: 'result_text' });
   const a = await ctx.scope.instructions.reportResult(ctx.actor, { code: instructionRef(ctx), grid: groupGrid(ctx.group), text: ctx.parsed.text, by: ctx.sender.name });
   return { text: resultReplyText({ code: a.instruction.code, resultDeadline: a.instruction.resultDeadlineAt, first: a.outcome.first, reported: true }), ref: a.instruction.code };
 }
@@ -56,8 +56,7 @@ async function progress(ctx: BotCommandContext): Promise<BotReply | null> {
   if (!ref || !ref.startsWith('I')) return null;
   const i = await ctx.scope.instructions.get(ctx.actor, ref);
   const p = await ctx.scope.instructions.progress(ctx.actor, i);
-  const state = i.status === 'cancelled' ? '已撤销' : `签收 ${p.acknowledged}/${p.targets}，反馈 ${p.reported}/${p.targets}${p.overdue ? `，逾期 ${p.overdue}` : ''}`;
-  return { text: `${i.code} ${i.title}：${state}`, ref: i.code };
+  return { text: instructionProgressText({ code: i.code, title: i.title, cancelled: i.status === 'cancelled' }, p), ref: i.code };
 }
 
 /** 重大事件一键下达 in the groups: issue (#指令), acknowledge (收到), report back (#反馈), progress (#进度 I…). */

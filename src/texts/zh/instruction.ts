@@ -1,9 +1,9 @@
-import { DateTime } from 'luxon';
-import { GRADE_LABELS, type InstructionGrade } from './instruction-grades.js';
+import { GRADE_LABELS, type InstructionGrade } from '../../domain/instruction-grades.js';
+import { formatDeadline, wholeUnitsBetween } from './time.js';
 
 /**
  * What the bot says about instructions, in the short plain Chinese a good grid worker writes:
- * the code, what happened, what is next. Pure: times arrive as instants and a time zone.
+ * the code, what happened, what is next. Times arrive as instants and a time zone.
  */
 export interface InstructionHead {
   readonly code: string;
@@ -14,16 +14,6 @@ export interface InstructionHead {
   readonly resultDeadline: Date;
 }
 
-/** `10:15`, or `11月23日 10:15` when not on the day of `now`. */
-export function clockText(at: Date, now: Date, timeZone: string): string {
-  const t = DateTime.fromJSDate(at, { zone: timeZone });
-  const sameDay = t.toFormat('yyyyMMdd') === DateTime.fromJSDate(now, { zone: timeZone }).toFormat('yyyyMMdd');
-  return sameDay ? t.toFormat('HH:mm') : t.toFormat('M月d日 HH:mm');
-}
-
-/** Minutes left, rounded up, never below 1 (so "请在 1 分钟内" rather than "0 分钟"). */
-export const minutesLeft = (deadline: Date, now: Date): number => Math.max(1, Math.ceil((deadline.getTime() - now.getTime()) / 60_000));
-
 /** The message each receiving group gets: grade, code, title, body, that grid's own items, deadlines. */
 export function issuedText(h: InstructionHead, items: readonly string[], now: Date, timeZone: string): string {
   const lines = [`【${GRADE_LABELS[h.grade]}指令】${h.code} ${h.title}`];
@@ -32,13 +22,13 @@ export function issuedText(h: InstructionHead, items: readonly string[], now: Da
     lines.push(`本网格任务（${items.length}项）：`);
     items.forEach((item, i) => lines.push(`${i + 1}. ${item}`));
   }
-  lines.push(`请于 ${clockText(h.ackDeadline, now, timeZone)} 前回复"收到"，${clockText(h.resultDeadline, now, timeZone)} 前发"#反馈 ${h.code} 结果"。`);
+  lines.push(`请于 ${formatDeadline(h.ackDeadline, timeZone, now)} 前回复"收到"，${formatDeadline(h.resultDeadline, timeZone, now)} 前发"#反馈 ${h.code} 结果"。`);
   return lines.join('\n');
 }
 
 /** The answer to whoever issued it. */
 export const issueReplyText = (h: InstructionHead, targets: number, now: Date, timeZone: string): string =>
-  `已下达 ${h.code}（${GRADE_LABELS[h.grade]}）到 ${targets} 个网格，${clockText(h.ackDeadline, now, timeZone)} 前签收，${clockText(h.resultDeadline, now, timeZone)} 前反馈`;
+  `已下达 ${h.code}（${GRADE_LABELS[h.grade]}）到 ${targets} 个网格，${formatDeadline(h.ackDeadline, timeZone, now)} 前签收，${formatDeadline(h.resultDeadline, timeZone, now)} 前反馈`;
 
 export interface AnswerState {
   readonly code: string;
@@ -50,15 +40,25 @@ export interface AnswerState {
 
 export function ackReplyText(a: AnswerState, now: Date): string {
   if (a.reported) return `${a.code} 本网格已反馈结果，无需再签收`;
-  const next = now.getTime() > a.resultDeadline.getTime() ? '反馈已逾期，请尽快发"#反馈 编号 结果"' : `请在 ${minutesLeft(a.resultDeadline, now)} 分钟内反馈结果`;
+  const next = now.getTime() > a.resultDeadline.getTime() ? '反馈已逾期，请尽快发"#反馈 编号 结果"' : `请在 ${wholeUnitsBetween(now, a.resultDeadline, 'minutes')} 分钟内反馈结果`;
   return a.first ? `已收到 ${a.code}，${next}` : `${a.code} 本网格已签收过，${next}`;
 }
 
 export const resultReplyText = (a: AnswerState): string =>
   a.first ? `已收到 ${a.code} 的反馈，本网格已完成` : `${a.code} 本网格已反馈过，本次内容已补充记录`;
 
-export function reminderText(code: string, title: string, duty: 'ack' | 'result', deadline: Date, now: Date, timeZone: string): string {
-  const by = clockText(deadline, now, timeZone);
+/** `#进度 I…`: the figures as the centre sees them. */
+export function instructionProgressText(
+  i: { code: string; title: string; cancelled: boolean },
+  p: { targets: number; acknowledged: number; reported: number; overdue: number },
+): string {
+  const state = i.cancelled ? '已撤销' : `签收 ${p.acknowledged}/${p.targets}，反馈 ${p.reported}/${p.targets}${p.overdue ? `，逾期 ${p.overdue}` : ''}`;
+  return `${i.code} ${i.title}：${state}`;
+}
+
+/** The chase before a duty's deadline, to a grid that has not answered. */
+export function instructionReminderText(code: string, title: string, duty: 'ack' | 'result', deadline: Date, now: Date, timeZone: string): string {
+  const by = formatDeadline(deadline, timeZone, now);
   return duty === 'ack'
     ? `⏰ ${code} ${title} 尚未签收，请于 ${by} 前回复"收到"`
     : `⏰ ${code} ${title} 尚未反馈结果，请于 ${by} 前发"#反馈 ${code} 结果"`;

@@ -1,0 +1,21 @@
+import { commandHelp, helpText } from '../../domain/chat/index.js';
+import { ROLE_LABELS, type ActorRole } from '../../domain/roles.js';
+
+/** Replies about the bot itself: bindings, help, and what it says when it cannot act. */
+
+export const bindContactText = (name: string, gridCode: string | null, role: ActorRole): string =>
+  `绑定成功：${name}，${gridCode} ${role === 'resident' ? '' : ROLE_LABELS[role]}`;
+
+export const bindGroupText = (grid: { code: string; name: string }): string => `本群已绑定 ${grid.code} ${grid.name}，上报、签收、日清都在本群办理`;
+
+/** `#帮助`: the command table, printed from the chat vocabulary. */
+export const helpReplyText = (): string => helpText();
+
+/** A `#word` the bot does not know. */
+export const unknownCommandText = (): string => `没看懂这个指令。上报请发：${commandHelp('report')!.usage}，全部用法发 #帮助`;
+
+export const GROUP_NOT_BOUND = '本群还没绑定网格，请网格长发送：#绑定群 网格编码';
+
+export const CONTACT_NOT_BOUND = '请先绑定：向管理员要绑定码，发送 #绑定 绑定码';
+
+export const INTERNAL_ERROR = '系统出错，已记录，请稍后再发一次';

@@ -1,0 +1,62 @@
+import { categoryLabel, type CategoryId } from '../../domain/categories.js';
+import { INCIDENT_STATE_LABELS, type IncidentState } from '../../domain/incident-transitions.js';
+import type { MediationOutcome } from '../../domain/dispute-colours.js';
+import { MAX_PHOTO_BYTES } from '../../domain/photos.js';
+import { formatDeadline, wholeUnitsBetween } from './time.js';
+
+/** What the bot says about incidents: the code and category, what happened, by when. */
+
+/** The fields of an incident the texts read. */
+export interface IncidentFacts {
+  readonly code: string;
+  readonly category: string;
+  readonly status: string;
+  readonly urgent: boolean;
+  readonly createdAt: Date;
+  readonly deadlineAt: Date;
+  readonly closedAt?: Date | null;
+}
+
+/** `E20261122-0012【安全隐患】`. */
+const label = (i: Pick<IncidentFacts, 'code' | 'category'>): string => `${i.code}【${categoryLabel(i.category as CategoryId)}】`;
+
+const stateLabel = (status: string): string => INCIDENT_STATE_LABELS[status as IncidentState] ?? status;
+
+/** The note a step handled on the spot carries when the chat message gave none. */
+export const HANDLED_ON_SPOT_NOTE = '已就地处置';
+
+/** The reply to a report; a resident's tip asks the grid's workers (@-mentioned) to check it. */
+export function reportedText(i: IncidentFacts, fromResident: boolean): string {
+  const within = `限 ${wholeUnitsBetween(i.createdAt, i.deadlineAt, 'hours')} 小时内处置`;
+  const urgent = i.urgent ? '（紧急）' : '';
+  return fromResident ? `已登记 ${label(i)}${urgent}，群众反映，请网格员核实，${within}` : `已登记 ${label(i)}${urgent}，${within}`;
+}
+
+export const handledText = (code: string): string => `${code} 已就地处置，事件办结`;
+
+export const closedText = (code: string): string => `${code} 已结案`;
+
+export const dispatchedText = (code: string, department: string, deadlineAt: Date, zone: string): string =>
+  `${code} 已派单给${department}，${formatDeadline(deadlineAt, zone)}前办结`;
+
+/** A mediation's record; `turnedYellow` when this failure moved the dispute to yellow. */
+export function mediatedText(code: string, outcome: MediationOutcome, failedMediations: number, turnedYellow: boolean): string {
+  const turned = turnedYellow ? '，调解三次未成，已转黄色（多部门联合化解）' : '';
+  const said = outcome === 'success' ? '调解成功' : `调解失败（第 ${failedMediations} 次）`;
+  return `${code} 已记录：${said}${turned}`;
+}
+
+export const ratedText = (code: string, satisfied: boolean, status: string): string =>
+  satisfied ? `${code} 评价满意，${stateLabel(status)}` : `${code} 评价不满意，已退回重新办理`;
+
+/** `#进度 E…`: state, and for an open incident its deadline (and whether it has passed). */
+export function incidentProgressText(i: IncidentFacts, now: Date, zone: string): string {
+  const open = !i.closedAt;
+  const overdue = open && i.deadlineAt.getTime() < now.getTime() ? '，已超期' : '';
+  const due = open ? `，${formatDeadline(i.deadlineAt, zone)}前办结${overdue}` : '';
+  return `${label(i)} ${stateLabel(i.status)}${due}`;
+}
+
+export const photoAttachedText = (code: string): string => `${code} 已附照片`;
+
+export const PHOTO_REFUSED = `照片格式不对或超过 ${MAX_PHOTO_BYTES / 1024 / 1024}MB，请发 JPG/PNG 照片`;

@@ -1,0 +1,95 @@
+import { commandHelp, type ChatCommand } from '../../domain/chat/index.js';
+import { PERIOD_RULES, type ClearancePeriod } from '../../domain/clearance-periods.js';
+import type { DomainError, ErrorDetail } from '../../domain/errors.js';
+import { GRID_LEVEL_LABELS } from '../../domain/grid-levels.js';
+import { INCIDENT_EVENT_LABELS, INCIDENT_STATE_LABELS, type IncidentEvent, type IncidentState } from '../../domain/incident-transitions.js';
+import { ACTOR_ROLE_LABELS } from '../../domain/roles.js';
+import { CONTACT_NOT_BOUND, GROUP_NOT_BOUND } from './chat.js';
+
+const stateLabel = (s: string): string => INCIDENT_STATE_LABELS[s as IncidentState] ?? s;
+const eventLabel = (e: string): string => INCIDENT_EVENT_LABELS[e as IncidentEvent] ?? e;
+const periodLabel = (p: string): string => PERIOD_RULES[p as ClearancePeriod]?.label ?? p;
+const refText = (ref: string | null): string => (ref ? ` ${ref}` : '');
+
+/** What a chat command lacked, said with an example of the whole command. */
+const INCOMPLETE: Record<Extract<ErrorDetail, { reason: 'COMMAND_INCOMPLETE' }>['need'], string> = {
+  grade: '请写明等级，如：#指令 重大 返沪人员排查',
+  instruction_text: '请写明指令内容，如：#指令 重大 返沪人员排查',
+  result_text: '请写明结果，如：#反馈 I20261122-003 已排查33人，无异常',
+};
+
+/** The refusal said from the error's code alone, when its detail needs nothing more. */
+function byCode(err: DomainError, command: ChatCommand, ref: string | null): string {
+  switch (err.code) {
+    case 'CONFLICT':
+      return `未办理${refText(ref)}：状态已变化，请先发 #进度 ${ref ?? '编号'} 查询`;
+    case 'FORBIDDEN':
+      return `无权操作${refText(ref)}，请联系网格长或指挥中心`;
+    case 'NOT_FOUND':
+      return ref ? `没找到 ${ref}，请核对编号` : '没找到对应记录，请核对后再发';
+    case 'BAD_USER_INPUT': {
+      const usage = commandHelp(command)?.usage;
+      return usage ? `格式不对，请按：${usage}` : '格式不对，发 #帮助 查看用法';
+    }
+    case 'UNAUTHENTICATED':
+      return CONTACT_NOT_BOUND;
+  }
+}
+
+/** The refusal for a detail that says more than its code, or null when the code says enough. */
+function byReason(d: ErrorDetail, ref: string | null): string | null {
+  switch (d.reason) {
+    case 'ILLEGAL_STEP': {
+      const allowed = d.allowed.map(eventLabel);
+      return `${ref ?? ''} 当前状态：${stateLabel(d.state)}，不能${eventLabel(d.event)}${allowed.length ? `，可进行：${allowed.join('、')}` : ''}`.trim();
+    }
+    case 'ROLE_MAY_NOT':
+      return `${ACTOR_ROLE_LABELS[d.role] ?? d.role}不能${eventLabel(d.event)}${refText(ref)}，请联系网格长或指挥中心`;
+    case 'INSTRUCTION_CANCELLED':
+      return `${d.code} 已撤销，无需签收和反馈`;
+    case 'NO_OPEN_INSTRUCTION':
+      return '本网格暂无待办指令';
+    case 'INSTRUCTION_NOT_RECEIVED':
+      return `本网格未收到 ${d.code}，请核对编号`;
+    case 'PERIOD_NOT_RUN':
+      return `本辖区未开展${periodLabel(d.period)}`;
+    case 'ROLE_MAY_NOT_CONFIRM':
+      return `${ACTOR_ROLE_LABELS[d.role] ?? d.role}不能确认${periodLabel(d.period)}，请网格员或网格长回复`;
+    case 'GRID_NOT_IN_ROUND':
+      return `${d.grid} 不参加${periodLabel(d.period)}，由各${d.levels.map((l) => GRID_LEVEL_LABELS[l]).join('、')}确认`;
+    case 'OWN_GRID_ONLY':
+      return `网格长只能把群绑定到本网格 ${d.grid}`;
+    case 'GRID_HAS_GROUP':
+      return `${d.grid} 已绑定群「${d.group}」，需先解绑`;
+    case 'GROUP_BOUND_ELSEWHERE':
+      return `本群已绑定 ${d.grid}，需先由管理员解绑`;
+    case 'BAD_BIND_CODE':
+      return '绑定码不对、已用过或已过期，请向管理员重新索取';
+    case 'CONTACT_BOUND_ELSEWHERE':
+      return '这个微信号已绑定其他成员，如需更换请找管理员';
+    case 'GROUP_NOT_BOUND':
+      return GROUP_NOT_BOUND;
+    case 'NOT_AN_INSTRUCTION_CODE':
+      return `${d.ref} 不是指令编号，指令编号形如 I20261122-003`;
+    case 'COMMAND_INCOMPLETE':
+      return INCOMPLETE[d.need];
+    // The code's own words fit these: the chat cannot give what they lack anyway.
+    case 'MISSING_FIELDS':
+    case 'BAD_REJECT_REASON':
+    case 'BAD_MEDIATION_OUTCOME':
+    case 'NOT_A_DISPUTE':
+    case 'GRID_IN_USE':
+    case 'OUT_OF_RANGE':
+    case 'LEVELS_NOT_BELOW':
+    case 'ITEMS_FOR_OTHER_GRIDS':
+      return null;
+  }
+}
+
+/**
+ * The bot's one mapper from a refused act to a short Chinese reason in the group: what was
+ * refused and what to do instead. GraphQL maps the same DomainError to `extensions`.
+ */
+export function refusalText(err: DomainError, command: ChatCommand, ref: string | null): string {
+  return (err.detail && byReason(err.detail, ref)) ?? byCode(err, command, ref);
+}
