@@ -8,6 +8,7 @@ import { describeParsed, parseMessage } from '../src/domain/chat/index';
 import { DEMO_POLICY, REAL_ACCOUNT_POLICY } from '../src/domain/outbox-policy';
 import { systemClock } from '../src/infra/clock';
 import { createLogger } from '../src/infra/logger';
+import { LiveFeeds } from '../src/infra/live-feeds';
 import { createHubPubSub } from '../src/infra/pubsub';
 import { OutboxRepository } from '../src/repositories/outbox.repository';
 import type { AppDeps } from '../src/scope';
@@ -36,7 +37,7 @@ export async function outboxBench(serverUrl: string): Promise<void> {
       for (const r of rooms) await send(r, '请各网格 20:00 前完成日清', []);
       const bareMs = performance.now() - t;
 
-      const deps: AppDeps = { orm, pubsub: createHubPubSub('bench:'), clock: systemClock, log: createLogger('silent'), config: loadConfig({}) };
+      const deps: AppDeps = { orm, pubsub: createHubPubSub('bench:'), clock: systemClock, log: createLogger('silent'), config: loadConfig({}), feeds: new LiveFeeds() };
       await new OutboxRepository(orm.em.fork()).enqueueForRooms(
         rooms.map((roomId, i) => ({ botAccount: 'bench', roomId, text: '请各网格 20:00 前完成日清', dedupeKey: `bench:${i}`, kind: 'rollcall' })),
         new Date(),

@@ -4,6 +4,7 @@ import { OPERATOR } from '../src/domain/actor';
 import { systemClock } from '../src/infra/clock';
 import { createLogger } from '../src/infra/logger';
 import { migrate, openOrm } from '../src/infra/orm';
+import { LiveFeeds } from '../src/infra/live-feeds';
 import { createHubPubSub } from '../src/infra/pubsub';
 import { dropDatabase, ensureDatabase, withDatabase } from '../src/infra/database-admin';
 import { loadConfig } from '../src/config';
@@ -45,7 +46,7 @@ export async function ingestBench(serverUrl: string): Promise<void> {
     const log = createLogger('silent');
     await seedCity(orm.em.fork());
     const config = loadConfig({ DATABASE_URL: url, LOG_LEVEL: 'silent' });
-    const deps = { orm, pubsub: createHubPubSub('bench:'), clock: systemClock, log, config };
+    const deps = { orm, pubsub: createHubPubSub('bench:'), clock: systemClock, log, config, feeds: new LiveFeeds() };
     const grids = (await raw.query<{ code: string; id: number; path: string }>(`select code, id, path::text from grid where level = 'micro_grid' order by code`)).rows;
     const N = 3000;
     const C = 16;

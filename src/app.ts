@@ -21,7 +21,8 @@ import { PhotoService } from './services/photo.service.js';
 import { s3Storage } from './infra/s3-storage.js';
 import { localDiskStorage, type PhotoStorage } from './infra/storage.js';
 import { startBots, type BotRuntime } from './bots/bot-runtime.js';
-import { botLoginRoute } from './bots/login-route.js';
+import { botLoginRoute } from './http/bot-login.route.js';
+import { LiveFeeds } from './infra/live-feeds.js';
 
 export interface HubOptions {
   config: Config;
@@ -111,7 +112,9 @@ export async function startHub(opts: HubOptions): Promise<Hub> {
       closers.push({ name: 'redis', close: () => redis!.close() });
     }
     const pubsub = createHubPubSub(config.redisPrefix, redis);
-    const base: AppDeps = { orm, pubsub, clock, log, config };
+    const feeds = new LiveFeeds();
+    closers.push({ name: 'live feeds', close: () => feeds.stop() });
+    const base: AppDeps = { orm, pubsub, clock, log, config, feeds };
 
     if ((opts.seedWhenEmpty ?? true) && (await new GridRepository(orm.em.fork()).count()) === 0) {
       const seeded = await seedCity(orm.em.fork());

@@ -7,6 +7,7 @@ import type { DepartmentEntity } from './entities/department.entity.js';
 import type { GridEntity } from './entities/grid.entity.js';
 import type { MemberEntity } from './entities/member.entity.js';
 import type { Clock } from './infra/clock.js';
+import type { LiveFeeds } from './infra/live-feeds.js';
 import type { Logger } from './infra/logger.js';
 import type { PubSub } from './infra/pubsub.js';
 import type { RiskColour } from './domain/grid-levels.js';
@@ -29,6 +30,8 @@ export interface AppDeps {
   readonly clock: Clock;
   readonly log: Logger;
   readonly config: Config;
+  /** The hub's live feeds: every subscription goes through them. */
+  readonly feeds: LiveFeeds;
   /** The bot accounts, once started (absent in one-shot CLI commands and most tests). */
   readonly bots?: BotRuntime | null;
 }
@@ -82,7 +85,7 @@ export interface Scope {
 }
 
 /** What a service needs, with an entity manager of its own: for code that wants one service, not a whole scope. */
-export const serviceDeps = (app: AppDeps): ServiceDeps => ({ em: app.orm.em.fork(), pubsub: app.pubsub, clock: app.clock, log: app.log, config: app.config });
+export const serviceDeps = (app: AppDeps): ServiceDeps => ({ em: app.orm.em.fork(), pubsub: app.pubsub, clock: app.clock, log: app.log, config: app.config, feeds: app.feeds });
 
 /**
  * The one way an entry point (HTTP request, WS operation, bot message, cron tick) gets

@@ -10,6 +10,7 @@ import { isRole, ROLES, type Role } from '../domain/roles.js';
 import { systemClock } from '../infra/clock.js';
 import { createLogger } from '../infra/logger.js';
 import { migrate, type Orm } from '../infra/orm.js';
+import { LiveFeeds } from '../infra/live-feeds.js';
 import { createHubPubSub } from '../infra/pubsub.js';
 import { buildHubSchema } from '../schema/build-schema.js';
 import { createScope } from '../scope.js';
@@ -151,7 +152,7 @@ export async function main(argv: string[]): Promise<void> {
     .action(async (o: { role: Role; grid?: string; ttlHours?: number; label?: string }) => {
       await withDatabase(async (orm, cfg) => {
         const log = createLogger('warn');
-        const deps = { orm, pubsub: createHubPubSub(cfg.redisPrefix), clock: systemClock, log, config: cfg };
+        const deps = { orm, pubsub: createHubPubSub(cfg.redisPrefix), clock: systemClock, log, config: cfg, feeds: new LiveFeeds() };
         try {
           const { token, entity } = await createScope(deps, OPERATOR).auth.mint(OPERATOR, {
             role: o.role,

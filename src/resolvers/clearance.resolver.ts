@@ -1,12 +1,7 @@
 import { Arg, Ctx, FieldResolver, Int, Mutation, Query, Resolver, Root, Subscription } from 'type-graphql';
 import type { SubscribeResolverData } from 'type-graphql';
-import { filter, pipe, Repeater } from '@graphql-yoga/subscription';
-import { OPERATOR } from '../domain/actor.js';
 import { confirmationText } from '../domain/clearance-messages.js';
 import type { ClearancePeriod } from '../domain/clearance-periods.js';
-import { coalesce } from '../infra/coalesce.js';
-import { withinPath } from '../infra/pubsub.js';
-import { sharedFeedsFor } from '../infra/shared-feed.js';
 import {
   ClearanceConfirmationType,
   ClearancePeriodEnum,
@@ -19,36 +14,10 @@ import {
   toRound,
   toSlot,
 } from '../schema/clearance.type.js';
-import { createScope, type AppDeps } from '../scope.js';
 import type { RoundView } from '../services/clearance.service.js';
 import type { GqlContext } from './context.js';
-import { scopePathOf } from './grid-feed.resolver.js';
 
 const present = (ctx: GqlContext, v: RoundView | null): ClearanceRoundType | null => (v ? toRound(v, ctx.scope.clearance.firstDay(v.round)) : null);
-
-/**
- * The current round of `period` under `scopePath`: its view at once, then again whenever a
- * related event arrives, at most once a second. Related: the event's path lies under the scope
- * or contains it (a round opened or closed for the whole tree).
- */
-function clearanceFeed(app: AppDeps, period: ClearancePeriod, scopePath: string): Repeater<RoundView | null> {
-  // A fresh scope per computation: the feed outlives any one entity manager.
-  const compute = () => createScope(app, OPERATOR).clearance.currentView(period, scopePath);
-  const events = pipe(
-    app.pubsub.subscribe('clearanceChanged', ''),
-    filter((e) => e.period === period && (withinPath(e.path, scopePath) || withinPath(scopePath, e.path))),
-  );
-  return new Repeater<RoundView | null>(async (push, stop) => {
-    const updates = coalesce(events, 1000, compute);
-    void stop.then(() => updates.return());
-    try {
-      await push(await compute());
-      for await (const view of updates) await push(view);
-    } catch (err) {
-      stop(err);
-    }
-  });
-}
 
 @Resolver(() => ClearanceRoundType)
 export class ClearanceResolver {
@@ -98,12 +67,8 @@ export class ClearanceResolver {
   @Subscription(() => ClearanceRoundType, {
     nullable: true,
     description: 'The current round under `scope` (default yours), at once and on every change, at most once a second; computed once per scope and period, shared by all subscribers.',
-    subscribe: async ({ args, context }: SubscribeResolverData<unknown, { scope?: string | null; period?: ClearancePeriod }, GqlContext>) => {
-      const path = await scopePathOf(context, args.scope);
-      const period = args.period ?? 'daily';
-      const app = context.scope.appDeps;
-      return sharedFeedsFor(app.pubsub).subscribe(`${period}|${path}`, () => clearanceFeed(app, period, path));
-    },
+    subscribe: ({ args, context }: SubscribeResolverData<unknown, { scope?: string | null; period?: ClearancePeriod }, GqlContext>) =>
+      context.scope.clearance.watchProgress(context.scope.actor, args.period ?? 'daily', args.scope ?? null),
   })
   clearanceProgress(
     @Root() view: RoundView | null,

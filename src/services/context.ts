@@ -1,6 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Config } from '../config.js';
 import type { Clock } from '../infra/clock.js';
+import type { LiveFeeds } from '../infra/live-feeds.js';
 import type { Logger } from '../infra/logger.js';
 import type { PubSub } from '../infra/pubsub.js';
 
@@ -11,4 +12,6 @@ export interface ServiceDeps {
   readonly clock: Clock;
   readonly log: Logger;
   readonly config: Config;
+  /** Live feeds: a watch method declares what to compute and when (infra/live-feeds.ts). */
+  readonly feeds: LiveFeeds;
 }
