@@ -6,9 +6,10 @@
  * operation and stringifies and frames every result for every socket, which makes 10,000
  * dashboards cost 10,000 executions per event. Here an operation joins the live-feed channel
  * of its shape (document, variables, role, subtree): the shape executes once per event, the
- * result is serialised and framed once, and every socket gets a two-frame WebSocket message:
- * its own first fragment `{"id":…,"type":"next","payload":` (built once when it subscribes)
- * and the shared continuation frame holding the payload — the same bytes for every socket.
+ * result is serialised once into one buffer, and every socket gets one WebSocket frame written
+ * as three pieces: the frame header (one per message length, shared), its own
+ * `{"id":…,"type":"next","payload":` (built once when it subscribes) and the shared payload
+ * buffer — the same bytes for every socket, never copied per socket.
  * graphql-ws still owns the protocol: it receives an iterator per operation that yields
  * nothing and ends when the shape ends (then it sends `complete`) or fails (then `error`),
  * and its `return()` (client `complete`, socket closed) detaches the socket.
@@ -36,10 +37,12 @@ export interface GraphqlWsOptions {
   authenticate: (token: string | null) => Promise<Actor>;
 }
 
-/** A result as every socket of its shape receives it: serialised and framed once. */
+/** A result as every socket of its shape receives it: serialised once. */
 export interface SharedFrame {
-  /** The continuation frame: the payload JSON and the message's closing brace. */
-  readonly frame: Buffer;
+  /** The payload JSON and the message's closing brace. */
+  readonly payload: Buffer;
+  /** Frame headers by the length of a socket's message prefix (operation ids have few lengths). */
+  readonly headers: Map<number, Buffer>;
 }
 
 /** Where one operation's frames go. */
@@ -49,30 +52,40 @@ interface Target {
   readonly actor: Actor;
 }
 
-const TEXT = 1;
-const CONTINUATION = 0;
 /** `ws`'s public frame builder (exported at run time, missing from @types/ws). */
 const { Sender } = WebSocket as unknown as { Sender: { frame(data: Buffer, opts: { fin: boolean; opcode: number; mask: boolean; readOnly: boolean; rsv1: boolean }): Buffer[] } };
-const frameOf = (data: Buffer, opcode: number, fin: boolean): Buffer => Buffer.concat(Sender.frame(data, { fin, opcode, mask: false, readOnly: false, rsv1: false }));
 
-/** The first fragment of a `next` message for operation `id`: everything before the payload. */
-export const headFrame = (id: string): Buffer => frameOf(Buffer.from(`{"id":${JSON.stringify(id)},"type":"next","payload":`), TEXT, false);
+/** The start of a `next` message for operation `id`: everything before the payload. */
+export const messagePrefix = (id: string): Buffer => Buffer.from(`{"id":${JSON.stringify(id)},"type":"next","payload":`);
 
-/** The last fragment: the payload, serialised once, and the closing brace. */
-export const sharedFrame = (payload: unknown): SharedFrame => ({ frame: frameOf(Buffer.from(`${JSON.stringify(payload)}}`), CONTINUATION, true) });
+/** A result serialised once, with the closing brace of the message. */
+export const sharedFrame = (payload: unknown): SharedFrame => ({ payload: Buffer.from(`${JSON.stringify(payload)}}`), headers: new Map() });
+
+/** The header of an unmasked, final text frame of `length` bytes (server frames are never masked). */
+function headerOf(shared: SharedFrame, prefixLength: number): Buffer {
+  let header = shared.headers.get(prefixLength);
+  if (!header) {
+    const length = prefixLength + shared.payload.length;
+    // Sender.frame only reads the data's length when given a buffer of it; the header is its first element.
+    header = Sender.frame(Buffer.allocUnsafe(length), { fin: true, opcode: 1, mask: false, readOnly: false, rsv1: false })[0]!;
+    shared.headers.set(prefixLength, header);
+  }
+  return header;
+}
 
 /**
- * Writes one message as its two frames, corked into one write. Straight to the TCP socket:
- * `ws` itself writes each frame synchronously (its sender queues only while compressing or
- * reading a Blob, and this server neither compresses nor sends Blobs), so frames never
- * interleave with graphql-ws's own messages.
+ * Writes one message as one frame in three pieces, corked into one write. Straight to the TCP
+ * socket: `ws` itself writes each frame synchronously (its sender queues only while
+ * compressing or reading a Blob, and this server neither compresses nor sends Blobs), so
+ * frames never interleave with graphql-ws's own messages.
  */
-function writeMessage(socket: WebSocket, head: Buffer, shared: SharedFrame): void {
+function writeMessage(socket: WebSocket, prefix: Buffer, shared: SharedFrame): void {
   if (socket.readyState !== WebSocket.OPEN) return;
   const raw = (socket as unknown as { _socket: Duplex })._socket;
   raw.cork();
-  raw.write(head);
-  raw.write(shared.frame);
+  raw.write(headerOf(shared, prefix.length));
+  raw.write(prefix);
+  raw.write(shared.payload);
   raw.uncork();
 }
 
@@ -178,10 +191,10 @@ export function serveGraphqlWs(wss: WebSocketServer, opts: GraphqlWsOptions): { 
   const subscribe = (args: ExecutionArgs): AsyncIterableIterator<never, undefined> => {
     const { socket, id, actor } = targets.get(args)!;
     const key = JSON.stringify(['shape', actor.role, actor.path, args.document.loc?.source.body ?? '', args.operationName ?? null, args.variableValues ?? null]);
-    const head = headFrame(id);
+    const prefix = messagePrefix(id);
     const op = new OperationEnd();
     const state = { replay: false };
-    op.detach = feeds.join<SharedFrame>(key, () => shapeSource(args, actor, state), { replay: () => state.replay }, { next: (f) => writeMessage(socket, head, f), end: (err) => op.end(err) });
+    op.detach = feeds.join<SharedFrame>(key, () => shapeSource(args, actor, state), { replay: () => state.replay }, { next: (f) => writeMessage(socket, prefix, f), end: (err) => op.end(err) });
     return op;
   };
 
