@@ -9,6 +9,7 @@ import { Client } from 'pg';
 import { ingestBench, statsBench } from './incidents.bench';
 import { outboxBench, parserBench } from './bot.bench';
 import { instructionBench } from './instructions.bench';
+import { fanoutBench } from './fanout.bench';
 
 async function subtreeBench(url: string): Promise<void> {
   const db = new Client({ connectionString: url });
@@ -49,6 +50,7 @@ async function main(): Promise<void> {
   parserBench();
   await outboxBench(url);
   await instructionBench(url);
+  await fanoutBench(url);
 }
 
 main().catch((err: unknown) => {

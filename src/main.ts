@@ -24,7 +24,8 @@ import { startBots, type BotRuntime } from './bots/bot-runtime.js';
 import type { AppDeps } from './services/context.js';
 import { GridRefCache } from './services/grid-ref-cache.js';
 import { ReportWriter } from './services/report-writer.js';
-import { botLoginRoute } from './bots/login-route.js';
+import { botLoginRoute } from './http/bot-login.route.js';
+import { LiveFeeds } from './infra/live-feeds.js';
 
 /** What every entry point needs: the configuration and, optionally, a logger and clock of its own. */
 export interface CoreOptions {
@@ -134,7 +135,9 @@ export async function openCore(opts: CoreOptions): Promise<Core> {
     parts.add('grid-ref cache', () => gridRefs.close());
     const reports = new ReportWriter(orm.em.fork());
     parts.add('report writer', () => reports.close());
-    const deps: AppDeps = { config, log, clock, orm, pubsub, gridRefs, reports };
+    const feeds = new LiveFeeds();
+    parts.add('live feeds', () => feeds.stop());
+    const deps: AppDeps = { config, log, clock, orm, pubsub, gridRefs, reports, feeds };
     return { deps, redis, embeddedPostgres: Boolean(embedded), stop: () => parts.stop() };
   });
 }

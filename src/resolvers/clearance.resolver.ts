@@ -1,11 +1,6 @@
 import { Arg, Ctx, FieldResolver, Int, Mutation, Query, Resolver, Root, Subscription } from 'type-graphql';
 import type { SubscribeResolverData } from 'type-graphql';
-import { filter, pipe, Repeater } from '@graphql-yoga/subscription';
-import { OPERATOR } from '../domain/actor.js';
 import type { ClearancePeriod } from '../domain/clearance-periods.js';
-import { isWithin } from '../domain/grid-levels.js';
-import { coalesce } from '../infra/coalesce.js';
-import { sharedFeedsFor } from '../infra/shared-feed.js';
 import {
   ClearanceConfirmationType,
   ClearancePeriodEnum,
@@ -18,38 +13,11 @@ import {
   toRound,
   toSlot,
 } from '../schema/clearance.type.js';
-import { createScope } from '../scope.js';
-import type { AppDeps } from '../services/context.js';
 import type { RoundView } from '../services/clearance.service.js';
 import { confirmationText } from '../texts/zh/index.js';
 import type { GqlContext } from './context.js';
-import { scopePathOf } from './grid-feed.resolver.js';
 
 const present = (ctx: GqlContext, v: RoundView | null): ClearanceRoundType | null => (v ? toRound(v, ctx.scope.clearance.firstDay(v.round)) : null);
-
-/**
- * The current round of `period` under `scopePath`: its view at once, then again whenever a
- * related event arrives, at most once a second. Related: the event's path lies under the scope
- * or contains it (a round opened or closed for the whole tree).
- */
-function clearanceFeed(app: AppDeps, period: ClearancePeriod, scopePath: string): Repeater<RoundView | null> {
-  // A fresh scope per computation: the feed outlives any one entity manager.
-  const compute = () => createScope(app, OPERATOR).clearance.currentView(period, scopePath);
-  const events = pipe(
-    app.pubsub.subscribe('clearanceChanged', ''),
-    filter((e) => e.period === period && (isWithin(e.path, scopePath) || isWithin(scopePath, e.path))),
-  );
-  return new Repeater<RoundView | null>(async (push, stop) => {
-    const updates = coalesce(events, 1000, compute);
-    void stop.then(() => updates.return());
-    try {
-      await push(await compute());
-      for await (const view of updates) await push(view);
-    } catch (err) {
-      stop(err);
-    }
-  });
-}
 
 @Resolver(() => ClearanceRoundType)
 export class ClearanceResolver {
@@ -99,12 +67,8 @@ export class ClearanceResolver {
   @Subscription(() => ClearanceRoundType, {
     nullable: true,
     description: 'The current round under `scope` (default yours), at once and on every change, at most once a second; computed once per scope and period, shared by all subscribers.',
-    subscribe: async ({ args, context }: SubscribeResolverData<unknown, { scope?: string | null; period?: ClearancePeriod }, GqlContext>) => {
-      const path = await scopePathOf(context, args.scope);
-      const period = args.period ?? 'daily';
-      const app = context.scope.deps;
-      return sharedFeedsFor(app.pubsub).subscribe(`${period}|${path}`, () => clearanceFeed(app, period, path));
-    },
+    subscribe: ({ args, context }: SubscribeResolverData<unknown, { scope?: string | null; period?: ClearancePeriod }, GqlContext>) =>
+      context.scope.clearance.watchProgress(context.scope.actor, args.period ?? 'daily', args.scope ?? null),
   })
   clearanceProgress(
     @Root() view: RoundView | null,

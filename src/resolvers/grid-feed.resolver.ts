@@ -5,17 +5,11 @@ import { GridChangeKindEnum, GridLevelEnum, RiskColourEnum } from '../schema/enu
 import { GridChangeType } from '../schema/grid.type.js';
 import type { GqlContext } from './context.js';
 
-/** The subtree to watch: the given grid (checked against the caller's scope) or the caller's own. */
-export async function scopePathOf(context: GqlContext, code: string | null | undefined): Promise<string> {
-  return context.scope.grids.scopePath(context.scope.actor, code);
-}
-
 @Resolver()
 export class GridFeedResolver {
   @Subscription(() => GridChangeType, {
     description: 'Changes to grids and their members anywhere under `scope` (default: the caller’s subtree).',
-    subscribe: async ({ args, context }: SubscribeResolverData<unknown, { scope?: string | null }, GqlContext>) =>
-      context.scope.deps.pubsub.subscribe('gridChanged', await scopePathOf(context, args.scope)),
+    subscribe: ({ args, context }: SubscribeResolverData<unknown, { scope?: string | null }, GqlContext>) => context.scope.grids.watchChanges(context.scope.actor, args.scope ?? null),
   })
   gridChanged(@Root() event: GridChangedEvent, @Arg('scope', () => String, { nullable: true }) _scope?: string): GridChangeType {
     return Object.assign(new GridChangeType(), {

@@ -8,7 +8,6 @@ import type { IncidentChangedEvent } from '../infra/pubsub.js';
 import { encodeCursor, type IncidentStepInput } from '../services/incident.service.js';
 import { IncidentChangeType, IncidentStepType, IncidentType, MediationOutcomeEnum, ReportIncidentInput, toIncident, toStep } from '../schema/incident.type.js';
 import type { GqlContext } from './context.js';
-import { scopePathOf } from './grid-feed.resolver.js';
 
 async function present(ctx: GqlContext, incident: IncidentEntity): Promise<IncidentType> {
   const grid = await ctx.scope.loaders.gridById.load(incident.grid.id);
@@ -143,8 +142,7 @@ export class IncidentResolver {
 
   @Subscription(() => IncidentChangeType, {
     description: 'Every step of every incident under `scope` (default: the caller’s subtree).',
-    subscribe: async ({ args, context }: SubscribeResolverData<unknown, { scope?: string | null }, GqlContext>) =>
-      context.scope.deps.pubsub.subscribe('incidentChanged', await scopePathOf(context, args.scope)),
+    subscribe: ({ args, context }: SubscribeResolverData<unknown, { scope?: string | null }, GqlContext>) => context.scope.incidents.watchChanges(context.scope.actor, args.scope ?? null),
   })
   incidentChanged(@Root() e: IncidentChangedEvent, @Arg('scope', () => String, { nullable: true }) _scope?: string): IncidentChangeType {
     return Object.assign(new IncidentChangeType(), { code: e.code, event: e.event, status: e.status, at: new Date(e.at) });

@@ -1,11 +1,10 @@
-import { filter, pipe, Repeater } from '@graphql-yoga/subscription';
 import { Arg, Ctx, FieldResolver, Int, Mutation, Query, Resolver, Root, Subscription } from 'type-graphql';
 import type { SubscribeResolverData } from 'type-graphql';
 import type { GridLevel } from '../domain/grid-levels.js';
 import type { InstructionGrade } from '../domain/instruction-grades.js';
 import type { InstructionEntity } from '../entities/instruction.entity.js';
-import { coalesce } from '../infra/coalesce.js';
-import type { InstructionChangedEvent, InstructionIssuedEvent } from '../infra/pubsub.js';
+import type { InstructionIssuedEvent } from '../infra/pubsub.js';
+import type { InstructionWithProgress } from '../services/instruction.service.js';
 import {
   ChildProgressType,
   InstructionAnswerType,
@@ -23,12 +22,7 @@ import {
   toReceipt,
   toUpdate,
 } from '../schema/instruction.type.js';
-import { createScope } from '../scope.js';
 import type { GqlContext } from './context.js';
-import { scopePathOf } from './grid-feed.resolver.js';
-
-/** At most this many progress pushes a second per subscription shape (contract: "a few"). */
-const PROGRESS_INTERVAL_MS = 300;
 
 const entityOf = async (ctx: GqlContext, i: InstructionType): Promise<InstructionEntity> =>
   (i.entity ??= await ctx.scope.instructions.get(ctx.scope.actor, i.code));
@@ -114,8 +108,7 @@ export class InstructionResolver {
 
   @Subscription(() => InstructionType, {
     description: 'Instructions as they are issued, whose scope lies inside `scope` (default your subtree).',
-    subscribe: async ({ args, context }: SubscribeResolverData<unknown, { scope?: string | null }, GqlContext>) =>
-      context.scope.deps.pubsub.subscribe('instructionIssued', await scopePathOf(context, args.scope)),
+    subscribe: ({ args, context }: SubscribeResolverData<unknown, { scope?: string | null }, GqlContext>) => context.scope.instructions.watchIssued(context.scope.actor, args.scope ?? null),
   })
   instructionIssued(@Root() e: InstructionIssuedEvent, @Arg('scope', () => String, { nullable: true }) _scope?: string): InstructionType {
     return instructionFromEvent(e);
@@ -123,30 +116,9 @@ export class InstructionResolver {
 
   @Subscription(() => InstructionType, {
     description: 'The instruction with fresh progress: now, then on every change, at most a few pushes a second.',
-    subscribe: async ({ args, context }: SubscribeResolverData<unknown, { code: string }, GqlContext>) => {
-      const { scope } = context;
-      const instruction = await scope.instructions.get(scope.actor, args.code);
-      const compute = async (): Promise<InstructionType> => {
-        // A fresh scope per push: the socket's entity manager must not grow without bound.
-        const fresh = createScope(scope.deps, scope.actor);
-        const i = await fresh.instructions.get(scope.actor, instruction.code);
-        return Object.assign(toInstruction(i), { knownProgress: await fresh.instructions.progress(scope.actor, i) });
-      };
-      const changes = pipe(
-        scope.deps.pubsub.subscribe('instructionChanged', instruction.scopePath),
-        filter((e: InstructionChangedEvent) => e.code === instruction.code),
-      );
-      const first = await compute();
-      const later = coalesce(changes, PROGRESS_INTERVAL_MS, compute);
-      return new Repeater<InstructionType>(async (push, stop) => {
-        await push(first);
-        void stop.then(() => later.return());
-        for await (const v of later) await push(v);
-        stop();
-      });
-    },
+    subscribe: ({ args, context }: SubscribeResolverData<unknown, { code: string }, GqlContext>) => context.scope.instructions.watchProgress(context.scope.actor, args.code),
   })
-  instructionProgress(@Root() i: InstructionType, @Arg('code', () => String) _code: string): InstructionType {
-    return i;
+  instructionProgress(@Root() p: InstructionWithProgress, @Arg('code', () => String) _code: string): InstructionType {
+    return Object.assign(toInstruction(p.instruction), { knownProgress: p.progress });
   }
 }

@@ -1,6 +1,5 @@
 import { buildSchema } from 'type-graphql';
 import type { GraphQLSchema } from 'graphql';
-import type { SharingMode } from '../infra/shared-subscriptions.js';
 import { AuthResolver } from '../resolvers/auth.resolver.js';
 import { ClearanceResolver } from '../resolvers/clearance.resolver.js';
 import { GridFeedResolver } from '../resolvers/grid-feed.resolver.js';
@@ -14,15 +13,6 @@ import { DemoResolver } from '../resolvers/demo.resolver.js';
 export const RESOLVERS = [GridResolver, GridFeedResolver, AuthResolver, IncidentResolver, BotResolver, ClearanceResolver, InstructionResolver] as const;
 
 /**
- * Subscription fields that execute once per shape (same document, variables, role and subtree)
- * and send the same serialised bytes to every socket (infra/shared-subscriptions.ts).
- */
-export const SHARED_SUBSCRIPTIONS: Readonly<Record<string, SharingMode>> = {
-  instructionIssued: 'events',
-  instructionProgress: 'state',
-};
-
-/**
  * Builds the executable schema. `demo` adds `simulateMessage`, which exists only while the bot
  * runs on the mock puppet (the committed schema.graphql is the demo default's).
  */
@@ -31,7 +21,7 @@ export async function buildHubSchema(opts: { demo?: boolean } = { demo: true }):
     resolvers: opts.demo ? [...RESOLVERS, DemoResolver] : [...RESOLVERS],
     validate: false,
     emitSchemaFile: false,
-    // Every subscription brings its own scoped `subscribe` (infra/pubsub.ts); topics are unused.
+    // Every subscription brings its own `subscribe`, a service's watch method (infra/live-feeds.ts); topics are unused.
     pubSub: {
       publish: () => {
         throw new Error('publish through the hub PubSub, not type-graphql');

@@ -4,12 +4,14 @@ import { isLate, periodAt, periodOfDate, roundTimes, type ClearancePeriod, type 
 import type { ConfirmationOutcome } from '../domain/clearance-record.js';
 import { clearanceRecord, mayConfirm, CONFIRM_ROLES, type ClearanceRecord } from '../domain/clearance-record.js';
 import { DomainError } from '../domain/errors.js';
+import { filter, pipe } from '@graphql-yoga/subscription';
+import { isWithin } from '../domain/grid-levels.js';
 import type { ClearanceChangedEvent } from '../infra/pubsub.js';
 import { ClearanceRepository, type ChildProgress, type ProgressCounts, type RoundRow, type SlotRow } from '../repositories/clearance.repository.js';
 import type { SlotStatus } from '../domain/clearance-record.js';
 import { PAGE_LIMITS, pageSize } from '../domain/paging.js';
 import type { ServiceDeps } from './context.js';
-import type { GridService } from './grid.service.js';
+import { GridService } from './grid.service.js';
 
 export interface ConfirmClearanceInput {
   /** The grid answering; default the actor's own grid. */
@@ -59,11 +61,20 @@ export const timesOf = (r: RoundRow, firstDay: string): RoundTimes => ({
  * Clearance (日清、周清、月清, domain §6): rounds, the answers to them (GraphQL and the bot call
  * `confirm`), live progress under a scope, and each grid's record for the assessment.
  */
+/** At most one clearance progress push per scope and period per this many milliseconds. */
+const PROGRESS_PUSH_INTERVAL_MS = 1000;
+
 export class ClearanceService {
   constructor(
     private readonly deps: ServiceDeps,
     private readonly grids: GridService,
   ) {}
+
+  /** The same service over a fresh entity manager: a live feed outlives any one unit of work. */
+  private fresh(): ClearanceService {
+    const deps = { ...this.deps, em: this.deps.em.fork() };
+    return new ClearanceService(deps, new GridService(deps));
+  }
 
   private repo(em: EntityManager = this.deps.em) {
     return new ClearanceRepository(em);
@@ -153,7 +164,27 @@ export class ClearanceService {
     return this.view(period, w.key, scopePath);
   }
 
-  /** The current round of `period` under an already-checked scope path (for the live feed). */
+  /**
+   * The current round of `period` under `scope` (default the actor's subtree): at once, then
+   * again after a related change, at most once a second; computed once per period and scope in
+   * this hub. Related: the event's path lies under the scope or contains it (a round opened or
+   * closed for the whole tree).
+   */
+  async watchProgress(actor: Actor, period: ClearancePeriod, scope: string | null): Promise<AsyncIterable<RoundView | null>> {
+    const path = await this.grids.scopePath(actor, scope);
+    return this.deps.feeds.watch(`clearance|${period}|${path}`, {
+      when: () =>
+        pipe(
+          this.deps.pubsub.subscribe('clearanceChanged', ''),
+          filter((e: ClearanceChangedEvent) => e.period === period && (isWithin(e.path, path) || isWithin(path, e.path))),
+        ),
+      coalesceMs: PROGRESS_PUSH_INTERVAL_MS,
+      // A fresh entity manager per push: the feed outlives any one.
+      compute: () => this.fresh().currentView(period, path),
+    });
+  }
+
+  /** The current round of `period` under an already-checked scope path. */
   async currentView(period: ClearancePeriod, scopePath: string): Promise<RoundView | null> {
     return this.view(period, periodAt(period, this.deps.clock.now(), this.zone).key, scopePath);
   }

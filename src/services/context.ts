@@ -1,6 +1,7 @@
 import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
 import type { Config } from '../config.js';
 import type { Clock } from '../infra/clock.js';
+import type { LiveFeeds } from '../infra/live-feeds.js';
 import type { Logger } from '../infra/logger.js';
 import type { PubSub } from '../infra/pubsub.js';
 import type { GridRefCache } from './grid-ref-cache.js';
@@ -21,6 +22,8 @@ export interface AppDeps {
   readonly gridRefs: GridRefCache;
   /** The group-commit writer of reports. */
   readonly reports: ReportWriter;
+  /** Live feeds: a watch method declares what to compute and when (infra/live-feeds.ts). */
+  readonly feeds: LiveFeeds;
 }
 
 /** The container as one unit of work sees it: the same parts plus an entity manager of its own (a fork). */

@@ -4,7 +4,7 @@ import { canNest, GRID_CODE_PATTERN, isWithin, normalizeGridCode, type GridLevel
 import { mayDo, rolesFor, type AdminAction } from '../domain/roles.js';
 import { PAGE_LIMITS, pageSize } from '../domain/paging.js';
 import type { GridEntity } from '../entities/grid.entity.js';
-import type { GridChangeKind } from '../infra/pubsub.js';
+import type { GridChangedEvent, GridChangeKind } from '../infra/pubsub.js';
 import { GridRepository } from '../repositories/grid.repository.js';
 import type { ServiceDeps } from './context.js';
 import type { GridRef } from './grid-ref-cache.js';
@@ -55,6 +55,12 @@ export class GridService {
     }
     assertVisible(actor, ref.path, `grid ${ref.code}`);
     return ref;
+  }
+
+  /** Changes to grids and their members under `scope` (default the actor's subtree), as they happen. */
+  async watchChanges(actor: Actor, scope: string | null): Promise<AsyncIterable<GridChangedEvent>> {
+    const path = await this.scopePath(actor, scope);
+    return this.deps.feeds.watch(`gridChanged|${path}`, { events: () => this.deps.pubsub.subscribe('gridChanged', path) });
   }
 
   /** The ltree path of a scope: the given grid (checked against the actor's subtree) or the actor's own. */

@@ -15,8 +15,7 @@ import { PAGE_LIMITS, pageSize } from '../domain/paging.js';
 import { DepartmentEntity } from '../entities/department.entity.js';
 import { IncidentEventEntity } from '../entities/incident-event.entity.js';
 import { IncidentEntity } from '../entities/incident.entity.js';
-import { coalesce } from '../infra/coalesce.js';
-import { sharedFeedsFor } from '../infra/shared-feed.js';
+import type { IncidentChangedEvent } from '../infra/pubsub.js';
 import { IncidentRepository, type IncidentFilter, type StatsRow } from '../repositories/incident.repository.js';
 import { MemberRepository } from '../repositories/member.repository.js';
 import { incidentFromRow } from './report-writer.js';
@@ -57,8 +56,6 @@ function decodeCursor(cursor: string): { createdAt: Date; id: number } {
   if (Number.isNaN(createdAt.getTime()) || !/^\d+$/.test(id ?? '')) throw new DomainError('BAD_USER_INPUT', 'invalid cursor');
   return { createdAt, id: Number(id) };
 }
-
-/** Live figures per hub: one coalesced computation per scope path, shared by all its watchers. */
 
 /** At most one live-figures push per scope per this many milliseconds. */
 export const STATS_PUSH_INTERVAL_MS = 1000;
@@ -106,16 +103,24 @@ export class IncidentService {
    */
   async watchStats(actor: Actor, scope: string | null): Promise<AsyncIterable<StatsRow>> {
     const path = await this.grids.scopePath(actor, scope);
-    const { pubsub, clock, config } = this.deps;
-    // Each push reads through a fresh entity manager: a long-lived one would grow without bound.
-    const em = this.deps.em;
-    return sharedFeedsFor(pubsub).subscribe<StatsRow>(`stats|${path}`, () =>
-      coalesce(pubsub.subscribe('incidentChanged', path), STATS_PUSH_INTERVAL_MS, async () => {
+    const { pubsub, clock, config, em } = this.deps;
+    return this.deps.feeds.watch(`stats|${path}`, {
+      when: () => pubsub.subscribe('incidentChanged', path),
+      coalesceMs: STATS_PUSH_INTERVAL_MS,
+      atOnce: false,
+      compute: () => {
         const now = clock.now();
         const { from, to } = dayRange(dayKey(now, config.timeZone), config.timeZone);
+        // A fresh entity manager per push: a long-lived one would grow without bound.
         return new IncidentRepository(em.fork()).stats(path, from, to, now);
-      }),
-    );
+      },
+    });
+  }
+
+  /** Every step of every incident under `scope` (default the actor's subtree), as it happens. */
+  async watchChanges(actor: Actor, scope: string | null): Promise<AsyncIterable<IncidentChangedEvent>> {
+    const path = await this.grids.scopePath(actor, scope);
+    return this.deps.feeds.watch(`incidentChanged|${path}`, { events: () => this.deps.pubsub.subscribe('incidentChanged', path) });
   }
 
   /** Registers a report with a gap-free code of the day (grid time zone) and its deadline. */

@@ -16,8 +16,10 @@ import { InstructionUpdateEntity } from '../entities/instruction-update.entity.j
 import { MemberEntity } from '../entities/member.entity.js';
 import { InstructionRepository, type AnswerOutcome, type ProgressCounts } from '../repositories/instruction.repository.js';
 import { OutboxRepository } from '../repositories/outbox.repository.js';
+import { filter, pipe } from '@graphql-yoga/subscription';
+import type { InstructionChangedEvent, InstructionIssuedEvent } from '../infra/pubsub.js';
 import type { ServiceDeps } from './context.js';
-import type { GridService } from './grid.service.js';
+import { GridService } from './grid.service.js';
 
 export interface InstructionItemInput {
   /** The grid the item belongs to (a receiving grid). */
@@ -74,6 +76,15 @@ function text(value: string | null | undefined, max: number, what: string, requi
  * acknowledging and reporting back, the centre watching the figures. GraphQL and the bot call
  * these same methods.
  */
+/** At most this many progress pushes a second per instruction and visible part ("a few"). */
+const PROGRESS_PUSH_INTERVAL_MS = 300;
+
+/** An instruction with its progress as one viewer sees it: what instructionProgress pushes. */
+export interface InstructionWithProgress {
+  readonly instruction: InstructionEntity;
+  readonly progress: ProgressCounts;
+}
+
 export class InstructionService {
   private readonly repo: InstructionRepository;
 
@@ -82,6 +93,12 @@ export class InstructionService {
     private readonly grids: GridService,
   ) {
     this.repo = new InstructionRepository(deps.em);
+  }
+
+  /** The same service over a fresh entity manager: a live feed outlives any one unit of work. */
+  private fresh(): InstructionService {
+    const deps = { ...this.deps, em: this.deps.em.fork() };
+    return new InstructionService(deps, new GridService(deps));
   }
 
   /**
@@ -96,6 +113,35 @@ export class InstructionService {
       throw new DomainError('NOT_FOUND', `instruction ${normal} not found in your scope`);
     }
     return found;
+  }
+
+  /** Instructions as they are issued whose scope lies inside `scope` (default the actor's subtree). */
+  async watchIssued(actor: Actor, scope: string | null): Promise<AsyncIterable<InstructionIssuedEvent>> {
+    const path = await this.grids.scopePath(actor, scope);
+    return this.deps.feeds.watch(`instructionIssued|${path}`, { events: () => this.deps.pubsub.subscribe('instructionIssued', path) });
+  }
+
+  /**
+   * The instruction with fresh progress over the part the actor sees: at once, then on every
+   * change, at most a few pushes a second; computed once per instruction and visible part.
+   */
+  async watchProgress(actor: Actor, code: string): Promise<AsyncIterable<InstructionWithProgress>> {
+    const found = await this.get(actor, code);
+    const visible = this.visiblePath(actor, found);
+    return this.deps.feeds.watch(`instructionProgress|${found.code}|${visible}`, {
+      when: () =>
+        pipe(
+          this.deps.pubsub.subscribe('instructionChanged', found.scopePath),
+          filter((e: InstructionChangedEvent) => e.code === found.code),
+        ),
+      coalesceMs: PROGRESS_PUSH_INTERVAL_MS,
+      compute: async () => {
+        // A fresh entity manager per push: the feed outlives any one.
+        const fresh = this.fresh();
+        const instruction = await fresh.get(actor, found.code);
+        return { instruction, progress: await fresh.progress(actor, instruction) };
+      },
+    });
   }
 
   /** The part of an instruction's receipts the actor may count: its scope, or the actor's subtree inside it. */

@@ -1,7 +1,6 @@
 import type { Hub } from '../../src/main';
 import { OPERATOR } from '../../src/domain/actor';
 import { ManualClock } from '../../src/infra/clock';
-import { sharedFeedsFor } from '../../src/infra/shared-feed';
 import { clearanceJob } from '../../src/jobs/clearance.job';
 import { query } from '../../src/repositories/sql';
 import { createScope } from '../../src/scope';
@@ -130,7 +129,8 @@ it('pushes progress live across instances, once per shape, coalesced', async () 
   expect(one.events[0]!.clearanceProgress!.progress.confirmed).toBe(2);
   // Two dashboards asking the same thing share one computation on this instance.
   const [c07] = await query<{ path: string }>(b.deps.orm.em.fork(), 'select path::text as path from grid where code = ?', [C07]);
-  expect(sharedFeedsFor(b.deps.pubsub).sizes).toEqual({ [`daily|${c07!.path}`]: 2 });
+  // (Two shapes: the variables differ; both join the one clearance feed of the scope and period.)
+  expect(b.deps.feeds.sizes).toMatchObject({ [`feed:clearance|daily|${c07!.path}`]: 2 });
 
   // Three answers through the other instance in a burst: the first is pushed at once, the rest folded.
   for (const n of [1, 2, 3]) await confirm(await token('CHIEF', M(n)), { period: 'DAILY', zeroReport: true });
