@@ -1,10 +1,19 @@
 import { FileBox } from 'file-box';
 import { WechatyBuilder, type Wechaty as WechatyInterface } from 'wechaty';
 import { mock, PuppetMock } from 'wechaty-puppet-mock';
+import {
+  DEMO_ACCOUNT,
+  DEMO_BOT_CONTACT_ID,
+  DEMO_GUEST_CONTACT,
+  DEMO_MEMBER_CONTACT,
+  DEMO_RESIDENT_CONTACT,
+  DEMO_ROOM,
+} from '../domain/demo-ids.js';
 import { DomainError } from '../domain/errors.js';
 import { normalizeGridCode } from '../domain/grid-levels.js';
 import { query } from '../repositories/sql.js';
 import type { AppDeps } from '../scope.js';
+import { BOT_NAME } from '../texts/zh/index.js';
 import type { BotInbox, InboxOutcome } from './inbox.js';
 import type { OutboxWorker, SentEvent } from './outbox-worker.js';
 
@@ -14,11 +23,7 @@ type RoomMock = ReturnType<mock.Mocker['createRoom']>;
 /** Role words `simulateMessage(from:)` accepts besides a member's name (contract §6). */
 export const SPEAKER_ROLES = ['chief', 'worker', 'instructor', 'commander', 'assistant', 'volunteer', 'department', 'resident'] as const;
 
-/** The demo world's bot account (its groups and contacts carry `demo-` ids). */
-export const DEMO_ACCOUNT = 'demo';
-const roomIdOf = (code: string) => `demo-${code}@chatroom`;
-const memberContactId = (id: number) => `demo-m${id}`;
-const residentContactId = (gridId: number) => `demo-r${gridId}`;
+export { DEMO_ACCOUNT };
 
 interface GridRow {
   id: number;
@@ -67,19 +72,19 @@ export class DemoWorld {
     const em = this.app.orm.em.fork();
     const now = this.app.clock.now();
     await query(em, `insert into chat_group (room_id, topic, grid_id, bot_account, bound_at, created_at)
-      select 'demo-' || g.code || '@chatroom', left(g.name || '网格群', 128), g.id, ?, ?, ? from grid g
-      where not exists (select 1 from chat_group c where c.grid_id = g.id) on conflict (room_id) do nothing`, [DEMO_ACCOUNT, now, now]);
+      select ?::text || g.code || ?::text, left(g.name || '网格群', 128), g.id, ?, ?, ? from grid g
+      where not exists (select 1 from chat_group c where c.grid_id = g.id) on conflict (room_id) do nothing`, [DEMO_ROOM.prefix, DEMO_ROOM.suffix, DEMO_ACCOUNT, now, now]);
     await query(em, `insert into member_contact (member_id, contact_id, contact_name, bound_at)
-      select m.id, 'demo-m' || m.id, m.name, ? from member m
-      where not exists (select 1 from member_contact c where c.member_id = m.id) on conflict (contact_id) do nothing`, [now]);
+      select m.id, ?::text || m.id, m.name, ? from member m
+      where not exists (select 1 from member_contact c where c.member_id = m.id) on conflict (contact_id) do nothing`, [DEMO_MEMBER_CONTACT.prefix, now]);
     const grids = await query<GridRow>(em, `select id, code, name, path::text as path from grid order by path`);
     const members = await query<MemberRow>(em, `select id, name, role, grid_id from member order by id`);
     const byGrid = new Map<number, MemberRow[]>();
     for (const m of members) {
-      this.contact(memberContactId(m.id), m.name);
+      this.contact(DEMO_MEMBER_CONTACT.of(m.id), m.name);
       byGrid.set(m.grid_id, [...(byGrid.get(m.grid_id) ?? []), m]);
     }
-    for (const g of grids) this.room(g, (byGrid.get(g.id) ?? []).map((m) => memberContactId(m.id)));
+    for (const g of grids) this.room(g, (byGrid.get(g.id) ?? []).map((m) => DEMO_MEMBER_CONTACT.of(m.id)));
     return { groups: grids.length, members: members.length };
   }
 
@@ -155,7 +160,7 @@ export class DemoWorld {
 
   private async speaker(grid: GridRow, from: string): Promise<ContactMock> {
     const em = this.app.orm.em.fork();
-    if (from === 'resident') return this.contact(residentContactId(grid.id), `居民${grid.name.slice(0, 8)}`, grid);
+    if (from === 'resident') return this.contact(DEMO_RESIDENT_CONTACT.of(grid.id), `居民${grid.name.slice(0, 8)}`, grid);
     const byRole = (SPEAKER_ROLES as readonly string[]).includes(from);
     // Nearest first: the grid itself, then its ancestors up to the root.
     const [m] = await query<MemberRow>(
@@ -167,9 +172,9 @@ export class DemoWorld {
     if (!m) {
       if (byRole) throw new DomainError('NOT_FOUND', `no ${from} in grid ${grid.code} or above it`);
       // Someone the hub does not know: an unbound contact, i.e. a resident with that name.
-      return this.contact(`demo-x-${Buffer.from(from).toString('hex').slice(0, 40)}`, from.slice(0, 32), grid);
+      return this.contact(DEMO_GUEST_CONTACT.of(Buffer.from(from).toString('hex').slice(0, 40)), from.slice(0, 32), grid);
     }
-    return this.contact(memberContactId(m.id), m.name, grid);
+    return this.contact(DEMO_MEMBER_CONTACT.of(m.id), m.name, grid);
   }
 
   private contact(id: string, name: string, grid?: GridRow): ContactMock {
@@ -189,7 +194,7 @@ export class DemoWorld {
   private room(grid: GridRow, memberIds: string[]): RoomMock {
     let room = this.rooms.get(grid.code);
     if (!room) {
-      room = this.mocker.createRoom({ id: roomIdOf(grid.code), topic: `${grid.name}网格群`.slice(0, 64), memberIdList: [this.puppet.currentUserId, ...memberIds] });
+      room = this.mocker.createRoom({ id: DEMO_ROOM.of(grid.code), topic: `${grid.name}网格群`.slice(0, 64), memberIdList: [this.puppet.currentUserId, ...memberIds] });
       this.rooms.set(grid.code, room);
     }
     return room;
@@ -207,7 +212,7 @@ export async function createDemoWorld(app: AppDeps): Promise<{ world: DemoWorld;
     bot,
     async start() {
       await bot.start();
-      const me = mocker.createContact({ id: 'demo-bot', name: '网格助手' });
+      const me = mocker.createContact({ id: DEMO_BOT_CONTACT_ID, name: BOT_NAME });
       mocker.login(me);
       // PuppetMock never emits `ready` by itself (stack notes).
       puppet.emit('ready', { data: 'ready' });

@@ -1,5 +1,6 @@
 import { randomInt } from 'node:crypto';
 import type { Actor } from '../domain/actor.js';
+import { DEMO_MEMBER_CONTACT, DEMO_ROOM } from '../domain/demo-ids.js';
 import { DomainError } from '../domain/errors.js';
 import { BindCodeEntity } from '../entities/bind-code.entity.js';
 import { ChatGroupEntity } from '../entities/chat-group.entity.js';
@@ -149,8 +150,8 @@ export class BindingService {
     return this.deps.em.transactional(async (tx) => {
       const conn = tx.getConnection();
       const ctx: unknown = tx.getTransactionContext();
-      const groups = await conn.execute<{ id: number }[]>(`delete from chat_group where bot_account = ? and room_id like 'demo-%@chatroom' returning id`, [demoAccount], 'all', ctx);
-      const contacts = await conn.execute<{ id: number }[]>(`delete from member_contact where contact_id like 'demo-m%' returning id`, [], 'all', ctx);
+      const groups = await conn.execute<{ id: number }[]>(`delete from chat_group where bot_account = ? and room_id like ? returning id`, [demoAccount, DEMO_ROOM.like], 'all', ctx);
+      const contacts = await conn.execute<{ id: number }[]>(`delete from member_contact where contact_id like ? returning id`, [DEMO_MEMBER_CONTACT.like], 'all', ctx);
       const messages = await conn.execute<{ id: string }[]>(
         `update outbox_message set status = 'failed', last_error = 'demo mode ended: the mock group is gone' where bot_account = ? and status = 'pending' returning id`,
         [demoAccount],
