@@ -13,7 +13,7 @@ import { DomainError } from '../domain/errors.js';
 import { normalizeGridCode } from '../domain/grid-levels.js';
 import { query } from '../repositories/sql.js';
 import type { AppDeps } from '../scope.js';
-import { BOT_NAME } from '../texts/zh/index.js';
+import { BOT_NAME, DEMO_GROUP_SUFFIX, demoResidentName } from '../texts/zh/index.js';
 import type { BotInbox, InboxOutcome } from './inbox.js';
 import type { OutboxWorker, SentEvent } from './outbox-worker.js';
 
@@ -72,8 +72,8 @@ export class DemoWorld {
     const em = this.app.orm.em.fork();
     const now = this.app.clock.now();
     await query(em, `insert into chat_group (room_id, topic, grid_id, bot_account, bound_at, created_at)
-      select ?::text || g.code || ?::text, left(g.name || '网格群', 128), g.id, ?, ?, ? from grid g
-      where not exists (select 1 from chat_group c where c.grid_id = g.id) on conflict (room_id) do nothing`, [DEMO_ROOM.prefix, DEMO_ROOM.suffix, DEMO_ACCOUNT, now, now]);
+      select ?::text || g.code || ?::text, left(g.name || ?, 128), g.id, ?, ?, ? from grid g
+      where not exists (select 1 from chat_group c where c.grid_id = g.id) on conflict (room_id) do nothing`, [DEMO_ROOM.prefix, DEMO_ROOM.suffix, DEMO_GROUP_SUFFIX, DEMO_ACCOUNT, now, now]);
     await query(em, `insert into member_contact (member_id, contact_id, contact_name, bound_at)
       select m.id, ?::text || m.id, m.name, ? from member m
       where not exists (select 1 from member_contact c where c.member_id = m.id) on conflict (contact_id) do nothing`, [DEMO_MEMBER_CONTACT.prefix, now]);
@@ -160,7 +160,7 @@ export class DemoWorld {
 
   private async speaker(grid: GridRow, from: string): Promise<ContactMock> {
     const em = this.app.orm.em.fork();
-    if (from === 'resident') return this.contact(DEMO_RESIDENT_CONTACT.of(grid.id), `居民${grid.name.slice(0, 8)}`, grid);
+    if (from === 'resident') return this.contact(DEMO_RESIDENT_CONTACT.of(grid.id), demoResidentName(grid.name), grid);
     const byRole = (SPEAKER_ROLES as readonly string[]).includes(from);
     // Nearest first: the grid itself, then its ancestors up to the root.
     const [m] = await query<MemberRow>(
@@ -194,7 +194,7 @@ export class DemoWorld {
   private room(grid: GridRow, memberIds: string[]): RoomMock {
     let room = this.rooms.get(grid.code);
     if (!room) {
-      room = this.mocker.createRoom({ id: DEMO_ROOM.of(grid.code), topic: `${grid.name}网格群`.slice(0, 64), memberIdList: [this.puppet.currentUserId, ...memberIds] });
+      room = this.mocker.createRoom({ id: DEMO_ROOM.of(grid.code), topic: `${grid.name}${DEMO_GROUP_SUFFIX}`.slice(0, 64), memberIdList: [this.puppet.currentUserId, ...memberIds] });
       this.rooms.set(grid.code, room);
     }
     return room;
