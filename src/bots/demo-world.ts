@@ -1,11 +1,20 @@
 import { FileBox } from 'file-box';
 import { WechatyBuilder, type Wechaty as WechatyInterface } from 'wechaty';
 import { mock, PuppetMock } from 'wechaty-puppet-mock';
+import {
+  DEMO_ACCOUNT,
+  DEMO_BOT_CONTACT_ID,
+  DEMO_GUEST_CONTACT,
+  DEMO_MEMBER_CONTACT,
+  DEMO_RESIDENT_CONTACT,
+  DEMO_ROOM,
+} from '../domain/demo-ids.js';
 import { DomainError } from '../domain/errors.js';
 import { normalizeGridCode } from '../domain/grid-levels.js';
 import { DemoRepository, type DemoGrid, type DemoMember } from '../repositories/demo.repository.js';
 import { OutboxRepository } from '../repositories/outbox.repository.js';
 import type { AppDeps } from '../services/context.js';
+import { BOT_NAME, DEMO_GROUP_SUFFIX, demoResidentName } from '../texts/zh/index.js';
 import type { BotInbox, InboxOutcome } from './inbox.js';
 import type { OutboxWorker, SentEvent } from './outbox-worker.js';
 
@@ -15,11 +24,7 @@ type RoomMock = ReturnType<mock.Mocker['createRoom']>;
 /** Role words `simulateMessage(from:)` accepts besides a member's name (contract §6). */
 export const SPEAKER_ROLES = ['chief', 'worker', 'instructor', 'commander', 'assistant', 'volunteer', 'department', 'resident'] as const;
 
-/** The demo world's bot account (its groups and contacts carry `demo-` ids). */
-export const DEMO_ACCOUNT = 'demo';
-const roomIdOf = (code: string) => `demo-${code}@chatroom`;
-const memberContactId = (id: number) => `demo-m${id}`;
-const residentContactId = (gridId: number) => `demo-r${gridId}`;
+export { DEMO_ACCOUNT };
 
 const WAIT_MS = 15_000;
 
@@ -54,16 +59,16 @@ export class DemoWorld {
   async populate(): Promise<{ groups: number; members: number }> {
     const repo = this.repo();
     const now = this.app.clock.now();
-    await repo.bindMockGroups(DEMO_ACCOUNT, now);
+    await repo.bindMockGroups(DEMO_ACCOUNT, DEMO_GROUP_SUFFIX, now);
     await repo.bindMockContacts(now);
     const grids = await repo.grids();
     const members = await repo.members();
     const byGrid = new Map<number, DemoMember[]>();
     for (const m of members) {
-      this.contact(memberContactId(m.id), m.name);
+      this.contact(DEMO_MEMBER_CONTACT.of(m.id), m.name);
       byGrid.set(m.gridId, [...(byGrid.get(m.gridId) ?? []), m]);
     }
-    for (const g of grids) this.room(g, (byGrid.get(g.id) ?? []).map((m) => memberContactId(m.id)));
+    for (const g of grids) this.room(g, (byGrid.get(g.id) ?? []).map((m) => DEMO_MEMBER_CONTACT.of(m.id)));
     return { groups: grids.length, members: members.length };
   }
 
@@ -137,16 +142,16 @@ export class DemoWorld {
   }
 
   private async speaker(grid: DemoGrid, from: string): Promise<ContactMock> {
-    if (from === 'resident') return this.contact(residentContactId(grid.id), `居民${grid.name.slice(0, 8)}`, grid);
+    if (from === 'resident') return this.contact(DEMO_RESIDENT_CONTACT.of(grid.id), demoResidentName(grid.name), grid);
     const byRole = (SPEAKER_ROLES as readonly string[]).includes(from);
     // Nearest first: the grid itself, then its ancestors up to the root.
     const m = await this.repo().nearestMember(grid.path, byRole ? { role: from } : { name: from });
     if (!m) {
       if (byRole) throw new DomainError('NOT_FOUND', `no ${from} in grid ${grid.code} or above it`);
       // Someone the hub does not know: an unbound contact, i.e. a resident with that name.
-      return this.contact(`demo-x-${Buffer.from(from).toString('hex').slice(0, 40)}`, from.slice(0, 32), grid);
+      return this.contact(DEMO_GUEST_CONTACT.of(Buffer.from(from).toString('hex').slice(0, 40)), from.slice(0, 32), grid);
     }
-    return this.contact(memberContactId(m.id), m.name, grid);
+    return this.contact(DEMO_MEMBER_CONTACT.of(m.id), m.name, grid);
   }
 
   private contact(id: string, name: string, grid?: DemoGrid): ContactMock {
@@ -170,7 +175,7 @@ export class DemoWorld {
   private room(grid: DemoGrid, memberIds: string[]): RoomMock {
     let room = this.rooms.get(grid.code);
     if (!room) {
-      room = this.mocker.createRoom({ id: roomIdOf(grid.code), topic: `${grid.name}网格群`.slice(0, 64), memberIdList: [this.puppet.currentUserId, ...memberIds] });
+      room = this.mocker.createRoom({ id: DEMO_ROOM.of(grid.code), topic: `${grid.name}${DEMO_GROUP_SUFFIX}`.slice(0, 64), memberIdList: [this.puppet.currentUserId, ...memberIds] });
       this.rooms.set(grid.code, room);
     }
     return room;
@@ -188,7 +193,7 @@ export async function createDemoWorld(app: AppDeps): Promise<{ world: DemoWorld;
     bot,
     async start() {
       await bot.start();
-      const me = mocker.createContact({ id: 'demo-bot', name: '网格助手' });
+      const me = mocker.createContact({ id: DEMO_BOT_CONTACT_ID, name: BOT_NAME });
       mocker.login(me);
       // PuppetMock never emits `ready` by itself (stack notes).
       puppet.emit('ready', { data: 'ready' });

@@ -4,6 +4,7 @@ import { createInterface } from 'node:readline';
 import { startHub, type Hub } from '../main.js';
 import type { Config } from '../config.js';
 import { createLogger } from '../infra/logger.js';
+import { BOT_NAME, chatConsoleIntro } from '../texts/zh/index.js';
 
 const SAY = `mutation Say($grid: String!, $from: String!, $text: String, $image: String) { simulateMessage(grid: $grid, from: $from, text: $text, image: $image) }`;
 
@@ -54,7 +55,7 @@ export async function runChat(cfg: Config, grid: string, as: string): Promise<vo
   let speaker = as;
   const prompt = () => `${grid.toUpperCase()} ${speaker}> `;
   const rl = createInterface({ input: process.stdin, output: process.stdout, prompt: prompt(), terminal: process.stdin.isTTY });
-  if (process.stdin.isTTY) process.stdout.write(`在 ${grid.toUpperCase()} 群里以「${speaker}」发言；#帮助 查看指令，/image 文件 发照片，/as 名字 换人，/quit 退出\n`);
+  if (process.stdin.isTTY) process.stdout.write(`${chatConsoleIntro(grid.toUpperCase(), speaker)}\n`);
   const interactive = Boolean(process.stdin.isTTY);
   if (interactive) rl.prompt();
   try {
@@ -66,7 +67,7 @@ export async function runChat(cfg: Config, grid: string, as: string): Promise<vo
         if (text.startsWith('/as ')) speaker = text.slice(4).trim() || speaker;
         else if (text.startsWith('/image ')) replies = await say(target, grid, speaker, null, readFileSync(text.slice(7).trim()).toString('base64'));
         else if (text) replies = await say(target, grid, speaker, line, null);
-        for (const r of replies) process.stdout.write(`网格助手: ${r.replace(/\n/g, '\n          ')}\n`);
+        for (const r of replies) process.stdout.write(`${BOT_NAME}: ${r.replace(/\n/g, '\n          ')}\n`);
       } catch (err) {
         process.stderr.write(`gridhub chat: ${(err as Error).message}\n`);
       }

@@ -1,4 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { DEMO_MEMBER_CONTACT, DEMO_ROOM } from '../domain/demo-ids.js';
 import { query } from './sql.js';
 
 /** A grid as the demo world needs it. */
@@ -18,20 +19,20 @@ export interface DemoMember {
 }
 
 /**
- * The demo world's rows: a mock group bound to every grid (`demo-<code>@chatroom`) and a mock
- * contact bound to every member (`demo-m<id>`), and their removal when a real puppet takes over.
+ * The demo world's rows: a mock group bound to every grid (`DEMO_ROOM`) and a mock
+ * contact bound to every member (`DEMO_MEMBER_CONTACT`), and their removal when a real puppet takes over.
  */
 export class DemoRepository {
   constructor(private readonly em: EntityManager) {}
 
-  /** Binds a mock group of `botAccount` to every grid without a group. Idempotent. */
-  async bindMockGroups(botAccount: string, now: Date): Promise<void> {
+  /** Binds a mock group of `botAccount` (topic: the grid's name + `topicSuffix`) to every grid without a group. Idempotent. */
+  async bindMockGroups(botAccount: string, topicSuffix: string, now: Date): Promise<void> {
     await query(
       this.em,
       `insert into chat_group (room_id, topic, grid_id, bot_account, bound_at, created_at)
-      select 'demo-' || g.code || '@chatroom', left(g.name || '网格群', 128), g.id, ?, ?, ? from grid g
+      select ?::text || g.code || ?::text, left(g.name || ?, 128), g.id, ?, ?, ? from grid g
       where not exists (select 1 from chat_group c where c.grid_id = g.id) on conflict (room_id) do nothing`,
-      [botAccount, now, now],
+      [DEMO_ROOM.prefix, DEMO_ROOM.suffix, topicSuffix, botAccount, now, now],
     );
   }
 
@@ -40,9 +41,9 @@ export class DemoRepository {
     await query(
       this.em,
       `insert into member_contact (member_id, contact_id, contact_name, bound_at)
-      select m.id, 'demo-m' || m.id, m.name, ? from member m
+      select m.id, ?::text || m.id, m.name, ? from member m
       where not exists (select 1 from member_contact c where c.member_id = m.id) on conflict (contact_id) do nothing`,
-      [now],
+      [DEMO_MEMBER_CONTACT.prefix, now],
     );
   }
 
@@ -75,8 +76,8 @@ export class DemoRepository {
 
   /** Removes the mock groups of `botAccount` and every mock contact; returns how many of each. */
   async removeMockBindings(botAccount: string): Promise<{ groups: number; contacts: number }> {
-    const groups = await query<{ id: number }>(this.em, `delete from chat_group where bot_account = ? and room_id like 'demo-%@chatroom' returning id`, [botAccount]);
-    const contacts = await query<{ id: number }>(this.em, `delete from member_contact where contact_id like 'demo-m%' returning id`);
+    const groups = await query<{ id: number }>(this.em, `delete from chat_group where bot_account = ? and room_id like ? returning id`, [botAccount, DEMO_ROOM.like]);
+    const contacts = await query<{ id: number }>(this.em, `delete from member_contact where contact_id like ? returning id`, [DEMO_MEMBER_CONTACT.like]);
     return { groups: groups.length, contacts: contacts.length };
   }
 }

@@ -1,17 +1,15 @@
-import { Field, Float, Int, ObjectType, registerEnumType } from 'type-graphql';
+import { Field, Float, Int, ObjectType } from 'type-graphql';
 import { CLEARANCE_PERIODS } from '../domain/clearance-periods.js';
 import { SLOT_STATUSES } from '../domain/clearance-record.js';
 import type { ChildProgress, ProgressCounts, SlotRow } from '../repositories/clearance.repository.js';
 import type { ConfirmClearanceResult, GridRecord, RoundView } from '../services/clearance.service.js';
 import { enumOf, type EnumValue } from './enums.js';
 
-export const ClearancePeriodEnum = enumOf(CLEARANCE_PERIODS);
+export const ClearancePeriodEnum = enumOf(CLEARANCE_PERIODS, { name: 'ClearancePeriod', description: '日清 daily, 周清 weekly (Monday to Sunday), 月清 monthly.' });
 export type ClearancePeriodEnum = EnumValue<typeof ClearancePeriodEnum>;
-registerEnumType(ClearancePeriodEnum, { name: 'ClearancePeriod', description: '日清 daily, 周清 weekly (Monday to Sunday), 月清 monthly.' });
 
-export const ClearanceSlotStatusEnum = enumOf(SLOT_STATUSES);
+export const ClearanceSlotStatusEnum = enumOf(SLOT_STATUSES, { name: 'ClearanceSlotStatus', description: 'A grid’s answer: not yet, confirmed (possibly late), or silent at the deadline.' });
 export type ClearanceSlotStatusEnum = EnumValue<typeof ClearanceSlotStatusEnum>;
-registerEnumType(ClearanceSlotStatusEnum, { name: 'ClearanceSlotStatus', description: 'A grid’s answer: not yet, confirmed (possibly late), or silent at the deadline.' });
 
 @ObjectType('ClearanceProgress', { description: 'A zero report counts as confirmed and as a zero report; a late answer as confirmed and late.' })
 export class ClearanceProgressType {

@@ -1,4 +1,4 @@
-import { Field, ID, InputType, Int, ObjectType, registerEnumType } from 'type-graphql';
+import { Field, ID, InputType, Int, ObjectType } from 'type-graphql';
 import { CATEGORY_IDS } from '../domain/categories.js';
 import { DISPUTE_COLOURS, MEDIATION_OUTCOMES } from '../domain/dispute-colours.js';
 import { INCIDENT_STATES } from '../domain/incident-transitions.js';
@@ -7,16 +7,12 @@ import type { IncidentEntity } from '../entities/incident.entity.js';
 import { enumOf, type EnumValue } from './enums.js';
 
 /** Incident categories of contract §5 (sanitation, safety_hazard …) as an upper-case enum. */
-export const CategoryEnum = enumOf(CATEGORY_IDS);
-registerEnumType(CategoryEnum, { name: 'IncidentCategory' });
-export const IncidentStatusEnum = enumOf(INCIDENT_STATES);
-registerEnumType(IncidentStatusEnum, { name: 'IncidentStatus' });
-export const DisputeColourEnum = enumOf(DISPUTE_COLOURS);
+export const CategoryEnum = enumOf(CATEGORY_IDS, { name: 'IncidentCategory' });
+export const IncidentStatusEnum = enumOf(INCIDENT_STATES, { name: 'IncidentStatus' });
+export const DisputeColourEnum = enumOf(DISPUTE_COLOURS, { name: 'DisputeColor' });
 export type DisputeColourEnum = EnumValue<typeof DisputeColourEnum>;
-registerEnumType(DisputeColourEnum, { name: 'DisputeColor' });
-export const MediationOutcomeEnum = enumOf(MEDIATION_OUTCOMES);
+export const MediationOutcomeEnum = enumOf(MEDIATION_OUTCOMES, { name: 'MediationOutcome' });
 export type MediationOutcomeEnum = EnumValue<typeof MediationOutcomeEnum>;
-registerEnumType(MediationOutcomeEnum, { name: 'MediationOutcome' });
 
 @ObjectType('IncidentGridRef')
 export class IncidentGridRef {

@@ -1,4 +1,4 @@
-import { Field, Float, ID, InputType, Int, ObjectType, registerEnumType } from 'type-graphql';
+import { Field, Float, ID, InputType, Int, ObjectType } from 'type-graphql';
 import { INSTRUCTION_GRADES, INSTRUCTION_STATUSES } from '../domain/instruction-grades.js';
 import type { InstructionEntity } from '../entities/instruction.entity.js';
 import type { InstructionReceiptEntity } from '../entities/instruction-receipt.entity.js';
@@ -7,13 +7,11 @@ import type { InstructionIssuedEvent } from '../infra/pubsub.js';
 import type { ProgressCounts } from '../repositories/instruction.repository.js';
 import { enumOf, GridLevelEnum, type EnumValue } from './enums.js';
 
-export const InstructionGradeEnum = enumOf(INSTRUCTION_GRADES);
+export const InstructionGradeEnum = enumOf(INSTRUCTION_GRADES, { name: 'InstructionGrade', description: 'I 特别重大, II 重大, III 较大, IV 一般.' });
 export type InstructionGradeEnum = EnumValue<typeof InstructionGradeEnum>;
-registerEnumType(InstructionGradeEnum, { name: 'InstructionGrade', description: 'I 特别重大, II 重大, III 较大, IV 一般.' });
 
-export const InstructionStatusEnum = enumOf(INSTRUCTION_STATUSES);
+export const InstructionStatusEnum = enumOf(INSTRUCTION_STATUSES, { name: 'InstructionStatus' });
 export type InstructionStatusEnum = EnumValue<typeof InstructionStatusEnum>;
-registerEnumType(InstructionStatusEnum, { name: 'InstructionStatus' });
 
 @ObjectType('InstructionProgress', { description: 'Receiving grids and how many answered; a grid counts once however often it answers.' })
 export class InstructionProgressType {

@@ -3,6 +3,19 @@ import { ROLE_LABELS, type ActorRole } from '../../domain/roles.js';
 
 /** Replies about the bot itself: bindings, help, and what it says when it cannot act. */
 
+/** The bot's name in the demo world and the `gridhub chat` console. */
+export const BOT_NAME = '网格助手';
+
+/** A demo grid's mock group is called after its grid: `桂花堰社区网格群`. */
+export const DEMO_GROUP_SUFFIX = '网格群';
+
+/** The resident who speaks in a demo grid's group. */
+export const demoResidentName = (gridName: string): string => `居民${gridName.slice(0, 8)}`;
+
+/** What `gridhub chat` prints first on a terminal. */
+export const chatConsoleIntro = (grid: string, speaker: string): string =>
+  `在 ${grid} 群里以「${speaker}」发言；#帮助 查看指令，/image 文件 发照片，/as 名字 换人，/quit 退出`;
+
 export const bindContactText = (name: string, gridCode: string | null, role: ActorRole): string =>
   `绑定成功：${name}，${gridCode} ${role === 'resident' ? '' : ROLE_LABELS[role]}`;
 
