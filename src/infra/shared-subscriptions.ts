@@ -33,7 +33,7 @@ const MARKER = '\u0001gridhub-shared:';
 const ESCAPED = JSON.stringify(MARKER).slice(1, -1);
 
 /**
- * Subscriptions execute once per shape (Hasura's lesson, domain §9): operations with the same
+ * Subscriptions execute once per shape (Hasura's lesson, docs/domain-rules.md#lessons): operations with the same
  * document, variables and audience share one graphql `subscribe`; each result is serialised
  * once and the same bytes go to every socket. graphql-ws still frames a message per
  * operation id, so results travel as a marker that {@link SharedSubscriptions.wrapSocket}

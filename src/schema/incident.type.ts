@@ -6,7 +6,7 @@ import type { IncidentEntity } from '../entities/incident.entity.js';
 
 const enumOf = (values: readonly string[]) => Object.fromEntries(values.map((v) => [v.toUpperCase(), v])) as Record<string, string>;
 
-/** Incident categories of contract §5 (sanitation, safety_hazard …) as an upper-case enum. */
+/** Incident categories of docs/bot-language.md#categories (sanitation, safety_hazard …) as an upper-case enum. */
 export const CategoryEnum = enumOf(CATEGORY_IDS);
 registerEnumType(CategoryEnum, { name: 'IncidentCategory' });
 export const IncidentStatusEnum = enumOf(INCIDENT_STATES);
