@@ -15,7 +15,7 @@ import { deadlinePolicy, type DeadlinePolicy, type DeadlinePolicyOverride } from
 import { isDomainError } from './domain/errors.js';
 
 /**
- * The only reader of process.env. Validates contract §2's variables (and a few operational
+ * The only reader of process.env. Validates the variables of README.md#configuration-environment-all-optional (and a few operational
  * ones), applies defaults and freezes the result. A bad value stops start-up with one line
  * naming the variable.
  */

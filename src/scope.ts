@@ -46,7 +46,7 @@ export function createLoaders(deps: ServiceDeps, actor: Actor) {
     }),
     childrenOf: new DataLoader<number, GridEntity[]>(async (ids) => groupBy(ids, await grids.childrenOf(ids), (g) => g.parent!.id)),
     membersOf: new DataLoader<number, MemberEntity[]>(async (ids) => groupBy(ids, await members.membersOf(ids), (m) => m.grid.id)),
-    /** Suggested risk colour per grid from its subtree's open incidents (domain §1, issue 3). */
+    /** Suggested risk colour per grid from its subtree's open incidents (docs/domain-rules.md#grid-tree, issue 3). */
     riskOf: new DataLoader<number, RiskColour>(async (ids) => {
       const counts = await new IncidentRepository(deps.em).riskCounts(ids, deps.clock.now());
       return ids.map((id) => suggestRiskColour(counts.get(id) ?? { openRedDisputes: 0, overdue: 0, openUrgent: 0 }));

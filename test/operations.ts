@@ -242,3 +242,364 @@ export const CLEARANCE_RECORD = /* GraphQL */ `
     }
   }
 `;
+
+export const REPORT_INCIDENT = /* GraphQL */ `
+  mutation ReportIncident($input: ReportIncidentInput!) {
+    reportIncident(input: $input) {
+      code
+      status
+      category
+      urgent
+      deadlineAt
+      createdAt
+      grid {
+        code
+      }
+      disputeColor
+    }
+  }
+`;
+
+export const INCIDENT = /* GraphQL */ `
+  query Incident($code: String!) {
+    incident(code: $code) {
+      code
+      status
+      satisfied
+      timeline {
+        event
+        from
+        to
+        note
+        photos
+      }
+    }
+  }
+`;
+
+export const INCIDENTS = /* GraphQL */ `
+  query Incidents($filter: IncidentFilter, $first: Int, $after: String) {
+    incidents(filter: $filter, first: $first, after: $after) {
+      edges {
+        cursor
+        node {
+          code
+          status
+        }
+      }
+      pageInfo {
+        hasNextPage
+        endCursor
+      }
+    }
+  }
+`;
+
+export const ESCALATE_INCIDENT = /* GraphQL */ `
+  mutation EscalateIncident($code: String!, $note: String) {
+    escalateIncident(code: $code, note: $note) {
+      code
+      status
+    }
+  }
+`;
+
+export const ACCEPT_INCIDENT = /* GraphQL */ `
+  mutation AcceptIncident($code: String!, $note: String) {
+    acceptIncident(code: $code, note: $note) {
+      code
+      status
+    }
+  }
+`;
+
+export const DISPATCH_INCIDENT = /* GraphQL */ `
+  mutation DispatchIncident($code: String!, $department: String!, $deadline: DateTimeISO) {
+    dispatchIncident(code: $code, department: $department, deadline: $deadline) {
+      code
+      status
+    }
+  }
+`;
+
+export const START_INCIDENT = /* GraphQL */ `
+  mutation StartIncident($code: String!) {
+    startIncident(code: $code) {
+      code
+      status
+    }
+  }
+`;
+
+export const RESOLVE_INCIDENT = /* GraphQL */ `
+  mutation ResolveIncident($code: String!, $note: String!, $photos: [String!]!) {
+    resolveIncident(code: $code, note: $note, photos: $photos) {
+      code
+      status
+    }
+  }
+`;
+
+export const VERIFY_INCIDENT = /* GraphQL */ `
+  mutation VerifyIncident($code: String!, $photos: [String!]!, $note: String) {
+    verifyIncident(code: $code, photos: $photos, note: $note) {
+      code
+      status
+    }
+  }
+`;
+
+export const RATE_INCIDENT = /* GraphQL */ `
+  mutation RateIncident($code: String!, $satisfied: Boolean!, $note: String) {
+    rateIncident(code: $code, satisfied: $satisfied, note: $note) {
+      code
+      status
+    }
+  }
+`;
+
+export const HANDLE_INCIDENT = /* GraphQL */ `
+  mutation HandleIncident($code: String!, $note: String!) {
+    handleIncident(code: $code, note: $note) {
+      code
+      status
+    }
+  }
+`;
+
+export const MEDIATE_INCIDENT = /* GraphQL */ `
+  mutation MediateIncident($code: String!, $outcome: MediationOutcome!, $note: String) {
+    mediateIncident(code: $code, outcome: $outcome, note: $note) {
+      disputeColor
+      failedMediations
+      status
+    }
+  }
+`;
+
+export const INCIDENT_CHANGED = /* GraphQL */ `
+  subscription IncidentChanged($scope: String) {
+    incidentChanged(scope: $scope) {
+      code
+      event
+      status
+    }
+  }
+`;
+
+export const GRID_RISK_COLOURS = /* GraphQL */ `
+  query GridRiskColours($under: String, $level: GridLevel, $first: Int) {
+    grids(under: $under, level: $level, first: $first) {
+      code
+      riskColor
+      suggestedRiskColor
+    }
+  }
+`;
+
+export const STATS = /* GraphQL */ `
+  query Stats($scope: String, $from: DateTimeISO!, $to: DateTimeISO!) {
+    stats(scope: $scope, from: $from, to: $to) {
+      reported
+      handledOnSite
+      disposalRate
+      closed
+      completionRate
+      overdue
+      satisfactionRate
+    }
+  }
+`;
+
+export const STATS_CHANGED = /* GraphQL */ `
+  subscription StatsChanged($scope: String) {
+    statsChanged(scope: $scope) {
+      reported
+      closed
+    }
+  }
+`;
+
+export const ISSUE_INSTRUCTION = /* GraphQL */ `
+  mutation IssueInstruction($input: IssueInstructionInput!) {
+    issueInstruction(input: $input) {
+      code
+      grade
+      title
+      status
+      targets
+      levels
+      ackDeadlineAt
+      resultDeadlineAt
+      scope {
+        code
+      }
+      progress {
+        targets
+        acknowledged
+        reported
+        overdue
+      }
+    }
+  }
+`;
+
+export const ACKNOWLEDGE_INSTRUCTION = /* GraphQL */ `
+  mutation AcknowledgeInstruction($code: String, $grid: String, $note: String) {
+    acknowledgeInstruction(code: $code, grid: $grid, note: $note) {
+      counted
+      acknowledged
+      reported
+      instruction {
+        code
+      }
+      grid {
+        code
+      }
+    }
+  }
+`;
+
+export const REPORT_INSTRUCTION_RESULT = /* GraphQL */ `
+  mutation ReportInstructionResult($code: String, $grid: String, $result: String!) {
+    reportInstructionResult(code: $code, grid: $grid, result: $result) {
+      counted
+      reported
+    }
+  }
+`;
+
+export const AMEND_INSTRUCTION = /* GraphQL */ `
+  mutation AmendInstruction($code: String!, $text: String!) {
+    amendInstruction(code: $code, text: $text) {
+      code
+    }
+  }
+`;
+
+export const CANCEL_INSTRUCTION = /* GraphQL */ `
+  mutation CancelInstruction($code: String!, $reason: String) {
+    cancelInstruction(code: $code, reason: $reason) {
+      status
+      cancelReason
+    }
+  }
+`;
+
+/** An instruction with its progress overall and per level, its updates, and a page of receipts. */
+export const INSTRUCTION = /* GraphQL */ `
+  query Instruction($code: String!, $receipts: Int, $under: String) {
+    instruction(code: $code) {
+      code
+      progress {
+        targets
+        acknowledged
+        reported
+        overdue
+      }
+      levelProgress {
+        level
+        progress {
+          targets
+          reported
+        }
+      }
+      updates {
+        seq
+        kind
+      }
+      receipts(first: $receipts, under: $under) {
+        grid {
+          code
+        }
+        result
+        answers
+        reportedBy
+        acknowledgedBy
+        ackOverdueAt
+      }
+    }
+  }
+`;
+
+export const INSTRUCTION_ISSUED = /* GraphQL */ `
+  subscription InstructionIssued($scope: String) {
+    instructionIssued(scope: $scope) {
+      code
+      grade
+      title
+      progress {
+        targets
+        acknowledged
+      }
+    }
+  }
+`;
+
+export const INSTRUCTION_PROGRESS = /* GraphQL */ `
+  subscription InstructionProgress($code: String!) {
+    instructionProgress(code: $code) {
+      code
+      progress {
+        targets
+        acknowledged
+        reported
+      }
+    }
+  }
+`;
+
+export const OUTBOX_MESSAGES = /* GraphQL */ `
+  query OutboxMessages($under: String, $ref: String, $first: Int) {
+    outboxMessages(under: $under, ref: $ref, first: $first) {
+      ref
+      grid
+      kind
+      status
+      text
+      attempts
+    }
+  }
+`;
+
+export const BOTS = /* GraphQL */ `
+  query Bots {
+    bots {
+      name
+      state
+    }
+  }
+`;
+
+/** Demo mode only: speak into a grid's mock WeChat group (see test/setup/bot.ts `say`). */
+export const SIMULATE_MESSAGE = /* GraphQL */ `
+  mutation SimulateMessage($grid: String!, $from: String!, $text: String, $image: String) {
+    simulateMessage(grid: $grid, from: $from, text: $text, image: $image)
+  }
+`;
+
+export const ISSUE_BIND_CODE = /* GraphQL */ `
+  mutation IssueBindCode($member: Int!) {
+    issueBindCode(member: $member) {
+      code
+    }
+  }
+`;
+
+export const BIND_GROUP = /* GraphQL */ `
+  mutation BindGroup($roomId: String!, $grid: String!, $botAccount: String) {
+    bindGroup(roomId: $roomId, grid: $grid, botAccount: $botAccount) {
+      roomId
+      botAccount
+      grid
+    }
+  }
+`;
+
+export const UNBIND_GROUP = /* GraphQL */ `
+  mutation UnbindGroup($roomId: String!) {
+    unbindGroup(roomId: $roomId) {
+      roomId
+    }
+  }
+`;

@@ -21,7 +21,7 @@ import type { OutboxWorker, SentEvent } from './outbox-worker.js';
 type ContactMock = ReturnType<mock.Mocker['createContact']>;
 type RoomMock = ReturnType<mock.Mocker['createRoom']>;
 
-/** Role words `simulateMessage(from:)` accepts besides a member's name (contract §6). */
+/** Role words `simulateMessage(from:)` accepts besides a member's name (docs/domain-rules.md#demo-city). */
 export const SPEAKER_ROLES = ['chief', 'worker', 'instructor', 'commander', 'assistant', 'volunteer', 'department', 'resident'] as const;
 
 export { DEMO_ACCOUNT };
@@ -32,7 +32,7 @@ const WAIT_MS = 15_000;
 const photoName = (bytes: Uint8Array) => (bytes[0] === 0x89 ? 'photo.png' : 'photo.jpg');
 
 /**
- * Demo mode (contract §6): a simulated WeChat on `wechaty-puppet-mock` where every grid has its
+ * Demo mode (docs/domain-rules.md#demo-city): a simulated WeChat on `wechaty-puppet-mock` where every grid has its
  * group with the bot, its members (bound) and a resident (unbound) in it. `speak` sends a
  * message as one of them through Wechaty's real message path and returns what the bot then
  * said in that group.

@@ -94,7 +94,7 @@ const parsePositive = (value: string): number => {
   return n;
 };
 
-/** The `gridhub` command line (contract §3). */
+/** The `gridhub` command line (README.md#command-line-gridhub-also-npx-gridhub). */
 export async function main(argv: string[]): Promise<void> {
   const program = new Command('gridhub').description('GridHub: real-time GraphQL hub for grid governance').showHelpAfterError();
 
@@ -128,7 +128,7 @@ export async function main(argv: string[]): Promise<void> {
   program
     .command('seed')
     .description('load the demo city (Xihanggang street) into an empty database')
-    .option('--demo', 'the demo city of contract §6 (the only seed there is)')
+    .option('--demo', 'the demo city of docs/domain-rules.md#demo-city (the only seed there is)')
     .action(async () => {
       await withCore(async ({ orm }) => {
         try {

@@ -4,7 +4,7 @@ import { describeParsed, parseMessage } from '../domain/chat/index.js';
 const describe = (text: string): string => JSON.stringify(describeParsed(parseMessage(text)));
 
 /**
- * `gridhub parse`: what the bot understands in one message (contract §3, §5). With `jsonl`,
+ * `gridhub parse`: what the bot understands in one message (docs/bot-language.md). With `jsonl`,
  * each input line is one message as a JSON string, so a message may hold line breaks.
  */
 export async function runParse(text: string, jsonl: boolean): Promise<void> {

@@ -1,4 +1,4 @@
-/** Incident categories of contract §5: stable ids and the Chinese labels grid workers use. */
+/** Incident categories of docs/bot-language.md#categories: stable ids and the Chinese labels grid workers use. */
 export const CATEGORIES = [
   { id: 'sanitation', label: '环境卫生' },
   { id: 'street_order', label: '市容秩序' },

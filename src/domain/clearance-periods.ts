@@ -3,7 +3,7 @@ import { DomainError } from './errors.js';
 import { GRID_LEVELS, type GridLevel } from './grid-levels.js';
 
 /**
- * Clearance periods (日清、周清、月清, domain §6) and their schedule, as pure rules in the grids'
+ * Clearance periods (日清、周清、月清, docs/domain-rules.md#clearance) and their schedule, as pure rules in the grids'
  * time zone. A period is identified by a key (`20261123`, `2026W48`, `202611`); its round runs
  * from the period's first midnight to the next period's, with a roll-call, a reminder and a
  * deadline on one day of it (every day, the configured weekday, the month's last working day).

@@ -2,7 +2,7 @@ import type { GridLevel, RiskColour } from './grid-levels.js';
 import type { MemberRole } from './roles.js';
 
 /**
- * The demo city of contract §6: Xihanggang street, "1 + 11 + 16 + 151 + N". Pure and
+ * The demo city of docs/domain-rules.md#demo-city: Xihanggang street, "1 + 11 + 16 + 151 + N". Pure and
  * deterministic: the same codes, names and people every time.
  */
 export interface DemoGrid {

@@ -2,7 +2,7 @@ import type { CategoryId } from './categories.js';
 import { DomainError } from './errors.js';
 
 /**
- * Dispute colours (domain §4), by urgency, difficulty and likely consequences. Only incidents of
+ * Dispute colours (docs/domain-rules.md#disputes), by urgency, difficulty and likely consequences. Only incidents of
  * category `dispute` carry one.
  */
 export const DISPUTE_COLOURS = ['red', 'yellow', 'blue'] as const;

@@ -3,7 +3,7 @@ import { DomainError } from './errors.js';
 import { ROLES, type Role } from './roles.js';
 
 /**
- * The incident closed loop (domain §3) as data: one table of states and steps, one table of who
+ * The incident closed loop (docs/domain-rules.md#incidents) as data: one table of states and steps, one table of who
  * may take each step, one table of what each step must carry. The service, the GraphQL
  * `<verb>Incident` mutations, the bot and the help texts all read these tables.
  *

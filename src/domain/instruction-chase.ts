@@ -1,5 +1,5 @@
 /**
- * Chasing the silent (domain §5, PagerDuty's lesson in §9): every stage is a row of this table.
+ * Chasing the silent (docs/domain-rules.md#instructions, PagerDuty's lesson in #lessons): every stage is a row of this table.
  * At half of a window the chiefs of silent grids are @-mentioned in their own groups; at the
  * end of it the grid is marked overdue and its parent grid's chief gets the list. Each stage
  * fires once per grid: the receipt column named here is set by the one statement that claims it.

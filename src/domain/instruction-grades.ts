@@ -3,7 +3,7 @@ import { GRID_LEVELS, levelRank, type GridLevel } from './grid-levels.js';
 import type { ActorRole } from './roles.js';
 
 /**
- * "重大事件一键下达" (domain §5) as data: China's emergency disposition grades, each with the
+ * "重大事件一键下达" (docs/domain-rules.md#instructions) as data: China's emergency disposition grades, each with the
  * levels an instruction reaches by default, how long grids have to acknowledge and to report
  * back, and whether grid chiefs are @-mentioned. Every figure may be overridden per instruction.
  */

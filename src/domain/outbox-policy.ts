@@ -1,6 +1,6 @@
 /**
  * How the bot's outbox paces and retries. A personal WeChat account that sends to many groups
- * in a burst is throttled by the platform ("发送消息过于频繁", domain §8), so each account sends
+ * in a burst is throttled by the platform ("发送消息过于频繁", docs/domain-rules.md#scale), so each account sends
  * one message at a time with a pause between sends, and a failed send is retried later with
  * exponential back-off, a bounded number of times.
  */

@@ -1,5 +1,5 @@
 /**
- * Roles of the people in the grid teams (domain §2) plus the operator. What each role may do
+ * Roles of the people in the grid teams (docs/domain-rules.md#roles) plus the operator. What each role may do
  * is a table here, so services check one place and help texts can print from it.
  */
 export const MEMBER_ROLES = ['commander', 'instructor', 'chief', 'worker', 'assistant', 'volunteer', 'department', 'viewer'] as const;

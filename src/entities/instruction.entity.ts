@@ -6,7 +6,7 @@ import { GridEntity } from './grid.entity.js';
 export type { InstructionStatus };
 
 /**
- * An instruction issued once to every grid of a subtree at the chosen levels (domain §5).
+ * An instruction issued once to every grid of a subtree at the chosen levels (docs/domain-rules.md#instructions).
  * `scopePath` is the issuing scope's ltree path: subscribers whose scope contains it see it.
  */
 @Entity({ tableName: 'instruction' })

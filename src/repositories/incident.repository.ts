@@ -88,7 +88,7 @@ export class IncidentRepository {
     return qb.getResultList();
   }
 
-  /** Counts of domain §3 for the incidents reported under `scopePath` in [from, to). */
+  /** Counts of docs/domain-rules.md#incidents for the incidents reported under `scopePath` in [from, to). */
   async stats(scopePath: string, from: Date, to: Date, now: Date): Promise<StatsRow> {
     const [row] = await query<Record<string, string | null>>(
       this.em,

@@ -6,7 +6,7 @@ import type { IncidentEventEntity } from '../entities/incident-event.entity.js';
 import type { IncidentEntity } from '../entities/incident.entity.js';
 import { enumOf, type EnumValue } from './enums.js';
 
-/** Incident categories of contract §5 (sanitation, safety_hazard …) as an upper-case enum. */
+/** Incident categories of docs/bot-language.md#categories (sanitation, safety_hazard …) as an upper-case enum. */
 export const CategoryEnum = enumOf(CATEGORY_IDS, { name: 'IncidentCategory' });
 export const IncidentStatusEnum = enumOf(INCIDENT_STATES, { name: 'IncidentStatus' });
 export const DisputeColourEnum = enumOf(DISPUTE_COLOURS, { name: 'DisputeColor' });

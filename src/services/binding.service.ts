@@ -1,6 +1,5 @@
 import { randomInt } from 'node:crypto';
 import type { Actor } from '../domain/actor.js';
-import { DEMO_MEMBER_CONTACT, DEMO_ROOM } from '../domain/demo-ids.js';
 import { DomainError } from '../domain/errors.js';
 import { BindCodeEntity } from '../entities/bind-code.entity.js';
 import { ChatGroupEntity } from '../entities/chat-group.entity.js';

@@ -58,7 +58,7 @@ export const timesOf = (r: RoundRow, firstDay: string): RoundTimes => ({
 });
 
 /**
- * Clearance (日清、周清、月清, domain §6): rounds, the answers to them (GraphQL and the bot call
+ * Clearance (日清、周清、月清, docs/domain-rules.md#clearance): rounds, the answers to them (GraphQL and the bot call
  * `confirm`), live progress under a scope, and each grid's record for the assessment.
  */
 /** At most one clearance progress push per scope and period per this many milliseconds. */

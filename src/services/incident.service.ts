@@ -60,7 +60,7 @@ function decodeCursor(cursor: string): { createdAt: Date; id: number } {
 /** At most one live-figures push per scope per this many milliseconds. */
 export const STATS_PUSH_INTERVAL_MS = 1000;
 
-/** The closed loop of domain §3: reporting and every step after it, each on the timeline. */
+/** The closed loop of docs/domain-rules.md#incidents: reporting and every step after it, each on the timeline. */
 export class IncidentService {
   constructor(
     private readonly deps: ServiceDeps,
@@ -89,7 +89,7 @@ export class IncidentService {
     return { rows: rows.slice(0, first), hasNext: rows.length > first };
   }
 
-  /** The figures of domain §3 for incidents reported under `scope` in [from, to). */
+  /** The figures of docs/domain-rules.md#incidents for incidents reported under `scope` in [from, to). */
   async stats(actor: Actor, scope: string | null, from: Date, to: Date): Promise<StatsRow> {
     if (!(from.getTime() < to.getTime())) throw new DomainError('BAD_USER_INPUT', 'from must be before to');
     const scopePath = await this.grids.scopePath(actor, scope);

@@ -14,7 +14,7 @@ export interface ChaseResult {
 }
 
 /**
- * Chases the silent (domain §5): runs every due stage of {@link CHASE_STAGES} for every active
+ * Chases the silent (docs/domain-rules.md#instructions): runs every due stage of {@link CHASE_STAGES} for every active
  * instruction. A stage claims its receipts with one UPDATE whose column is the guard, and its
  * messages carry unique dedupe keys, so with two instances every reminder is sent once.
  */

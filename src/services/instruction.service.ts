@@ -72,7 +72,7 @@ function text(value: string | null | undefined, max: number, what: string, requi
 }
 
 /**
- * "重大事件一键下达" (domain §5): one instruction to every grid of a subtree at once, every grid
+ * "重大事件一键下达" (docs/domain-rules.md#instructions): one instruction to every grid of a subtree at once, every grid
  * acknowledging and reporting back, the centre watching the figures. GraphQL and the bot call
  * these same methods.
  */

@@ -2,15 +2,9 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runCli } from '../setup/processes';
-import { testDatabase } from '../setup/hub';
+import { useDatabase } from '../setup/hub';
 
-let db: Awaited<ReturnType<typeof testDatabase>>;
-beforeAll(async () => {
-  db = await testDatabase('demo');
-});
-afterAll(async () => {
-  await db?.drop();
-});
+const db = useDatabase('demo');
 
 it('gridhub chat speaks into a grid group as a member and prints the bot’s replies', async () => {
   const env = { DATABASE_URL: db.url, DATA_DIR: mkdtempSync(join(tmpdir(), 'gridhub-chat-')), PORT: '1', ADMIN_TOKEN: `chat-admin-${'y'.repeat(20)}` };

@@ -1,29 +1,22 @@
-import { Client } from 'pg';
-import type { Hub } from '../../src/main';
 import { OPERATOR } from '../../src/domain/actor';
 import { ManualClock } from '../../src/infra/clock';
 import { OutboxWorker } from '../../src/bots/outbox-worker';
 import { DEMO_POLICY } from '../../src/domain/outbox-policy';
 import { OutboxRepository } from '../../src/repositories/outbox.repository';
 import { createScope } from '../../src/scope';
-import { ADMIN, gqlOk, startTestHub, testDatabase } from '../setup/hub';
+import type * as Op from '../generated/operations';
+import { BOTS, OUTBOX_MESSAGES } from '../operations';
+import { ADMIN, gqlOk, useHub, type Hub } from '../setup/hub';
 
-let db: Awaited<ReturnType<typeof testDatabase>>;
-let pg: Client;
-const hubs: Hub[] = [];
 const clock = new ManualClock(new Date('2026-11-23T03:00:00Z'));
 const M = 'XHG-B02-C03-M05';
 const ROOM = `demo-${M}@chatroom`;
 
-const start = async () => {
-  const hub = await startTestHub({ databaseUrl: db.url, clock, bots: true });
-  hubs.push(hub);
-  return hub;
-};
-const stop = async (hub: Hub) => {
-  await hub.stop();
-  hubs.splice(hubs.indexOf(hub), 1);
-};
+// Hubs start and stop inside the tests (restarts, crashes); the fixture stops what is left.
+const fixture = useHub({ clock, bots: true, instances: 0 });
+const hubs = fixture.hubs;
+const start = () => fixture.start();
+const stop = (hub: Hub) => fixture.stop(hub);
 const until = async (what: string, check: () => Promise<boolean>, ms = 15_000) => {
   const end = Date.now() + ms;
   while (Date.now() < end) {
@@ -32,19 +25,8 @@ const until = async (what: string, check: () => Promise<boolean>, ms = 15_000) =
   }
   throw new Error(`timed out waiting for ${what}`);
 };
-const one = async <T>(sql: string, params: unknown[] = []) => (await pg.query(sql, params)).rows[0] as T;
+const one = async <T>(sql: string, params: unknown[] = []) => (await fixture.pg.query(sql, params)).rows[0] as T;
 
-beforeAll(async () => {
-  db = await testDatabase('demo');
-  pg = new Client({ connectionString: db.url });
-  await pg.connect();
-});
-
-afterAll(async () => {
-  for (const h of [...hubs]) await h.stop();
-  await pg?.end();
-  await db?.drop();
-});
 
 it('messages stored before a crash are acted on at the next start, and a report is never filed twice', async () => {
   // The first run binds the demo world, then "crashes" after storing two messages: one before
@@ -54,7 +36,7 @@ it('messages stored before a crash are acted on at the next start, and a report 
   const filed = await createScope(first.deps, OPERATOR).incidents.report(OPERATOR, { grid: M, description: '消防通道被车辆堵塞', sourceKey: 'wechat:demo:crash-filed' });
   await stop(first);
   for (const [id, text] of [['crash-new', '#上报 3号楼电梯困人'], ['crash-filed', '#上报 消防通道被车辆堵塞']]) {
-    await pg.query(
+    await fixture.pg.query(
       `insert into inbound_message (bot_account, message_id, room_id, sender_id, sender_name, kind, text, status, received_at) values ('demo', $1, $2, $3, '网格员', 'text', $4, 'pending', now())`,
       [id, ROOM, `demo-m${worker.id}`, text],
     );
@@ -64,7 +46,7 @@ it('messages stored before a crash are acted on at the next start, and a report 
   await start();
   await until('both stored messages handled', async () => Number((await one<{ n: string }>(`select count(*) as n from inbound_message where status = 'pending'`)).n) === 0);
   expect(Number((await one<{ n: string }>('select count(*) as n from incident')).n)).toBe(incidentsBefore + 1);
-  const outcomes = (await pg.query(`select message_id, status, outcome from inbound_message where message_id like 'crash-%' order by message_id`)).rows;
+  const outcomes = (await fixture.pg.query(`select message_id, status, outcome from inbound_message where message_id like 'crash-%' order by message_id`)).rows;
   expect(outcomes[0]).toMatchObject({ message_id: 'crash-filed', status: 'done', outcome: `report ${filed.code}` });
   expect(outcomes[1]).toMatchObject({ message_id: 'crash-new', status: 'done' });
   expect(outcomes[1].outcome).toMatch(/^report E\d{8}-\d{4}$/);
@@ -91,8 +73,8 @@ it('the outbox survives a restart, never queues a dedupe key twice, and shows de
 
   const again = await start();
   await until('the queued message sent after the restart', async () => (await one<{ status: string }>(`select status from outbox_message where dedupe_key = 'test:rollcall:1'`)).status === 'sent');
-  const seen = await gqlOk<{ outboxMessages: Array<{ ref: string; status: string; grid: string; kind: string; attempts: number }> }>(again, ADMIN, '{ outboxMessages(ref: "r-test-1") { ref status grid kind attempts } }');
-  expect(seen.outboxMessages).toEqual([{ ref: 'R-TEST-1', status: 'sent', grid: M, kind: 'rollcall', attempts: 1 }]);
+  const seen = await gqlOk<Op.OutboxMessagesQuery>(again, ADMIN, OUTBOX_MESSAGES, { ref: 'r-test-1' });
+  expect(seen.outboxMessages).toEqual([{ ref: 'R-TEST-1', status: 'sent', grid: M, kind: 'rollcall', attempts: 1, text: '请各网格今日 20:00 前完成日清' }]);
 });
 
 it('a send that fails is retried with back-off and marked failed after its last attempt', async () => {
@@ -134,7 +116,7 @@ it('/readyz shows the bot logged in and /bot/login is for operators only', async
   expect((await fetch(`${base}/bot/login`)).status).toBe(401);
   const login = (await (await fetch(`${base}/bot/login?token=${ADMIN}`, { headers: { accept: 'application/json' } })).json()) as { bots: Array<{ name: string; state: string }> };
   expect(login.bots).toEqual([expect.objectContaining({ name: 'demo', state: 'logged_in', puppet: 'wechaty-puppet-mock' })]);
-  const bots = await gqlOk<{ bots: Array<{ name: string; state: string }> }>(hub, ADMIN, '{ bots { name state } }');
+  const bots = await gqlOk<Op.BotsQuery>(hub, ADMIN, BOTS);
   expect(bots.bots).toEqual([{ name: 'demo', state: 'logged_in' }]);
 });
 
@@ -191,12 +173,11 @@ it('starting on a real puppet retires the demo world: mock groups, contacts and 
   expect(before.contacts).toBeGreaterThanOrEqual(1362);
   // Earlier tests may have left the demo account's messages pending (a retry not yet due): count them.
   const pendingBefore = (await one<{ n: number }>(`select count(*)::int as n from outbox_message where bot_account = 'demo' and status = 'pending'`)).n;
-  await pg.query(`insert into outbox_message (bot_account, room_id, text, dedupe_key, kind, status, attempts, next_attempt_at, created_at) values ('demo', $1, '待发', 'test:demo-left', 'reply', 'pending', 0, now(), now())`, [ROOM]);
+  await fixture.pg.query(`insert into outbox_message (bot_account, room_id, text, dedupe_key, kind, status, attempts, next_attempt_at, created_at) values ('demo', $1, '待发', 'test:demo-left', 'reply', 'pending', 0, now(), now())`, [ROOM]);
   // A group bound by a real account stays bound.
-  await pg.query(`insert into chat_group (room_id, topic, bot_account, created_at) values ('real-1@chatroom', '真实群', 'bot1', now())`);
+  await fixture.pg.query(`insert into chat_group (room_id, topic, bot_account, created_at) values ('real-1@chatroom', '真实群', 'bot1', now())`);
   // The same call the runtime makes before logging real accounts in (no WeChat to log in to here).
-  const hub = await startTestHub({ databaseUrl: db.url, clock });
-  hubs.push(hub);
+  const hub = await fixture.start({ bots: false });
   const retired = await createScope(hub.deps, OPERATOR).bindings.retireDemo('demo');
   expect(retired).toEqual({ groups: before.groups, contacts: before.contacts, messages: pendingBefore + 1 });
   expect(await one(`select count(*)::int as n from outbox_message where bot_account = 'demo' and status = 'pending'`)).toEqual({ n: 0 });

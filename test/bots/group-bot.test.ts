@@ -1,21 +1,18 @@
-import { Client } from 'pg';
-import type { Hub } from '../../src/main';
 import type { InboxOutcome } from '../../src/bots/inbox';
 import { ManualClock } from '../../src/infra/clock';
-import { codeIn, say } from '../setup/bot';
-import { ADMIN, collect, gql, gqlOk, settle, startTestHub, testDatabase, wsClient, tokenFor } from '../setup/hub';
+import type * as Op from '../generated/operations';
+import { BIND_GROUP, CREATE_GRID, DELETE_GRID, INCIDENT_CHANGED, ISSUE_BIND_CODE, REGISTER_MEMBER, RESOLVE_INCIDENT, START_INCIDENT, UNBIND_GROUP, VERIFY_INCIDENT } from '../operations';
+import { codeIn, say, sayRaw } from '../setup/bot';
+import { ADMIN, collect, gql, gqlOk, settle, useHub } from '../setup/hub';
 
-let hub: Hub;
-let db: Awaited<ReturnType<typeof testDatabase>>;
-let pg: Client;
 const clock = new ManualClock(new Date('2026-11-23T02:00:00Z'));
-const clients: Array<{ dispose(): void | Promise<void> }> = [];
+const t = useHub({ clock, bots: true });
 const M = 'XHG-B02-C03-M05';
 
-const world = () => hub.bots!.demo!;
-const token = (role: string, grid: string) => tokenFor(hub, role, grid);
-const incidentCount = async () => Number((await pg.query('select count(*) as n from incident')).rows[0].n);
-const outboxCount = async () => Number((await pg.query('select count(*) as n from outbox_message')).rows[0].n);
+const world = () => t.hub.bots!.demo!;
+const token = (role: Op.Role, grid: string) => t.token(role, grid);
+const incidentCount = async () => Number((await t.pg.query('select count(*) as n from incident')).rows[0].n);
+const outboxCount = async () => Number((await t.pg.query('select count(*) as n from outbox_message')).rows[0].n);
 
 /** The next `n` inbox outcomes (every message, ignored ones included, ends in one). */
 const outcomes = (n: number, ms = 120_000) =>
@@ -26,45 +23,30 @@ const outcomes = (n: number, ms = 120_000) =>
       seen.push(o);
       if (seen.length === n) {
         clearTimeout(timer);
-        hub.bots!.inbox.off('processed', on);
+        t.hub.bots!.inbox.off('processed', on);
         resolve(seen);
       }
     };
-    hub.bots!.inbox.on('processed', on);
+    t.hub.bots!.inbox.on('processed', on);
   });
 
-beforeAll(async () => {
-  db = await testDatabase('demo');
-  hub = await startTestHub({ databaseUrl: db.url, clock, bots: true });
-  pg = new Client({ connectionString: db.url });
-  await pg.connect();
-});
-
-afterAll(async () => {
-  for (const c of clients) await c.dispose();
-  await pg?.end();
-  await hub?.stop();
-  await db?.drop();
-});
 
 it('a worker’s report in the group becomes the grid’s incident, a dashboard sees it live, and the reply names it', async () => {
-  const dash = wsClient(hub, await token('VIEWER', 'XHG-B02-C03'));
-  clients.push(dash);
-  const feed = collect<{ incidentChanged: { code: string; event: string; status: string } }>(dash, 'subscription { incidentChanged { code event status } }');
+  const feed = collect<Op.IncidentChangedSubscription>(t.ws(await token('VIEWER', 'XHG-B02-C03')), INCIDENT_CHANGED);
   await settle(300);
 
-  const replies = await say(hub, M, 'worker', '#上报 3栋下水道篦子破损，有行人绊倒风险');
+  const replies = await say(t.hub, M, 'worker', '#上报 3栋下水道篦子破损，有行人绊倒风险');
   expect(replies).toHaveLength(1);
   expect(replies[0]).toMatch(/^已登记 E20261123-\d{4}【安全隐患】，限 24 小时内处置$/);
   const code = codeIn(replies[0]);
 
-  const row = (await pg.query('select i.status, i.category, g.code as grid, m.role from incident i join grid g on g.id = i.grid_id join member m on m.id = i.reporter_id where i.code = $1', [code])).rows[0];
+  const row = (await t.pg.query('select i.status, i.category, g.code as grid, m.role from incident i join grid g on g.id = i.grid_id join member m on m.id = i.reporter_id where i.code = $1', [code])).rows[0];
   expect(row).toEqual({ status: 'reported', category: 'safety_hazard', grid: M, role: 'worker' });
   await feed.until(1);
   expect(feed.events[0]!.incidentChanged).toEqual({ code, event: 'report', status: 'REPORTED' });
 
   // The same message as a bare keyword with a full-width colon, and urgent.
-  const urgent = await say(hub, M, 'worker', '上报：【紧急】2单元楼道电线冒烟');
+  const urgent = await say(t.hub, M, 'worker', '上报：【紧急】2单元楼道电线冒烟');
   expect(urgent[0]).toMatch(/【安全隐患】（紧急），限 2 小时内处置$/);
 });
 
@@ -73,7 +55,7 @@ it('a redelivered WeChat message id is acted on once', async () => {
   const before = await incidentCount();
   const first = outcomes(1);
   // Speak as the grid's worker straight through the mocker, so we learn the message id.
-  const [worker] = (await pg.query(`select m.id from member m join grid g on g.id = m.grid_id where g.code = $1 and m.role = 'worker' order by m.id limit 1`, [M])).rows;
+  const [worker] = (await t.pg.query(`select m.id from member m join grid g on g.id = m.grid_id where g.code = $1 and m.role = 'worker' order by m.id limit 1`, [M])).rows;
   const contact = w.mocker.ContactMock.load(`demo-m${worker.id}`);
   contact.say('#上报 路灯不亮了').to(w.mocker.RoomMock.load(`demo-${M}@chatroom`));
   const [o] = await first;
@@ -90,12 +72,12 @@ it('a redelivered WeChat message id is acted on once', async () => {
 it('a resident’s report is accepted as a tip and the grid’s workers are @-mentioned to check it', async () => {
   const sent = jest.spyOn(world().puppet, 'messageSendText');
   try {
-    const replies = await say(hub, M, 'resident', '反映 楼道里堆满了纸箱，怕着火');
+    const replies = await say(t.hub, M, 'resident', '反映 楼道里堆满了纸箱，怕着火');
     expect(replies[0]).toMatch(/^已登记 E\d{8}-\d{4}【.+】，群众反映，请网格员核实/);
     const code = codeIn(replies[0]);
-    const row = (await pg.query(`select i.reporter_id, e.actor_role from incident i join incident_event e on e.incident_id = i.id where i.code = $1`, [code])).rows[0];
+    const row = (await t.pg.query(`select i.reporter_id, e.actor_role from incident i join incident_event e on e.incident_id = i.id where i.code = $1`, [code])).rows[0];
     expect(row).toEqual({ reporter_id: null, actor_role: 'resident' });
-    const workers = (await pg.query(`select 'demo-m' || m.id as contact from member m join grid g on g.id = m.grid_id where g.code = $1 and m.role = 'worker'`, [M])).rows.map((r) => r.contact);
+    const workers = (await t.pg.query(`select 'demo-m' || m.id as contact from member m join grid g on g.id = m.grid_id where g.code = $1 and m.role = 'worker'`, [M])).rows.map((r) => r.contact);
     const call = sent.mock.calls.find((args: unknown[]) => String(args[1]).includes(code));
     expect(call).toBeDefined();
     expect([...(call![2] ?? [])].sort()).toEqual([...workers].sort());
@@ -105,112 +87,111 @@ it('a resident’s report is accepted as a tip and the grid’s workers are @-me
 });
 
 it('refused acts get a short Chinese reason, and ordinary chat gets nothing', async () => {
-  const code = codeIn((await say(hub, M, 'worker', '#上报 小区门口有流动摊贩占道经营'))[0]);
+  const code = codeIn((await say(t.hub, M, 'worker', '#上报 小区门口有流动摊贩占道经营'))[0]);
   // Dispatch belongs to the centre, not to a grid worker.
-  expect(await say(hub, M, 'worker', `#派单 ${code} 城管`)).toEqual(['网格员不能派单 ' + code + '，请联系网格长或指挥中心']);
+  expect(await say(t.hub, M, 'worker', `#派单 ${code} 城管`)).toEqual(['网格员不能派单 ' + code + '，请联系网格长或指挥中心']);
   // A resident may report but not close.
-  expect(await say(hub, M, 'resident', `#办结 ${code}`)).toEqual(['请先绑定：向管理员要绑定码，发送 #绑定 绑定码']);
+  expect(await say(t.hub, M, 'resident', `#办结 ${code}`)).toEqual(['请先绑定：向管理员要绑定码，发送 #绑定 绑定码']);
   // A code that does not exist, typed loosely.
-  expect(await say(hub, M, 'worker', '#进度 e20261123-999')).toEqual(['没找到 E20261123-0999，请核对编号']);
+  expect(await say(t.hub, M, 'worker', '#进度 e20261123-999')).toEqual(['没找到 E20261123-0999，请核对编号']);
   // Only the operator may speak as others.
-  const viewer = await gql(hub, await token('VIEWER', M), 'mutation { simulateMessage(grid: "XHG-B02-C03-M05", from: "commander", text: "#指令 重大 测试") }');
+  const viewer = await sayRaw(t.hub, await token('VIEWER', M), M, 'commander', '#指令 重大 测试');
   expect(viewer.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
   // An unknown #word gets a hint; chat and near-misses get nothing.
-  expect((await say(hub, M, 'worker', '#打卡'))[0]).toMatch(/^没看懂这个指令/);
-  expect(await say(hub, M, 'worker', '收到快递了吗')).toEqual([]);
+  expect((await say(t.hub, M, 'worker', '#打卡'))[0]).toMatch(/^没看懂这个指令/);
+  expect(await say(t.hub, M, 'worker', '收到快递了吗')).toEqual([]);
   // 收到 answers every notice in a group: with no open instruction it is chat; #收到 is a command and is answered.
-  expect(await say(hub, M, 'worker', '收到！')).toEqual([]);
-  expect(await say(hub, M, 'worker', '#收到')).toEqual(['本网格暂无待办指令']);
-  expect(await say(hub, M, 'chief', '大家辛苦了，今天巡查到这里')).toEqual([]);
+  expect(await say(t.hub, M, 'worker', '收到！')).toEqual([]);
+  expect(await say(t.hub, M, 'worker', '#收到')).toEqual(['本网格暂无待办指令']);
+  expect(await say(t.hub, M, 'chief', '大家辛苦了，今天巡查到这里')).toEqual([]);
   // A step the state does not allow names the state and what is allowed.
-  expect((await say(hub, M, 'worker', `#处置 ${code} 已劝离`))[0]).toBe(`${code} 已就地处置，事件办结`);
-  expect((await say(hub, M, 'worker', `#处置 ${code} 再处置一次`))[0]).toMatch(new RegExp(`^${code} 当前状态：现场处置，不能现场处置`));
+  expect((await say(t.hub, M, 'worker', `#处置 ${code} 已劝离`))[0]).toBe(`${code} 已就地处置，事件办结`);
+  expect((await say(t.hub, M, 'worker', `#处置 ${code} 再处置一次`))[0]).toMatch(new RegExp(`^${code} 当前状态：现场处置，不能现场处置`));
 });
 
 it('runs the loop from the groups: the centre dispatches, progress is visible, 不满意 sends it back, 满意 closes it', async () => {
-  const code = codeIn((await say(hub, M, 'worker', '#上报 【设施损坏】小区东门水管爆裂，路面积水'))[0]);
+  const code = codeIn((await say(t.hub, M, 'worker', '#上报 【设施损坏】小区东门水管爆裂，路面积水'))[0]);
   // A worker may not dispatch; the street commander may, from the street's group (accepting on the way).
-  expect((await say(hub, M, 'worker', `#派单 ${code} 城管`))[0]).toBe(`网格员不能派单 ${code}，请联系网格长或指挥中心`);
-  expect((await say(hub, 'XHG', 'commander', `#派单 ${code} 城管`))[0]).toMatch(new RegExp(`^${code} 已派单给城管，\\d+月\\d+日 \\d\\d:\\d\\d前办结$`));
-  expect((await say(hub, M, 'worker', `#进度 ${code}`))[0]).toMatch(new RegExp(`^${code}【设施损坏】 已派单，\\d+月\\d+日 \\d\\d:\\d\\d前办结$`));
+  expect((await say(t.hub, M, 'worker', `#派单 ${code} 城管`))[0]).toBe(`网格员不能派单 ${code}，请联系网格长或指挥中心`);
+  expect((await say(t.hub, 'XHG', 'commander', `#派单 ${code} 城管`))[0]).toMatch(new RegExp(`^${code} 已派单给城管，\\d+月\\d+日 \\d\\d:\\d\\d前办结$`));
+  expect((await say(t.hub, M, 'worker', `#进度 ${code}`))[0]).toMatch(new RegExp(`^${code}【设施损坏】 已派单，\\d+月\\d+日 \\d\\d:\\d\\d前办结$`));
 
   // The department works it through GraphQL with an after-photo; the worker verifies.
   const dept = await token('DEPARTMENT', 'XHG-B02-C03');
   const worker = await token('WORKER', M);
   const jpeg = Buffer.concat([Buffer.from([0xff, 0xd8, 0xff, 0xe0]), Buffer.from('after photo')]);
-  const upload = async () => ((await (await fetch(hub.url.replace('/graphql', '/photos'), { method: 'POST', headers: { authorization: `Bearer ${dept}` }, body: jpeg })).json()) as { key: string }).key;
+  const upload = async () => ((await (await fetch(t.hub.url.replace('/graphql', '/photos'), { method: 'POST', headers: { authorization: `Bearer ${dept}` }, body: jpeg })).json()) as { key: string }).key;
   const resolveAndVerify = async () => {
-    await gqlOk(hub, dept, 'mutation($c: String!) { startIncident(code: $c) { code } }', { c: code });
-    await gqlOk(hub, dept, 'mutation($c: String!, $p: [String!]!) { resolveIncident(code: $c, note: "已更换水管", photos: $p) { code } }', { c: code, p: [await upload()] });
-    await gqlOk(hub, worker, 'mutation($c: String!, $p: [String!]!) { verifyIncident(code: $c, photos: $p) { code } }', { c: code, p: [await upload()] });
+    await gqlOk(t.hub, dept, START_INCIDENT, { code });
+    await gqlOk(t.hub, dept, RESOLVE_INCIDENT, { code, note: '已更换水管', photos: [await upload()] });
+    await gqlOk(t.hub, worker, VERIFY_INCIDENT, { code, photos: [await upload()] });
   };
   await resolveAndVerify();
   // The resident's verdict, relayed by the worker in the group: not satisfied sends it back.
-  expect(await say(hub, M, 'worker', `#不满意 ${code} 还在漏水`)).toEqual([`${code} 评价不满意，已退回重新办理`]);
+  expect(await say(t.hub, M, 'worker', `#不满意 ${code} 还在漏水`)).toEqual([`${code} 评价不满意，已退回重新办理`]);
   await resolveAndVerify();
-  expect(await say(hub, M, 'worker', `#满意 ${code}`)).toEqual([`${code} 评价满意，已结案`]);
-  const events = (await pg.query(`select e.event from incident_event e join incident i on i.id = e.incident_id where i.code = $1 order by e.id`, [code])).rows.map((r) => r.event);
+  expect(await say(t.hub, M, 'worker', `#满意 ${code}`)).toEqual([`${code} 评价满意，已结案`]);
+  const events = (await t.pg.query(`select e.event from incident_event e join incident i on i.id = e.incident_id where i.code = $1 order by e.id`, [code])).rows.map((r) => r.event);
   expect(events).toEqual(['report', 'accept', 'dispatch', 'start', 'resolve', 'verify', 'rate', 'start', 'resolve', 'verify', 'rate']);
 });
 
 it('three failed mediations in the group turn a blue dispute yellow', async () => {
-  const code = codeIn((await say(hub, M, 'worker', '#上报 【矛盾纠纷】楼上楼下漏水纠纷'))[0]);
-  expect((await pg.query('select dispute_colour from incident where code = $1', [code])).rows[0].dispute_colour).toBe('blue');
-  expect((await say(hub, M, 'worker', `#调解 ${code} 失败 双方不同意赔偿`))[0]).toBe(`${code} 已记录：调解失败（第 1 次）`);
-  expect((await say(hub, M, 'worker', `#调解 ${code} 失败`))[0]).toBe(`${code} 已记录：调解失败（第 2 次）`);
-  expect((await say(hub, M, 'chief', `#调解 ${code} 失败 仍未达成一致`))[0]).toBe(`${code} 已记录：调解失败（第 3 次），调解三次未成，已转黄色（多部门联合化解）`);
-  expect((await pg.query('select dispute_colour from incident where code = $1', [code])).rows[0].dispute_colour).toBe('yellow');
+  const code = codeIn((await say(t.hub, M, 'worker', '#上报 【矛盾纠纷】楼上楼下漏水纠纷'))[0]);
+  expect((await t.pg.query('select dispute_colour from incident where code = $1', [code])).rows[0].dispute_colour).toBe('blue');
+  expect((await say(t.hub, M, 'worker', `#调解 ${code} 失败 双方不同意赔偿`))[0]).toBe(`${code} 已记录：调解失败（第 1 次）`);
+  expect((await say(t.hub, M, 'worker', `#调解 ${code} 失败`))[0]).toBe(`${code} 已记录：调解失败（第 2 次）`);
+  expect((await say(t.hub, M, 'chief', `#调解 ${code} 失败 仍未达成一致`))[0]).toBe(`${code} 已记录：调解失败（第 3 次），调解三次未成，已转黄色（多部门联合化解）`);
+  expect((await t.pg.query('select dispute_colour from incident where code = $1', [code])).rows[0].dispute_colour).toBe('yellow');
 });
 
 it('a photo the reporter sends within two minutes attaches to the report; later it is just chat', async () => {
   const png = Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), Buffer.from('gridhub test photo')]);
-  const code = codeIn((await say(hub, M, 'worker', '#上报 垃圾桶满溢'))[0]);
+  const code = codeIn((await say(t.hub, M, 'worker', '#上报 垃圾桶满溢'))[0]);
   // The report's message is linked to its incident: that link is how the photo finds it.
-  const linked = await pg.query(`select i.code from inbound_message m join incident i on i.id = m.reported_incident_id where m.text = '#上报 垃圾桶满溢'`);
+  const linked = await t.pg.query(`select i.code from inbound_message m join incident i on i.id = m.reported_incident_id where m.text = '#上报 垃圾桶满溢'`);
   expect(linked.rows).toEqual([{ code }]);
   clock.advance(60_000);
-  expect(await say(hub, M, 'worker', null, png)).toEqual([`${code} 已附照片`]);
-  const photo = (await pg.query(`select e.photos from incident_event e join incident i on i.id = e.incident_id where i.code = $1 and e.event = 'photo'`, [code])).rows[0];
+  expect(await say(t.hub, M, 'worker', null, png)).toEqual([`${code} 已附照片`]);
+  const photo = (await t.pg.query(`select e.photos from incident_event e join incident i on i.id = e.incident_id where i.code = $1 and e.event = 'photo'`, [code])).rows[0];
   expect(photo.photos).toHaveLength(1);
   expect(photo.photos[0]).toMatch(/^photos\/[0-9a-f]{64}\.png$/);
   clock.advance(5 * 60_000);
-  expect(await say(hub, M, 'worker', null, png)).toEqual([]);
+  expect(await say(t.hub, M, 'worker', null, png)).toEqual([]);
 });
 
 it('binds a stranger with a one-time code and a new grid’s group with #绑定群 from its chief', async () => {
   // A member registered without WeChat gets a code from the admin and binds in any group.
-  await gqlOk(hub, ADMIN, 'mutation { createGrid(input: { code: "XHG-B02-C03-M99", name: "新建网格", level: MICRO_GRID, parent: "XHG-B02-C03" }) { code } }');
-  const reg = await gqlOk<{ registerMember: { id: string } }>(hub, ADMIN, 'mutation { registerMember(input: { grid: "XHG-B02-C03-M99", name: "赵新民", role: CHIEF }) { id } }');
-  const bind = await gqlOk<{ issueBindCode: { code: string } }>(hub, ADMIN, 'mutation($m: Int!) { issueBindCode(member: $m) { code } }', { m: Number(reg.registerMember.id) });
+  await gqlOk(t.hub, ADMIN, CREATE_GRID, { input: { code: 'XHG-B02-C03-M99', name: '新建网格', level: 'MICRO_GRID', parent: 'XHG-B02-C03' } });
+  const reg = await gqlOk<Op.RegisterMemberMutation>(t.hub, ADMIN, REGISTER_MEMBER, { input: { grid: 'XHG-B02-C03-M99', name: '赵新民', role: 'CHIEF' } });
+  const bind = await gqlOk<Op.IssueBindCodeMutation>(t.hub, ADMIN, ISSUE_BIND_CODE, { member: Number(reg.registerMember.id) });
   expect(bind.issueBindCode.code).toMatch(/^\d{6}$/);
   // 赵新民 is unknown to the hub until he binds; say() makes him an unbound contact in the group.
-  expect(await say(hub, 'XHG-B02-C03-M99', '赵新民', `#绑定 ${bind.issueBindCode.code}`)).toEqual(['绑定成功：赵新民，XHG-B02-C03-M99 网格长']);
-  expect(await say(hub, 'XHG-B02-C03-M99', '赵新民', `#绑定 ${bind.issueBindCode.code}`)).toEqual(['绑定码不对、已用过或已过期，请向管理员重新索取']);
+  expect(await say(t.hub, 'XHG-B02-C03-M99', '赵新民', `#绑定 ${bind.issueBindCode.code}`)).toEqual(['绑定成功：赵新民，XHG-B02-C03-M99 网格长']);
+  expect(await say(t.hub, 'XHG-B02-C03-M99', '赵新民', `#绑定 ${bind.issueBindCode.code}`)).toEqual(['绑定码不对、已用过或已过期，请向管理员重新索取']);
   // The demo world made a group for the new grid but nobody bound it to the grid: the chief does.
-  await pg.query(`update chat_group set grid_id = null, bound_at = null where room_id = 'demo-XHG-B02-C03-M99@chatroom'`);
-  expect(await say(hub, 'XHG-B02-C03-M99', '赵新民', '#上报 井盖松动')).toEqual(['本群还没绑定网格，请网格长发送：#绑定群 网格编码']);
+  await t.pg.query(`update chat_group set grid_id = null, bound_at = null where room_id = 'demo-XHG-B02-C03-M99@chatroom'`);
+  expect(await say(t.hub, 'XHG-B02-C03-M99', '赵新民', '#上报 井盖松动')).toEqual(['本群还没绑定网格，请网格长发送：#绑定群 网格编码']);
   // A chief binds only their own grid; another grid is outside their subtree.
-  expect(await say(hub, 'XHG-B02-C03-M99', '赵新民', '#绑定群 XHG-B02-C03-M01')).toEqual(['没找到 XHG-B02-C03-M01，请核对编号']);
-  expect(await say(hub, 'XHG-B02-C03-M99', '赵新民', '#绑定群 xhg-b02-c03-m99')).toEqual(['本群已绑定 XHG-B02-C03-M99 新建网格，上报、签收、日清都在本群办理']);
-  expect((await say(hub, 'XHG-B02-C03-M99', '赵新民', '#上报 井盖松动'))[0]).toMatch(/^已登记 E\d{8}-\d{4}【/);
+  expect(await say(t.hub, 'XHG-B02-C03-M99', '赵新民', '#绑定群 XHG-B02-C03-M01')).toEqual(['没找到 XHG-B02-C03-M01，请核对编号']);
+  expect(await say(t.hub, 'XHG-B02-C03-M99', '赵新民', '#绑定群 xhg-b02-c03-m99')).toEqual(['本群已绑定 XHG-B02-C03-M99 新建网格，上报、签收、日清都在本群办理']);
+  expect((await say(t.hub, 'XHG-B02-C03-M99', '赵新民', '#上报 井盖松动'))[0]).toMatch(/^已登记 E\d{8}-\d{4}【/);
   // A grid with people, a group and incidents on it cannot be deleted: CONFLICT naming them, not an internal error.
-  const del = await gql(hub, ADMIN, 'mutation { deleteGrid(code: "XHG-B02-C03-M99") { code } }');
+  const del = await gql(t.hub, ADMIN, DELETE_GRID, { code: 'XHG-B02-C03-M99' });
   expect(del.errors?.[0]?.extensions).toMatchObject({ code: 'CONFLICT', members: 1, groups: 1, incidents: 1 });
 });
 
 it('bindGroup over GraphQL serves a group by the account that saw it, and asks for one when no account has', async () => {
   const room = 'demo-XHG-B02-C03-M01@chatroom';
-  await gqlOk(hub, ADMIN, 'mutation($r: String!) { unbindGroup(roomId: $r) { roomId } }', { r: room });
-  const bind = 'mutation($r: String!) { bindGroup(roomId: $r, grid: "XHG-B02-C03-M01") { roomId botAccount grid } }';
-  const unseen = await gql(hub, ADMIN, bind, { r: 'never-seen@chatroom' });
+  await gqlOk(t.hub, ADMIN, UNBIND_GROUP, { roomId: room });
+  const unseen = await gql(t.hub, ADMIN, BIND_GROUP, { roomId: 'never-seen@chatroom', grid: 'XHG-B02-C03-M01' });
   expect(unseen.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
   expect(unseen.errors?.[0]?.message).toBe('the bot has not seen this group yet: give botAccount');
-  expect((await gqlOk<{ bindGroup: unknown }>(hub, ADMIN, bind, { r: room })).bindGroup).toEqual({ roomId: room, botAccount: 'demo', grid: 'XHG-B02-C03-M01' });
+  expect((await gqlOk<Op.BindGroupMutation>(t.hub, ADMIN, BIND_GROUP, { roomId: room, grid: 'XHG-B02-C03-M01' })).bindGroup).toEqual({ roomId: room, botAccount: 'demo', grid: 'XHG-B02-C03-M01' });
 });
 
 it('ten thousand random Unicode strings neither crash the bot nor get a reply unless they are commands', async () => {
   const w = world();
-  const [worker] = (await pg.query(`select m.id from member m join grid g on g.id = m.grid_id where g.code = $1 and m.role = 'worker' order by m.id limit 1`, [M])).rows;
+  const [worker] = (await t.pg.query(`select m.id from member m join grid g on g.id = m.grid_id where g.code = $1 and m.role = 'worker' order by m.id limit 1`, [M])).rows;
   const contact = w.mocker.ContactMock.load(`demo-m${worker.id}`);
   const room = w.mocker.RoomMock.load(`demo-${M}@chatroom`);
   let seed = 20261123;

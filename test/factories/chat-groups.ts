@@ -1,56 +1,63 @@
 import { Client } from 'pg';
-import type { Hub } from '../../src/main';
-import { query } from '../../src/repositories/sql';
 
-/**
- * Gives grids a bound WeChat group (one `chat_group` row each, room `<code>@chatroom`), as
- * `#绑定群` would: the bot's messages for those grids then land in the outbox.
- */
-export async function bindGroups(hub: Hub, codes: readonly string[], botAccount = 'bot-test'): Promise<number> {
-  const rows = await query<{ id: number }>(
-    hub.deps.orm.em.fork(),
-    `insert into chat_group (room_id, topic, grid_id, bot_account, bound_at, created_at)
-     select g.code || '@chatroom', g.name, g.id, ?, now(), now() from grid g where g.code = any(?::text[]) returning id`,
-    [botAccount, `{${codes.join(',')}}`],
-  );
-  return rows.length;
+/** Runs `fn` with a PostgreSQL client on `databaseUrl`, closed afterwards. */
+async function withPg<T>(databaseUrl: string, fn: (db: Client) => Promise<T>): Promise<T> {
+  const db = new Client({ connectionString: databaseUrl });
+  await db.connect();
+  try {
+    return await fn(db);
+  } finally {
+    await db.end();
+  }
 }
+
+/** Rows of one SQL statement against a test database (for setup and assertions the API does not expose). */
+export const rowsOf = <T extends object>(databaseUrl: string, sql: string, params: unknown[] = []): Promise<T[]> =>
+  withPg(databaseUrl, async (db) => (await db.query(sql, params)).rows as T[]);
 
 /** The codes `XHG-B03-C07-M01` … `-M14`: the demo city's largest community's micro-grids. */
 export const C07_MICRO_GRIDS = Array.from({ length: 14 }, (_, i) => `XHG-B03-C07-M${String(i + 1).padStart(2, '0')}`);
 
+/** Which grids get a group: listed `codes`, or every grid `under` a code (itself included) but `skip`. */
+export type GroupTargets = { codes: readonly string[] } | { under: string; skip?: readonly string[] };
+
 /**
- * Gives grids a bound WeChat group, as `#绑定群` would: one chat_group row per grid under
- * `under` (by code prefix), except `skip`. Room ids look like real ones (`…@chatroom`).
+ * The one group factory: gives grids a bound WeChat group, as `#绑定群` would (one chat_group
+ * row each, room `room-<code>@chatroom`, topic `<name>群`), so the bot's messages for those grids
+ * land in the outbox. A room already there is left as it is. Returns how many were bound.
  */
-export async function bindGroupsUnder(databaseUrl: string, under: string, opts: { skip?: readonly string[]; botAccount?: string } = {}): Promise<number> {
-  const db = new Client({ connectionString: databaseUrl });
-  await db.connect();
-  try {
+export function bindGroups(databaseUrl: string, targets: GroupTargets, botAccount = 'bot-test'): Promise<number> {
+  const codes = 'codes' in targets ? targets.codes : [];
+  const under = 'under' in targets ? targets.under : null;
+  const skip = 'skip' in targets ? (targets.skip ?? []) : [];
+  return withPg(databaseUrl, async (db) => {
     const res = await db.query(
-      `insert into chat_group (room_id, topic, grid_id, bot_account, bound_at)
-       select 'room-' || lower(g.code) || '@chatroom', g.name || '群', g.id, $3, now()
-         from grid g where (g.code = $1 or g.code like $1 || '-%') and not (g.code = any($2::text[]))
+      `insert into chat_group (room_id, topic, grid_id, bot_account, bound_at, created_at)
+       select 'room-' || lower(g.code) || '@chatroom', g.name || '群', g.id, $4, now(), now()
+         from grid g
+        where (g.code = any($1::text[]) or g.code = $2 or g.code like $2 || '-%') and not (g.code = any($3::text[]))
        on conflict do nothing`,
-      [under, [...(opts.skip ?? [])], opts.botAccount ?? 'bot-1'],
+      [[...codes], under, [...skip], botAccount],
     );
     return res.rowCount ?? 0;
-  } finally {
-    await db.end();
-  }
+  });
 }
 
-/** The outbox rows about one code, for assertions. */
-export async function outboxFor(databaseUrl: string, ref: string): Promise<Array<{ grid: string; text: string; kind: string; mentions: number[]; mentionRoles: string[]; dedupeKey: string }>> {
-  const db = new Client({ connectionString: databaseUrl });
-  await db.connect();
-  try {
-    const res = await db.query<{ grid: string; text: string; kind: string; mentions: number[]; mention_roles: string[]; dedupe_key: string }>(
-      `select g.code as grid, o.text, o.kind, o.mention_member_ids as mentions, o.mention_roles, o.dedupe_key from outbox_message o join grid g on g.id = o.grid_id where o.ref = $1 order by o.id`,
-      [ref],
-    );
-    return res.rows.map((r) => ({ grid: r.grid, text: r.text, kind: r.kind, mentions: r.mentions, mentionRoles: r.mention_roles, dedupeKey: r.dedupe_key }));
-  } finally {
-    await db.end();
-  }
+export interface OutboxRow {
+  grid: string;
+  text: string;
+  kind: string;
+  mentions: number[];
+  mentionRoles: string[];
+  dedupeKey: string;
+}
+
+/** The outbox rows about one code (an incident, instruction or clearance round), oldest first. */
+export async function outboxFor(databaseUrl: string, ref: string): Promise<OutboxRow[]> {
+  const rows = await rowsOf<{ grid: string; text: string; kind: string; mentions: number[]; mention_roles: string[]; dedupe_key: string }>(
+    databaseUrl,
+    `select g.code as grid, o.text, o.kind, o.mention_member_ids as mentions, o.mention_roles, o.dedupe_key from outbox_message o join grid g on g.id = o.grid_id where o.ref = $1 order by o.id`,
+    [ref],
+  );
+  return rows.map((r) => ({ grid: r.grid, text: r.text, kind: r.kind, mentions: r.mentions, mentionRoles: r.mention_roles, dedupeKey: r.dedupe_key }));
 }

@@ -26,6 +26,11 @@ export type CreateGridInput = {
   riskColor?: RiskColor | null | undefined;
 };
 
+export type DisputeColor =
+  | 'BLUE'
+  | 'RED'
+  | 'YELLOW';
+
 export type GridChangeKind =
   | 'CREATED'
   | 'DELETED'
@@ -45,6 +50,81 @@ export type GridLevel =
   | 'STREET'
   | 'UNIT';
 
+export type IncidentCategory =
+  | 'DISPUTE'
+  | 'EPIDEMIC'
+  | 'FACILITY'
+  | 'ILLEGAL_CONSTRUCTION'
+  | 'LIVELIHOOD'
+  | 'MARKET'
+  | 'OTHER'
+  | 'PUBLIC_SECURITY'
+  | 'SAFETY_HAZARD'
+  | 'SANITATION'
+  | 'STREET_ORDER';
+
+export type IncidentFilter = {
+  category?: Array<IncidentCategory> | null | undefined;
+  disputeColor?: DisputeColor | null | undefined;
+  /** Reported at or after. */
+  from?: string | null | undefined;
+  /** Open and past its deadline (or not). */
+  overdue?: boolean | null | undefined;
+  status?: Array<IncidentStatus> | null | undefined;
+  /** Reported before. */
+  to?: string | null | undefined;
+  /** Root grid of the subtree; default your scope. */
+  under?: string | null | undefined;
+  urgent?: boolean | null | undefined;
+};
+
+export type IncidentStatus =
+  | 'ACCEPTED'
+  | 'CLOSED'
+  | 'DISPATCHED'
+  | 'ESCALATED'
+  | 'HANDLED'
+  | 'IN_PROGRESS'
+  | 'REJECTED'
+  | 'REPORTED'
+  | 'RESOLVED'
+  | 'RETURNED'
+  | 'VERIFIED';
+
+/** I 特别重大, II 重大, III 较大, IV 一般. */
+export type InstructionGrade =
+  | 'I'
+  | 'II'
+  | 'III'
+  | 'IV';
+
+/** A task for one receiving grid (e.g. a returnee to check); each grid receives only its own. */
+export type InstructionItemInput = {
+  grid: string;
+  text: string;
+};
+
+export type InstructionStatus =
+  | 'ACTIVE'
+  | 'CANCELLED';
+
+export type IssueInstructionInput = {
+  /** Minutes to acknowledge; default from the grade (I 5, II 10, III 30, IV 120). */
+  ackWithin?: number | null | undefined;
+  body?: string | null | undefined;
+  grade: InstructionGrade;
+  items?: Array<InstructionItemInput> | null | undefined;
+  /** Levels below the scope that receive it; default from the grade. */
+  levels?: Array<GridLevel> | null | undefined;
+  /** @-mention each grid’s chief; default from the grade (I–III yes). */
+  mentionChiefs?: boolean | null | undefined;
+  /** Minutes to report the result; default from the grade (I 30, II 60, III 240, IV 1440). */
+  resultWithin?: number | null | undefined;
+  /** The grid whose subtree receives it; default your own grid. */
+  scope?: string | null | undefined;
+  title: string;
+};
+
 export type IssueTokenInput = {
   /** Grid whose subtree the token sees (omit only for operator tokens). */
   grid?: string | null | undefined;
@@ -55,6 +135,10 @@ export type IssueTokenInput = {
   /** Lifetime in hours (default TOKEN_TTL_DAYS). */
   ttlHours?: number | null | undefined;
 };
+
+export type MediationOutcome =
+  | 'FAILURE'
+  | 'SUCCESS';
 
 export type MemberRole =
   | 'ASSISTANT'
@@ -74,6 +158,19 @@ export type RegisterMemberInput = {
   name: string;
   phone?: string | null | undefined;
   role: MemberRole;
+};
+
+export type ReportIncidentInput = {
+  /** Omitted: classified from the description. */
+  category?: IncidentCategory | null | undefined;
+  description: string;
+  /** Disputes only; default red when urgent, else blue. */
+  disputeColor?: DisputeColor | null | undefined;
+  grid: string;
+  location?: string | null | undefined;
+  /** Storage keys of photos already uploaded. */
+  photos?: Array<string> | null | undefined;
+  urgent?: boolean | null | undefined;
 };
 
 /** green 日常管理, yellow 一般防范, red 重点治理. */
@@ -219,3 +316,245 @@ export type ClearanceRecordQueryVariables = Exact<{
 
 
 export type ClearanceRecordQuery = { clearanceRecord: { grid: string, period: ClearancePeriod, rounds: number, onTime: number, late: number, missed: number, zeroReports: number, flagged: number, onTimeRate: number | null, streak: number, longestStreak: number, entries: Array<{ round: string, status: ClearanceSlotStatus, late: boolean }> } };
+
+export type ReportIncidentMutationVariables = Exact<{
+  input: ReportIncidentInput;
+}>;
+
+
+export type ReportIncidentMutation = { reportIncident: { code: string, status: IncidentStatus, category: IncidentCategory, urgent: boolean, deadlineAt: string, createdAt: string, disputeColor: DisputeColor | null, grid: { code: string } } };
+
+export type IncidentQueryVariables = Exact<{
+  code: string;
+}>;
+
+
+export type IncidentQuery = { incident: { code: string, status: IncidentStatus, satisfied: boolean | null, timeline: Array<{ event: string, from: IncidentStatus | null, to: IncidentStatus, note: string | null, photos: Array<string> }> } };
+
+export type IncidentsQueryVariables = Exact<{
+  filter?: IncidentFilter | null | undefined;
+  first?: number | null | undefined;
+  after?: string | null | undefined;
+}>;
+
+
+export type IncidentsQuery = { incidents: { edges: Array<{ cursor: string, node: { code: string, status: IncidentStatus } }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } };
+
+export type EscalateIncidentMutationVariables = Exact<{
+  code: string;
+  note?: string | null | undefined;
+}>;
+
+
+export type EscalateIncidentMutation = { escalateIncident: { code: string, status: IncidentStatus } };
+
+export type AcceptIncidentMutationVariables = Exact<{
+  code: string;
+  note?: string | null | undefined;
+}>;
+
+
+export type AcceptIncidentMutation = { acceptIncident: { code: string, status: IncidentStatus } };
+
+export type DispatchIncidentMutationVariables = Exact<{
+  code: string;
+  department: string;
+  deadline?: string | null | undefined;
+}>;
+
+
+export type DispatchIncidentMutation = { dispatchIncident: { code: string, status: IncidentStatus } };
+
+export type StartIncidentMutationVariables = Exact<{
+  code: string;
+}>;
+
+
+export type StartIncidentMutation = { startIncident: { code: string, status: IncidentStatus } };
+
+export type ResolveIncidentMutationVariables = Exact<{
+  code: string;
+  note: string;
+  photos: Array<string> | string;
+}>;
+
+
+export type ResolveIncidentMutation = { resolveIncident: { code: string, status: IncidentStatus } };
+
+export type VerifyIncidentMutationVariables = Exact<{
+  code: string;
+  photos: Array<string> | string;
+  note?: string | null | undefined;
+}>;
+
+
+export type VerifyIncidentMutation = { verifyIncident: { code: string, status: IncidentStatus } };
+
+export type RateIncidentMutationVariables = Exact<{
+  code: string;
+  satisfied: boolean;
+  note?: string | null | undefined;
+}>;
+
+
+export type RateIncidentMutation = { rateIncident: { code: string, status: IncidentStatus } };
+
+export type HandleIncidentMutationVariables = Exact<{
+  code: string;
+  note: string;
+}>;
+
+
+export type HandleIncidentMutation = { handleIncident: { code: string, status: IncidentStatus } };
+
+export type MediateIncidentMutationVariables = Exact<{
+  code: string;
+  outcome: MediationOutcome;
+  note?: string | null | undefined;
+}>;
+
+
+export type MediateIncidentMutation = { mediateIncident: { disputeColor: DisputeColor | null, failedMediations: number, status: IncidentStatus } };
+
+export type IncidentChangedSubscriptionVariables = Exact<{
+  scope?: string | null | undefined;
+}>;
+
+
+export type IncidentChangedSubscription = { incidentChanged: { code: string, event: string, status: IncidentStatus } };
+
+export type GridRiskColoursQueryVariables = Exact<{
+  under?: string | null | undefined;
+  level?: GridLevel | null | undefined;
+  first?: number | null | undefined;
+}>;
+
+
+export type GridRiskColoursQuery = { grids: Array<{ code: string, riskColor: RiskColor, suggestedRiskColor: RiskColor }> };
+
+export type StatsQueryVariables = Exact<{
+  scope?: string | null | undefined;
+  from: string;
+  to: string;
+}>;
+
+
+export type StatsQuery = { stats: { reported: number, handledOnSite: number, disposalRate: number | null, closed: number, completionRate: number | null, overdue: number, satisfactionRate: number | null } };
+
+export type StatsChangedSubscriptionVariables = Exact<{
+  scope?: string | null | undefined;
+}>;
+
+
+export type StatsChangedSubscription = { statsChanged: { reported: number, closed: number } };
+
+export type IssueInstructionMutationVariables = Exact<{
+  input: IssueInstructionInput;
+}>;
+
+
+export type IssueInstructionMutation = { issueInstruction: { code: string, grade: InstructionGrade, title: string, status: InstructionStatus, targets: number, levels: Array<GridLevel>, ackDeadlineAt: string, resultDeadlineAt: string, scope: { code: string }, progress: { targets: number, acknowledged: number, reported: number, overdue: number } } };
+
+export type AcknowledgeInstructionMutationVariables = Exact<{
+  code?: string | null | undefined;
+  grid?: string | null | undefined;
+  note?: string | null | undefined;
+}>;
+
+
+export type AcknowledgeInstructionMutation = { acknowledgeInstruction: { counted: boolean, acknowledged: boolean, reported: boolean, instruction: { code: string }, grid: { code: string } } };
+
+export type ReportInstructionResultMutationVariables = Exact<{
+  code?: string | null | undefined;
+  grid?: string | null | undefined;
+  result: string;
+}>;
+
+
+export type ReportInstructionResultMutation = { reportInstructionResult: { counted: boolean, reported: boolean } };
+
+export type AmendInstructionMutationVariables = Exact<{
+  code: string;
+  text: string;
+}>;
+
+
+export type AmendInstructionMutation = { amendInstruction: { code: string } };
+
+export type CancelInstructionMutationVariables = Exact<{
+  code: string;
+  reason?: string | null | undefined;
+}>;
+
+
+export type CancelInstructionMutation = { cancelInstruction: { status: InstructionStatus, cancelReason: string | null } };
+
+export type InstructionQueryVariables = Exact<{
+  code: string;
+  receipts?: number | null | undefined;
+  under?: string | null | undefined;
+}>;
+
+
+export type InstructionQuery = { instruction: { code: string, progress: { targets: number, acknowledged: number, reported: number, overdue: number }, levelProgress: Array<{ level: GridLevel, progress: { targets: number, reported: number } }>, updates: Array<{ seq: number, kind: string }>, receipts: Array<{ result: string | null, answers: number, reportedBy: string | null, acknowledgedBy: string | null, ackOverdueAt: string | null, grid: { code: string } }> } };
+
+export type InstructionIssuedSubscriptionVariables = Exact<{
+  scope?: string | null | undefined;
+}>;
+
+
+export type InstructionIssuedSubscription = { instructionIssued: { code: string, grade: InstructionGrade, title: string, progress: { targets: number, acknowledged: number } } };
+
+export type InstructionProgressSubscriptionVariables = Exact<{
+  code: string;
+}>;
+
+
+export type InstructionProgressSubscription = { instructionProgress: { code: string, progress: { targets: number, acknowledged: number, reported: number } } };
+
+export type OutboxMessagesQueryVariables = Exact<{
+  under?: string | null | undefined;
+  ref?: string | null | undefined;
+  first?: number | null | undefined;
+}>;
+
+
+export type OutboxMessagesQuery = { outboxMessages: Array<{ ref: string | null, grid: string | null, kind: string, status: string, text: string, attempts: number }> };
+
+export type BotsQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type BotsQuery = { bots: Array<{ name: string, state: string }> };
+
+export type SimulateMessageMutationVariables = Exact<{
+  grid: string;
+  from: string;
+  text?: string | null | undefined;
+  image?: string | null | undefined;
+}>;
+
+
+export type SimulateMessageMutation = { simulateMessage: Array<string> };
+
+export type IssueBindCodeMutationVariables = Exact<{
+  member: number;
+}>;
+
+
+export type IssueBindCodeMutation = { issueBindCode: { code: string } };
+
+export type BindGroupMutationVariables = Exact<{
+  roomId: string;
+  grid: string;
+  botAccount?: string | null | undefined;
+}>;
+
+
+export type BindGroupMutation = { bindGroup: { roomId: string, botAccount: string, grid: string | null } };
+
+export type UnbindGroupMutationVariables = Exact<{
+  roomId: string;
+}>;
+
+
+export type UnbindGroupMutation = { unbindGroup: { roomId: string } };

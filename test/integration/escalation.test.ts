@@ -1,4 +1,3 @@
-import type { Hub } from '../../src/main';
 import { OPERATOR } from '../../src/domain/actor';
 import { ManualClock } from '../../src/infra/clock';
 import { postgresLock, redisLock } from '../../src/infra/lock';
@@ -6,30 +5,20 @@ import { connectRedis } from '../../src/infra/redis';
 import { createLogger } from '../../src/infra/logger';
 import { overdueEscalationJob } from '../../src/jobs/overdue-escalation.job';
 import { createScope } from '../../src/scope';
-import { ADMIN, gqlOk, redisPrefix, startTestHub, testDatabase, testRedisUrl } from '../setup/hub';
+import type * as Op from '../generated/operations';
+import { ACCEPT_INCIDENT, DISPATCH_INCIDENT, INCIDENT, REPORT_INCIDENT } from '../operations';
+import { ADMIN, gqlOk, redisPrefix, testRedisUrl, useHub, type Hub } from '../setup/hub';
 
-let a: Hub;
-let b: Hub;
-let db: Awaited<ReturnType<typeof testDatabase>>;
 const clock = new ManualClock(new Date('2026-11-22T01:00:00Z'));
+/** The statements of the first instance only. */
 const statements: string[] = [];
-
-beforeAll(async () => {
-  db = await testDatabase('demo');
-  a = await startTestHub({ databaseUrl: db.url, clock, onQuery: (sql) => statements.push(sql) });
-  b = await startTestHub({ databaseUrl: db.url, clock });
-});
-afterAll(async () => {
-  await a?.stop();
-  await b?.stop();
-  await db?.drop();
-});
-
-const REPORT = 'mutation($i: ReportIncidentInput!) { reportIncident(input: $i) { code } }';
-const TIMELINE = 'query($c: String!) { incident(code: $c) { timeline { event note } } }';
+const t = useHub({ clock, instances: 2, onQuery: (sql) => statements.push(sql) });
+const overdueOf = async (hub: Hub, code: string) =>
+  (await gqlOk<Op.IncidentQuery>(hub, ADMIN, INCIDENT, { code })).incident.timeline.filter((e) => e.event === 'overdue').map(({ event, note }) => ({ event, note }));
 
 it('escalates an overdue incident one level up, once per lapse, even with two instances', async () => {
-  const { reportIncident } = await gqlOk<{ reportIncident: { code: string } }>(a, ADMIN, REPORT, { i: { grid: 'XHG-B03-C07-M12', description: '路面塌陷', urgent: true } });
+  const [a, b] = t.hubs as [Hub, Hub];
+  const { reportIncident } = await gqlOk<Op.ReportIncidentMutation>(a, ADMIN, REPORT_INCIDENT, { input: { grid: 'XHG-B03-C07-M12', description: '路面塌陷', urgent: true } });
   const run = (hub: Hub) => overdueEscalationJob.run(createScope(hub.deps, OPERATOR), clock.now());
   expect(await run(a)).toEqual([]); // not yet due (urgent: 2 h)
   clock.advance(2 * 3600_000 + 60_000);
@@ -39,21 +28,21 @@ it('escalates an overdue incident one level up, once per lapse, even with two in
   expect(all[0]).toMatchObject({ code: reportIncident.code, target: 'XHG-B03-C07' });
   expect(all[0]!.notified.some((n) => n.startsWith('chief:'))).toBe(true);
   expect(await run(a)).toEqual([]); // the same lapse is never escalated again
-  const t = await gqlOk<{ incident: { timeline: Array<{ event: string; note: string }> } }>(a, ADMIN, TIMELINE, { c: reportIncident.code });
-  expect(t.incident.timeline.filter((e) => e.event === 'overdue')).toEqual([{ event: 'overdue', note: '逾期上报至 XHG-B03-C07' }]);
+  expect(await overdueOf(a, reportIncident.code)).toEqual([{ event: 'overdue', note: '逾期上报至 XHG-B03-C07' }]);
 
   // A new lapse (re-dispatched with a new deadline that passes) goes up to the street.
-  await gqlOk(a, ADMIN, 'mutation($c: String!) { acceptIncident(code: $c, note: null) { code } }', { c: reportIncident.code });
-  await gqlOk(a, ADMIN, 'mutation($c: String!) { dispatchIncident(code: $c, department: "城管", deadline: null) { code } }', { c: reportIncident.code });
+  await gqlOk(a, ADMIN, ACCEPT_INCIDENT, { code: reportIncident.code, note: null });
+  await gqlOk(a, ADMIN, DISPATCH_INCIDENT, { code: reportIncident.code, department: '城管', deadline: null });
   clock.advance(3 * 3600_000);
   const second = await run(b);
   expect(second).toMatchObject([{ code: reportIncident.code, target: 'XHG' }]);
 });
 
 it('escalates many lapsed incidents in a few statements, each once, with two instances at it', async () => {
+  const [a, b] = t.hubs as [Hub, Hub];
   const grids = ['XHG-B01-C01-M01', 'XHG-B02-C02-M03', 'XHG-B04-C08-M02', 'XHG-B06-C10-M01'];
   const codes = await Promise.all(
-    Array.from({ length: 120 }, (_, i) => gqlOk<{ reportIncident: { code: string } }>(a, ADMIN, REPORT, { i: { grid: grids[i % grids.length], description: `井盖缺失 ${i}`, urgent: true } }).then((d) => d.reportIncident.code)),
+    Array.from({ length: 120 }, (_, i) => gqlOk<Op.ReportIncidentMutation>(a, ADMIN, REPORT_INCIDENT, { input: { grid: grids[i % grids.length]!, description: `井盖缺失 ${i}`, urgent: true } }).then((d) => d.reportIncident.code)),
   );
   clock.advance(2 * 3600_000 + 60_000);
   const run = (hub: Hub) => overdueEscalationJob.run(createScope(hub.deps, OPERATOR), clock.now());
@@ -66,8 +55,8 @@ it('escalates many lapsed incidents in a few statements, each once, with two ins
   expect(statements.length).toBeGreaterThanOrEqual(1);
   expect(statements.length).toBeLessThanOrEqual(4);
   expect(await run(a)).toEqual([]);
-  const timelines = await Promise.all(codes.slice(0, 5).map((c) => gqlOk<{ incident: { timeline: Array<{ event: string }> } }>(a, ADMIN, TIMELINE, { c })));
-  expect(timelines.map((t) => t.incident.timeline.filter((e) => e.event === 'overdue').length)).toEqual([1, 1, 1, 1, 1]);
+  const overdue = await Promise.all(codes.slice(0, 5).map((c) => overdueOf(a, c)));
+  expect(overdue.map((events) => events.length)).toEqual([1, 1, 1, 1, 1]);
 });
 
 it('lets one holder at a time run a job, through Redis or PostgreSQL', async () => {
@@ -79,8 +68,8 @@ it('lets one holder at a time run a job, through Redis or PostgreSQL', async () 
       nested = await l1.run('k', 10_000, async () => undefined);
     });
     expect(nested).toBe(false);
-    const p1 = postgresLock(a.deps.orm);
-    const p2 = postgresLock(b.deps.orm);
+    const p1 = postgresLock(t.hubs[0]!.deps.orm);
+    const p2 = postgresLock(t.hubs[1]!.deps.orm);
     let pgNested: boolean | null = null;
     await p1.run('k', 10_000, async () => {
       pgNested = await p2.run('k', 10_000, async () => undefined);

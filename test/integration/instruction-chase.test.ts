@@ -1,48 +1,37 @@
-import type { Hub } from '../../src/main';
 import { OPERATOR } from '../../src/domain/actor';
 import { ManualClock } from '../../src/infra/clock';
 import { instructionChaseJob } from '../../src/jobs/instruction-chase.job';
 import { createScope } from '../../src/scope';
-import { gqlOk, startTestHub, testDatabase, tokenFor } from '../setup/hub';
-import { bindGroupsUnder, outboxFor } from '../factories/chat-groups';
+import type * as Op from '../generated/operations';
+import { bindGroups, outboxFor } from '../factories/chat-groups';
+import { ACKNOWLEDGE_INSTRUCTION, CANCEL_INSTRUCTION, INSTRUCTION, ISSUE_INSTRUCTION } from '../operations';
+import { gqlOk, useHub, type Hub } from '../setup/hub';
 
-let a: Hub;
-let b: Hub;
-let db: Awaited<ReturnType<typeof testDatabase>>;
 // 10:00 in Shanghai.
 const clock = new ManualClock(new Date('2026-11-22T02:00:00Z'));
+// Two instances chase at once, as two schedulers would without their lock.
+const t = useHub({ clock, instances: 2 });
 
 beforeAll(async () => {
-  db = await testDatabase('demo');
-  a = await startTestHub({ databaseUrl: db.url, clock });
-  b = await startTestHub({ databaseUrl: db.url, clock });
-  await bindGroupsUnder(db.url, 'XHG');
-});
-afterAll(async () => {
-  await a?.stop();
-  await b?.stop();
-  await db?.drop();
+  await bindGroups(t.databaseUrl, { under: 'XHG' });
 });
 
-const token = (role: string, grid: string) => tokenFor(a, role, grid);
+const token = (role: Op.Role, grid: string) => t.token(role, grid);
 const run = (hub: Hub) => instructionChaseJob.run(createScope(hub.deps, OPERATOR), clock.now());
 const both = async () => {
-  const [ra, rb] = await Promise.all([run(a), run(b)]);
-  return [...ra, ...rb];
+  const [ra, rb] = await Promise.all(t.hubs.map(run));
+  return [...ra!, ...rb!];
 };
 
 it('reminds silent grids at half of each window and marks them overdue at its end, telling the parent once, with two instances', async () => {
   const commander = await token('COMMANDER', 'XHG');
   // Grade III from a community: its micro-grids, 10 min to acknowledge, 20 to report.
-  const { issueInstruction } = await gqlOk<{ issueInstruction: { code: string; targets: number } }>(
-    a,
-    commander,
-    'mutation($i: IssueInstructionInput!) { issueInstruction(input: $i) { code targets } }',
-    { i: { scope: 'XHG-B03-C07', grade: 'III', title: '燃气隐患排查', ackWithin: 10, resultWithin: 20 } },
-  );
+  const { issueInstruction } = await gqlOk<Op.IssueInstructionMutation>(t.hub, commander, ISSUE_INSTRUCTION, {
+    input: { scope: 'XHG-B03-C07', grade: 'III', title: '燃气隐患排查', ackWithin: 10, resultWithin: 20 },
+  });
   const { code, targets } = issueInstruction;
   const chief = await token('CHIEF', 'XHG-B03-C07-M12');
-  await gqlOk(a, chief, 'mutation { acknowledgeInstruction(code: null, grid: null, note: null) { counted } }');
+  await gqlOk(t.hub, chief, ACKNOWLEDGE_INSTRUCTION, { code: null, grid: null, note: null });
 
   clock.advance(4 * 60_000);
   expect(await both()).toEqual([]); // not yet half-way
@@ -50,7 +39,7 @@ it('reminds silent grids at half of each window and marks them overdue at its en
   const half = await both();
   expect(half).toEqual([{ code, stage: 'ack_reminder', grids: targets - 1, messages: targets - 1 }]);
   expect(await both()).toEqual([]);
-  let outbox = await outboxFor(db.url, code);
+  let outbox = await outboxFor(t.databaseUrl, code);
   const reminders = outbox.filter((m) => m.dedupeKey.includes(':ack_reminder:'));
   expect(reminders).toHaveLength(targets - 1);
   expect(reminders.some((m) => m.grid === 'XHG-B03-C07-M12')).toBe(false);
@@ -58,7 +47,7 @@ it('reminds silent grids at half of each window and marks them overdue at its en
   expect(reminders.every((m) => m.mentions.length > 0)).toBe(true); // the chiefs are @-mentioned
 
   // One more grid answers late; the deadline passes for the others.
-  await gqlOk(a, await token('WORKER', 'XHG-B03-C07-M01'), 'mutation { acknowledgeInstruction(code: null, grid: null, note: null) { counted } }');
+  await gqlOk(t.hub, await token('WORKER', 'XHG-B03-C07-M01'), ACKNOWLEDGE_INSTRUCTION, { code: null, grid: null, note: null });
   clock.advance(5 * 60_000 + 1000);
   const due = await both();
   expect(due.map((r) => [r.stage, r.grids, r.messages])).toEqual([
@@ -66,7 +55,7 @@ it('reminds silent grids at half of each window and marks them overdue at its en
     ['result_reminder', targets, targets],
   ]);
   expect(await both()).toEqual([]);
-  outbox = await outboxFor(db.url, code);
+  outbox = await outboxFor(t.databaseUrl, code);
   const told = outbox.filter((m) => m.dedupeKey.includes(':ack_overdue:'));
   expect(told).toHaveLength(1);
   expect(told[0]!.grid).toBe('XHG-B03-C07');
@@ -74,13 +63,8 @@ it('reminds silent grids at half of each window and marks them overdue at its en
   expect(told[0]!.text).not.toContain('第12微网格');
   expect(told[0]!.mentions.length).toBeGreaterThan(0);
 
-  const q = await gqlOk<{ instruction: { progress: { acknowledged: number; overdue: number }; receipts: Array<{ grid: { code: string }; ackOverdueAt: string | null }> } }>(
-    a,
-    commander,
-    'query($c: String!) { instruction(code: $c) { progress { acknowledged overdue } receipts(first: 100) { grid { code } ackOverdueAt } } }',
-    { c: code },
-  );
-  expect(q.instruction.progress).toEqual({ acknowledged: 2, overdue: targets - 2 });
+  const q = await gqlOk<Op.InstructionQuery>(t.hub, commander, INSTRUCTION, { code, receipts: 100 });
+  expect(q.instruction.progress).toEqual({ targets, acknowledged: 2, reported: 0, overdue: targets - 2 });
   expect(q.instruction.receipts.filter((r) => r.ackOverdueAt !== null)).toHaveLength(targets - 2);
 
   clock.advance(10 * 60_000);
@@ -90,10 +74,10 @@ it('reminds silent grids at half of each window and marks them overdue at its en
 
 it('stops chasing a cancelled instruction', async () => {
   const commander = await token('COMMANDER', 'XHG');
-  const { issueInstruction } = await gqlOk<{ issueInstruction: { code: string } }>(a, commander, 'mutation($i: IssueInstructionInput!) { issueInstruction(input: $i) { code } }', {
-    i: { scope: 'XHG-B01', grade: 'IV', title: '演练通知' },
+  const { issueInstruction } = await gqlOk<Op.IssueInstructionMutation>(t.hub, commander, ISSUE_INSTRUCTION, {
+    input: { scope: 'XHG-B01', grade: 'IV', title: '演练通知' },
   });
-  await gqlOk(a, commander, 'mutation($c: String!) { cancelInstruction(code: $c, reason: null) { status } }', { c: issueInstruction.code });
+  await gqlOk(t.hub, commander, CANCEL_INSTRUCTION, { code: issueInstruction.code, reason: null });
   clock.advance(3 * 24 * 3600_000);
   expect((await both()).filter((r) => r.code === issueInstruction.code)).toEqual([]);
 });

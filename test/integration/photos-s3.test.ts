@@ -1,30 +1,25 @@
 import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import type { Hub } from '../../src/main';
 import { ConfigError, loadConfig } from '../../src/config';
-import { ADMIN, gqlOk, startTestHub, testDatabase } from '../setup/hub';
+import type * as Op from '../generated/operations';
+import { REPORT_INCIDENT } from '../operations';
+import { ADMIN, gqlOk, useHub } from '../setup/hub';
 import { startS3Server } from '../setup/s3-server';
 
 const BUCKET = 'gridhub-photos';
 const KEYS = { S3_ACCESS_KEY_ID: 'S3RVER', S3_SECRET_ACCESS_KEY: 'S3RVER' };
-let hub: Hub;
-let db: Awaited<ReturnType<typeof testDatabase>>;
 let s3: Awaited<ReturnType<typeof startS3Server>>;
 
+// The hub starts once the S3 server answers (hooks run in the order they are declared).
+const t = useHub({ instances: 0 });
 beforeAll(async () => {
   s3 = await startS3Server(BUCKET);
-  db = await testDatabase('demo');
-  hub = await startTestHub({
-    databaseUrl: db.url,
-    env: { PHOTO_STORAGE: 's3', S3_ENDPOINT: s3.endpoint, S3_BUCKET: BUCKET, S3_REGION: 'us-east-1', S3_FORCE_PATH_STYLE: 'true', ...KEYS },
-  });
+  await t.start({ env: { PHOTO_STORAGE: 's3', S3_ENDPOINT: s3.endpoint, S3_BUCKET: BUCKET, S3_REGION: 'us-east-1', S3_FORCE_PATH_STYLE: 'true', ...KEYS } });
 });
 afterAll(async () => {
-  await hub?.stop();
-  await db?.drop();
   await s3?.stop();
 });
 
-const base = () => hub.url.replace('/graphql', '');
+const base = () => t.hub.url.replace('/graphql', '');
 const PNG = new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13, 0x49, 0x48, 0x44, 0x52, 9, 8, 7]);
 
 it('stores an uploaded photo in the S3 bucket and serves it back through GET /photos', async () => {
@@ -50,7 +45,7 @@ it('stores an uploaded photo in the S3 bucket and serves it back through GET /ph
   const missing = await fetch(`${base()}/photos/${'a'.repeat(64)}.png`, { headers: { authorization: `Bearer ${ADMIN}` } });
   expect(missing.status).toBe(404);
 
-  const r = await gqlOk<{ reportIncident: { code: string } }>(hub, ADMIN, 'mutation($i: ReportIncidentInput!) { reportIncident(input: $i) { code } }', { i: { grid: 'XHG-B01-C01-M01', description: '路面破损', photos: [key] } });
+  const r = await gqlOk<Op.ReportIncidentMutation>(t.hub, ADMIN, REPORT_INCIDENT, { input: { grid: 'XHG-B01-C01-M01', description: '路面破损', photos: [key] } });
   expect(r.reportIncident.code).toMatch(/^E\d{8}-\d{4}$/);
 });
 

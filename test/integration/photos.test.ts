@@ -1,19 +1,10 @@
-import type { Hub } from '../../src/main';
-import { ADMIN, gql, gqlOk, startTestHub, testDatabase } from '../setup/hub';
+import type * as Op from '../generated/operations';
+import { INCIDENT, REPORT_INCIDENT } from '../operations';
+import { ADMIN, gql, gqlOk, useHub } from '../setup/hub';
 
-let hub: Hub;
-let db: Awaited<ReturnType<typeof testDatabase>>;
+const t = useHub();
 
-beforeAll(async () => {
-  db = await testDatabase('demo');
-  hub = await startTestHub({ databaseUrl: db.url });
-});
-afterAll(async () => {
-  await hub?.stop();
-  await db?.drop();
-});
-
-const base = () => hub.url.replace('/graphql', '');
+const base = () => t.hub.url.replace('/graphql', '');
 const upload = (body: Uint8Array, token: string | null = ADMIN) =>
   fetch(`${base()}/photos`, { method: 'POST', headers: { 'content-type': 'application/octet-stream', ...(token ? { authorization: `Bearer ${token}` } : {}) }, body });
 
@@ -28,9 +19,9 @@ it('stores a photo under a content key, serves it back, and an incident step can
   const back = await fetch(`${base()}/${key}`, { headers: { authorization: `Bearer ${ADMIN}` } });
   expect(back.headers.get('content-type')).toMatch(/image\/jpeg/);
   expect(new Uint8Array(await back.arrayBuffer())).toEqual(JPEG);
-  const r = await gqlOk<{ reportIncident: { code: string } }>(hub, ADMIN, 'mutation($i: ReportIncidentInput!) { reportIncident(input: $i) { code } }', { i: { grid: 'XHG-B01-C01-M01', description: '路面破损', photos: [key] } });
-  const t = await gqlOk<{ incident: { timeline: Array<{ photos: string[] }> } }>(hub, ADMIN, 'query($c: String!) { incident(code: $c) { timeline { photos } } }', { c: r.reportIncident.code });
-  expect(t.incident.timeline[0]!.photos).toEqual([key]);
+  const r = await gqlOk<Op.ReportIncidentMutation>(t.hub, ADMIN, REPORT_INCIDENT, { input: { grid: 'XHG-B01-C01-M01', description: '路面破损', photos: [key] } });
+  const got = await gqlOk<Op.IncidentQuery>(t.hub, ADMIN, INCIDENT, { code: r.reportIncident.code });
+  expect(got.incident.timeline[0]!.photos).toEqual([key]);
 });
 
 it('refuses photos that are not images, too large, or sent without a token', async () => {
@@ -43,7 +34,7 @@ it('refuses photos that are not images, too large, or sent without a token', asy
   expect((await upload(JPEG, null)).status).toBe(401);
   // Without a token the body is never read: 401, not 413.
   expect((await upload(big, null)).status).toBe(401);
-  const bogus = await gql(hub, ADMIN, 'mutation($i: ReportIncidentInput!) { reportIncident(input: $i) { code } }', { i: { grid: 'XHG-B01-C01-M01', description: '路面破损', photos: ['../../etc/passwd'] } });
+  const bogus = await gql(t.hub, ADMIN, REPORT_INCIDENT, { input: { grid: 'XHG-B01-C01-M01', description: '路面破损', photos: ['../../etc/passwd'] } });
   expect(bogus.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
   expect((await fetch(`${base()}/photos/${'0'.repeat(64)}.jpg`, { headers: { authorization: `Bearer ${ADMIN}` } })).status).toBe(404);
 });

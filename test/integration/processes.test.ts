@@ -7,8 +7,9 @@ import { createClient } from 'graphql-ws';
 import WebSocket from 'ws';
 import { MIGRATIONS } from '../../migrations/index';
 import { dropDatabase, ensureDatabase, withDatabase } from '../../src/infra/database-admin';
-import { GRID_CHANGED, RENAME_GRID, VIEWER } from '../operations';
-import { redisPrefix, testDatabase, testRedisUrl } from '../setup/hub';
+import type * as Op from '../generated/operations';
+import { GRID, GRID_CHANGED, RENAME_GRID, VIEWER } from '../operations';
+import { redisPrefix, testRedisUrl, useDatabase } from '../setup/hub';
 import { runCli, startServe, type Running } from '../setup/processes';
 
 const post = async (url: string, token: string, query: string, variables?: object) => {
@@ -36,14 +37,10 @@ describe('configuration', () => {
 });
 
 describe('the gridhub command line against PostgreSQL', () => {
-  let db: Awaited<ReturnType<typeof testDatabase>>;
+  const db = useDatabase('demo');
   const running: Running[] = [];
-  beforeAll(async () => {
-    db = await testDatabase('demo');
-  });
-  afterAll(async () => {
+  db.cleanup(async () => {
     for (const r of running) if (r.child.exitCode === null) await r.stop();
-    await db?.drop();
   });
 
   it('reports the migrations up to date and the seed already loaded', async () => {
@@ -122,8 +119,8 @@ describe('the embedded default', () => {
     const first = await startServe(env, 120000);
     const cold = Date.now() - coldStart;
     expect(first.adminToken).toMatch(/^gh_/);
-    const grid = await post(first.url, first.adminToken!, '{ grid(code: "XHG-B03-C07-M12") { name } }');
-    expect(grid.body.data).toEqual({ grid: { name: '怡心社区第12微网格' } });
+    const grid = await post(first.url, first.adminToken!, GRID, { code: 'XHG-B03-C07-M12' });
+    expect((grid.body.data as Op.GridQuery).grid.name).toBe('怡心社区第12微网格');
     await post(first.url, first.adminToken!, RENAME_GRID, { code: 'XHG-B01', name: '改名后的片区' });
     expect(await first.stop()).toBe(0);
 
@@ -132,8 +129,8 @@ describe('the embedded default', () => {
     const warm = Date.now() - warmStart;
     // The generated operator token is printed again and still works; the rename survived.
     expect(second.adminToken).toBe(first.adminToken);
-    const after = await post(second.url, second.adminToken!, '{ grid(code: "XHG-B01") { name } }');
-    expect(after.body.data).toEqual({ grid: { name: '改名后的片区' } });
+    const after = await post(second.url, second.adminToken!, GRID, { code: 'XHG-B01' });
+    expect((after.body.data as Op.GridQuery).grid.name).toBe('改名后的片区');
     expect(await second.stop()).toBe(0);
     process.stdout.write(`embedded start: cold ${cold} ms, warm ${warm} ms\n`);
   });

@@ -1,7 +1,6 @@
-import type { Hub } from '../../src/main';
-import { ADMIN, gql, gqlOk } from './hub';
-
-const SAY = `mutation Say($grid: String!, $from: String!, $text: String, $image: String) { simulateMessage(grid: $grid, from: $from, text: $text, image: $image) }`;
+import type * as Op from '../generated/operations';
+import { SIMULATE_MESSAGE } from '../operations';
+import { ADMIN, gql, gqlOk, type Hub } from './hub';
 
 /**
  * Says `text` in a grid's mock WeChat group as `from` (a member's name or chief, worker,
@@ -9,12 +8,12 @@ const SAY = `mutation Say($grid: String!, $from: String!, $text: String, $image:
  * returns the bot's replies in that group. The hub must run with `bots: true`.
  */
 export async function say(hub: Hub, grid: string, from: string, text: string | null, image?: Buffer): Promise<string[]> {
-  const data = await gqlOk<{ simulateMessage: string[] }>(hub, ADMIN, SAY, { grid, from, text, image: image ? image.toString('base64') : null });
+  const data = await gqlOk<Op.SimulateMessageMutation, Op.SimulateMessageMutationVariables>(hub, ADMIN, SIMULATE_MESSAGE, { grid, from, text, image: image ? image.toString('base64') : null });
   return data.simulateMessage;
 }
 
 /** Like `say`, but returns the raw GraphQL result (for refused calls). */
-export const sayRaw = (hub: Hub, token: string, grid: string, from: string, text: string) => gql<{ simulateMessage: string[] }>(hub, token, SAY, { grid, from, text });
+export const sayRaw = (hub: Hub, token: string, grid: string, from: string, text: string) => gql<Op.SimulateMessageMutation, Op.SimulateMessageMutationVariables>(hub, token, SIMULATE_MESSAGE, { grid, from, text });
 
 /** The incident code in a bot reply (`已登记 E20261122-0012【…】…`). */
 export const codeIn = (reply: string | undefined): string => {

@@ -6,14 +6,20 @@ import { join } from 'node:path';
 import { createClient, type Client as WsClient } from 'graphql-ws';
 import WebSocket from 'ws';
 import Redis from 'ioredis';
+import { Client as PgClient } from 'pg';
+// The only import of the hub's composition root in the tests: a rename there is a one-line change here.
 import { startHub, type Hub, type HubOptions } from '../../src/main';
 import { loadConfig, type Config } from '../../src/config';
 import { dropDatabase, ensureDatabase, withDatabase } from '../../src/infra/database-admin';
 import { createLogger } from '../../src/infra/logger';
 import type { Clock } from '../../src/infra/clock';
+import type * as Op from '../generated/operations';
+import { ISSUE_TOKEN } from '../operations';
 
-/** A database of this test file's own, cloned from a migrated template. Dropped by `cleanup`. */
-export async function testDatabase(kind: 'empty' | 'demo' = 'demo'): Promise<{ url: string; drop(): Promise<void> }> {
+export type { Hub };
+
+/** A database of this test file's own, cloned from a migrated template. Dropped by `drop`. */
+async function cloneDatabase(kind: 'empty' | 'demo'): Promise<{ url: string; drop(): Promise<void> }> {
   const server = process.env['GRIDHUB_TEST_PG'];
   const template = process.env[kind === 'demo' ? 'GRIDHUB_TEST_TEMPLATE_DEMO' : 'GRIDHUB_TEST_TEMPLATE_EMPTY'];
   if (!server || !template) throw new Error('test databases are prepared by jest globalSetup (run through `npm test`)');
@@ -37,20 +43,169 @@ export async function testRedisUrl(): Promise<string> {
   return url;
 }
 
-export interface TestHubOptions {
-  databaseUrl: string;
-  redis?: { url: string; prefix: string } | undefined;
+export const redisPrefix = () => `gridhub-test:${randomBytes(4).toString('hex')}:`;
+
+/** The operator token every test hub accepts (`ADMIN_TOKEN`). */
+export const ADMIN = `test-admin-${'x'.repeat(24)}`;
+
+/** A test database: its URL, and `cleanup` to run a teardown step before it is dropped. */
+export interface DatabaseFixture {
+  readonly url: string;
+  /** Runs `fn` in `afterAll` before the fixture's own teardown (latest first): stop what uses the database. */
+  cleanup(fn: () => Promise<unknown> | void): void;
+}
+
+/**
+ * A database of its own for the enclosing `describe` (or file): cloned from the migrated
+ * template in `beforeAll`, dropped in `afterAll`. Read `url` inside tests and hooks.
+ */
+export function useDatabase(kind: 'empty' | 'demo' = 'demo'): DatabaseFixture {
+  const own = databaseHooks(kind);
+  beforeAll(own.setUp);
+  afterAll(own.tearDown);
+  return own.fixture;
+}
+
+/** The hooks of `useDatabase`, for fixtures that have more to set up and tear down around them. */
+function databaseHooks(kind: 'empty' | 'demo') {
+  let db: Awaited<ReturnType<typeof cloneDatabase>> | undefined;
+  const cleanups: Array<() => Promise<unknown> | void> = [];
+  const fixture: DatabaseFixture = {
+    get url() {
+      if (!db) throw new Error('the test database exists only inside tests and hooks');
+      return db.url;
+    },
+    cleanup: (fn) => void cleanups.push(fn),
+  };
+  const setUp = async (): Promise<void> => {
+    db = await cloneDatabase(kind);
+  };
+  const tearDown = async (): Promise<void> => {
+    for (const fn of cleanups.reverse()) await fn();
+    await db?.drop();
+  };
+  return { fixture, setUp, tearDown };
+}
+
+/** How a test file wants its hubs. Every option is off unless set. */
+export interface UseHubOptions {
+  /** The template the database is cloned from (default `demo`: the demo city). */
+  database?: 'empty' | 'demo';
+  /** Hub instances started in `beforeAll` on the one database (default 1; 0 to start them in the tests with `start`). */
+  instances?: number;
+  /** Share a real Redis (pub/sub, locks) between the instances, under a prefix of this file's own. */
+  redis?: boolean;
   clock?: Clock;
+  /** Sees every SQL statement of the FIRST instance only (to count one instance's statements). */
   onQuery?: (sql: string) => void;
+  /** Extra environment variables for `loadConfig`. */
   env?: Record<string, string>;
   /** Start the bots (the demo world on the mock puppet); off by default to keep hubs light. */
   bots?: boolean;
 }
 
-export const ADMIN = `test-admin-${'x'.repeat(24)}`;
+/** What `useHub` gives a test file; read it inside tests and hooks (it is filled in `beforeAll`). */
+export interface HubFixture {
+  /** The first instance. */
+  readonly hub: Hub;
+  /** Every running instance, in start order. */
+  readonly hubs: readonly Hub[];
+  readonly databaseUrl: string;
+  /** A PostgreSQL client on the database, for what the API does not show (closed before the database is dropped). */
+  readonly pg: PgClient;
+  /** Runs `fn` in `afterAll` before the hubs stop (latest first). */
+  cleanup(fn: () => Promise<unknown> | void): void;
+  /** A bearer token for `role` scoped to `grid`'s subtree, minted on the first instance. */
+  token(role: Op.Role, grid: string | null, ttlHours?: number): Promise<string>;
+  /** A graphql-ws client to `hub` (default the first), disposed in `afterAll`. */
+  ws(token: string | null, hub?: Hub): WsClient;
+  /** Starts one more instance on the same database (and Redis); `overrides` change this one only. Stopped in `afterAll`. */
+  start(overrides?: Pick<UseHubOptions, 'env' | 'bots' | 'onQuery'>): Promise<Hub>;
+  /** Stops an instance before the end of the file (a restart, a crash). */
+  stop(hub: Hub): Promise<void>;
+}
+
+/**
+ * The one hub fixture: registers `beforeAll`/`afterAll` in the enclosing `describe` (or file)
+ * that clone a database, start `instances` hubs on port 0 against it (sharing a Redis when
+ * `redis` is set), and at the end dispose every WebSocket client, stop every hub and drop the
+ * database.
+ *
+ *     const t = useHub({ clock, bots: true });
+ *     it('…', async () => { const viewer = await t.token('VIEWER', 'XHG'); t.ws(viewer); … });
+ */
+export function useHub(opts: UseHubOptions = {}): HubFixture {
+  const db = databaseHooks(opts.database ?? 'demo');
+  const hubs: Hub[] = [];
+  const clients: WsClient[] = [];
+  let redis: { url: string; prefix: string } | undefined;
+  let pg: PgClient | undefined;
+
+  const launch = async (o: Pick<UseHubOptions, 'env' | 'bots' | 'onQuery'>): Promise<Hub> => {
+    const hub = await startTestHub({ ...opts, ...o, databaseUrl: db.fixture.url, redis });
+    hubs.push(hub);
+    return hub;
+  };
+  const first = (): Hub => {
+    if (!hubs[0]) throw new Error('no hub is running: it starts in beforeAll (or with start())');
+    return hubs[0];
+  };
+
+  beforeAll(async () => {
+    await db.setUp();
+    if (opts.redis) redis = { url: await testRedisUrl(), prefix: redisPrefix() };
+    pg = new PgClient({ connectionString: db.fixture.url });
+    await pg.connect();
+    const n = opts.instances ?? 1;
+    for (let i = 0; i < n; i++) await launch(i === 0 ? {} : { onQuery: undefined });
+  });
+  // One teardown, in the reverse order of the set-up: what the test added, clients, hubs, database.
+  db.fixture.cleanup(async () => {
+    await pg?.end();
+    for (const h of [...hubs]) await h.stop();
+    hubs.length = 0;
+  });
+  db.fixture.cleanup(async () => {
+    for (const c of clients) await c.dispose();
+  });
+  afterAll(db.tearDown);
+
+  return {
+    get hub() {
+      return first();
+    },
+    get hubs() {
+      return hubs;
+    },
+    get databaseUrl() {
+      return db.fixture.url;
+    },
+    get pg() {
+      if (!pg) throw new Error('the database client exists only inside tests and hooks');
+      return pg;
+    },
+    cleanup: (fn) => db.fixture.cleanup(fn),
+    token: (role, grid, ttlHours) => tokenFor(first(), role, grid, ttlHours),
+    ws(token, hub) {
+      const c = wsClient(hub ?? first(), token);
+      clients.push(c);
+      return c;
+    },
+    start: (overrides = {}) => launch({ onQuery: undefined, ...overrides }),
+    async stop(hub) {
+      await hub.stop();
+      hubs.splice(hubs.indexOf(hub), 1);
+    },
+  };
+}
+
+interface TestHubOptions extends Omit<UseHubOptions, 'database' | 'instances' | 'redis'> {
+  databaseUrl: string;
+  redis?: { url: string; prefix: string } | undefined;
+}
 
 /** Starts a hub on port 0 against the given database (and Redis), as `npm start` would. */
-export async function startTestHub(opts: TestHubOptions): Promise<Hub> {
+async function startTestHub(opts: TestHubOptions): Promise<Hub> {
   const config: Config = loadConfig({
     PORT: '0',
     HOST: '127.0.0.1',
@@ -92,8 +247,9 @@ export async function gqlOk<T = Record<string, unknown>, V = Record<string, unkn
 }
 
 /** A bearer token for `role` scoped to `grid`'s subtree, minted by the operator over GraphQL. */
-export async function tokenFor(hub: Hub, role: string, grid: string): Promise<string> {
-  return (await gqlOk<{ issueToken: { token: string } }>(hub, ADMIN, 'mutation($i: IssueTokenInput!) { issueToken(input: $i) { token } }', { i: { role, grid } })).issueToken.token;
+export async function tokenFor(hub: Hub, role: Op.Role, grid: string | null, ttlHours?: number): Promise<string> {
+  const input: Op.IssueTokenInput = { role, grid, ...(ttlHours ? { ttlHours } : {}) };
+  return (await gqlOk<Op.IssueTokenMutation, Op.IssueTokenMutationVariables>(hub, ADMIN, ISSUE_TOKEN, { input })).issueToken.token;
 }
 
 /** A graphql-ws client to the hub; close it with `dispose()`. */
@@ -152,5 +308,3 @@ export function collect<T>(client: WsClient, query: string, variables?: Record<s
 
 /** Waits until the server has acknowledged the subscription (graphql-ws has no ack per operation). */
 export const settle = (ms = 150) => new Promise((r) => setTimeout(r, ms));
-
-export const redisPrefix = () => `gridhub-test:${randomBytes(4).toString('hex')}:`;

@@ -227,7 +227,7 @@ const ROWS: ReadonlyArray<readonly [string, ChatCommand, Expect?]> = [
   ['收\u200b到！', 'ack'],
 ];
 
-describe('parseMessage reads the bot language of contract §5', () => {
+describe('parseMessage reads the bot language of docs/bot-language.md', () => {
   it('has a large table', () => expect(ROWS.length).toBeGreaterThanOrEqual(150));
 
   it.each(ROWS.map(([text, command, expected]) => [JSON.stringify(text), text, command, expected ?? {}] as const))(
@@ -246,7 +246,7 @@ describe('parseMessage reads the bot language of contract §5', () => {
     expect(parseMessage(`${word}：测试`).command).toBe(k.bare ? k.command : 'none');
   });
 
-  it('describeParsed has exactly the keys of contract §5', () => {
+  it('describeParsed has exactly the keys of docs/bot-language.md', () => {
     expect(Object.keys(describeParsed(parseMessage('#上报 x'))).sort()).toEqual(
       ['category', 'command', 'grade', 'outcome', 'period', 'ref', 'satisfied', 'text', 'urgent'].sort(),
     );

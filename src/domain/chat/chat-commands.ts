@@ -1,5 +1,5 @@
 /**
- * The bot's vocabulary (contract §5) as data: which words start which command, which of them
+ * The bot's vocabulary (docs/bot-language.md) as data: which words start which command, which of them
  * a grid worker may type without `#`, and the one-line help the bot prints for each.
  * The parser, the help reply and the tests all loop over these tables, so adding a synonym is
  * one line here.

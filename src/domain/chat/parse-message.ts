@@ -15,7 +15,7 @@ import {
   type CommandKeyword,
 } from './chat-commands.js';
 
-/** What the bot understood in one chat message (contract §5). */
+/** What the bot understood in one chat message (docs/bot-language.md). */
 export interface ParsedMessage {
   command: ChatCommand;
   /** A normalised incident/instruction code, the grid code of `#绑定群`, or the code of `#绑定`. */
@@ -73,7 +73,7 @@ export function parseMessage(text: string): ParsedMessage {
   }
 }
 
-/** The JSON object of `gridhub parse --json`: exactly the keys fixed by contract §5. */
+/** The JSON object of `gridhub parse --json`: exactly the keys of docs/bot-language.md#reading-a-message. */
 export function describeParsed(p: ParsedMessage): {
   command: ChatCommand;
   ref: string | null;

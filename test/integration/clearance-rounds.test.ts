@@ -1,64 +1,47 @@
-import type { Hub } from '../../src/main';
 import { OPERATOR } from '../../src/domain/actor';
 import { ManualClock } from '../../src/infra/clock';
 import { clearanceJob } from '../../src/jobs/clearance.job';
-import { query } from '../../src/repositories/sql';
 import { createScope } from '../../src/scope';
 import type { ClearanceTickResult } from '../../src/services/clearance-schedule.service';
 import type * as Op from '../generated/operations';
-import { bindGroups, C07_MICRO_GRIDS } from '../factories/chat-groups';
-import { CLEARANCE_PROGRESS, CLEARANCE_RECORD, CLEARANCE_ROUND, CLEARANCE_ROUND_FIELDS, CONFIRM_CLEARANCE } from '../operations';
-import { ADMIN, collect, gql, gqlOk, redisPrefix, settle, startTestHub, testDatabase, testRedisUrl, wsClient, tokenFor } from '../setup/hub';
+import { bindGroups, C07_MICRO_GRIDS, outboxFor, rowsOf } from '../factories/chat-groups';
+import { CLEARANCE_PROGRESS, CLEARANCE_RECORD, CLEARANCE_ROUND, CLEARANCE_ROUND_FIELDS, CONFIRM_CLEARANCE, REPORT_INCIDENT } from '../operations';
+import { ADMIN, collect, gql, gqlOk, settle, useHub, type Hub } from '../setup/hub';
 
-let a: Hub;
-let b: Hub;
-let db: Awaited<ReturnType<typeof testDatabase>>;
 // 00:00:30 on Monday 23 November 2026 in Shanghai.
 const clock = new ManualClock(new Date('2026-11-22T16:00:30Z'));
-const clients: Array<{ dispose(): void | Promise<void> }> = [];
+// Two instances on one database and one Redis, as two schedulers would run.
+const t = useHub({ clock, redis: true, instances: 2 });
 const C07 = 'XHG-B03-C07';
 const M = (n: number) => `${C07}-M${String(n).padStart(2, '0')}`;
 
 beforeAll(async () => {
-  db = await testDatabase('demo');
-  const redis = { url: await testRedisUrl(), prefix: redisPrefix() };
-  a = await startTestHub({ databaseUrl: db.url, clock, redis });
-  b = await startTestHub({ databaseUrl: db.url, clock, redis });
-  await bindGroups(a, [C07, ...C07_MICRO_GRIDS]);
-});
-afterAll(async () => {
-  for (const c of clients) await c.dispose();
-  await a?.stop();
-  await b?.stop();
-  await db?.drop();
+  await bindGroups(t.databaseUrl, { codes: [C07, ...C07_MICRO_GRIDS] });
 });
 
-const token = (role: string, grid: string) => tokenFor(a, role, grid);
+const token = (role: Op.Role, grid: string) => t.token(role, grid);
 const tick = (hub: Hub) => clearanceJob.run(createScope(hub.deps, OPERATOR), clock.now());
 /** Both instances tick at once, as two schedulers would without their lock: the database guards. */
 const tickBoth = async (): Promise<ClearanceTickResult> => {
-  const [x, y] = await Promise.all([tick(a), tick(b)]);
+  const [x, y] = await Promise.all(t.hubs.map(tick));
   return {
-    opened: [...x.opened, ...y.opened].sort(),
-    caughtUp: [...x.caughtUp, ...y.caughtUp].sort(),
-    rollCalls: x.rollCalls + y.rollCalls,
-    reminders: x.reminders + y.reminders,
-    missedLists: x.missedLists + y.missedLists,
-    missed: x.missed + y.missed,
+    opened: [...x!.opened, ...y!.opened].sort(),
+    caughtUp: [...x!.caughtUp, ...y!.caughtUp].sort(),
+    rollCalls: x!.rollCalls + y!.rollCalls,
+    reminders: x!.reminders + y!.reminders,
+    missedLists: x!.missedLists + y!.missedLists,
+    missed: x!.missed + y!.missed,
   };
 };
 const at = (iso: string) => clock.set(new Date(iso));
-const round = async (t: string, period: Op.ClearancePeriod, scope: string | null, date: string | null = null, status: Op.ClearanceSlotStatus | null = null) =>
-  (await gqlOk<Op.ClearanceRoundQuery>(a, t, CLEARANCE_ROUND + CLEARANCE_ROUND_FIELDS, { period, date, scope, status })).clearanceRound;
-const confirm = (t: string, vars: Op.ConfirmClearanceMutationVariables) => gqlOk<Op.ConfirmClearanceMutation>(a, t, CONFIRM_CLEARANCE, vars).then((d) => d.confirmClearance);
-const outbox = (kind: string, ref: string) =>
-  query<{ grid_id: number; code: string; text: string; mention_member_ids: number[]; dedupe_key: string }>(
-    a.deps.orm.em.fork(),
-    `select o.grid_id, g.code, o.text, o.mention_member_ids, o.dedupe_key from outbox_message o join grid g on g.id = o.grid_id where o.kind = ? and o.ref = ? order by g.code`,
-    [kind, ref],
-  );
+const round = async (tk: string, period: Op.ClearancePeriod, scope: string | null, date: string | null = null, status: Op.ClearanceSlotStatus | null = null) =>
+  (await gqlOk<Op.ClearanceRoundQuery>(t.hub, tk, CLEARANCE_ROUND + CLEARANCE_ROUND_FIELDS, { period, date, scope, status })).clearanceRound;
+const confirm = (tk: string, vars: Op.ConfirmClearanceMutationVariables) => gqlOk<Op.ConfirmClearanceMutation>(t.hub, tk, CONFIRM_CLEARANCE, vars).then((d) => d.confirmClearance);
+/** The outbox rows of one kind about `ref`, by grid code. */
+const outbox = async (kind: string, ref: string) =>
+  (await outboxFor(t.databaseUrl, ref)).filter((o) => o.kind === kind).sort((x, y) => (x.grid < y.grid ? -1 : 1));
 const chiefsOf = async (code: string) =>
-  (await query<{ id: number }>(a.deps.orm.em.fork(), `select m.id from member m join grid g on g.id = m.grid_id where g.code = ? and m.role = 'chief' order by m.id`, [code])).map((r) => r.id);
+  (await rowsOf<{ id: number }>(t.databaseUrl, `select m.id from member m join grid g on g.id = m.grid_id where g.code = $1 and m.role = 'chief' order by m.id`, [code])).map((r) => r.id);
 
 it('opens each period’s round once with a slot per micro-grid, whichever instance ticks', async () => {
   const first = await tickBoth();
@@ -78,7 +61,7 @@ it('opens each period’s round once with a slot per micro-grid, whichever insta
 it('counts answers: a note, a zero report flagged for overdue incidents, a repeat, refusals', async () => {
   // An urgent incident in M13 reported at 00:00 is overdue by 03:00.
   const worker13 = await token('WORKER', M(13));
-  await gqlOk(a, worker13, 'mutation($i: ReportIncidentInput!) { reportIncident(input: $i) { code } }', { i: { grid: M(13), description: '燃气管道泄漏', urgent: true } });
+  await gqlOk(t.hub, worker13, REPORT_INCIDENT, { input: { grid: M(13), description: '燃气管道泄漏', urgent: true } });
   at('2026-11-23T01:00:00Z'); // 09:00
 
   const worker12 = await token('WORKER', M(12));
@@ -99,7 +82,7 @@ it('counts answers: a note, a zero report flagged for overdue incidents, a repea
     [worker12, { period: 'DAILY', grid: 'XHG-B01-C01-M01' }, 'NOT_FOUND'],
     [worker12, { period: 'DAILY', note: 'x'.repeat(2001) }, 'BAD_USER_INPUT'],
   ];
-  for (const [t, vars, code] of refusals) expect((await gql(a, t, CONFIRM_CLEARANCE, vars)).errors?.[0]?.extensions?.code).toBe(code);
+  for (const [tk, vars, code] of refusals) expect((await gql(t.hub, tk, CONFIRM_CLEARANCE, vars)).errors?.[0]?.extensions?.code).toBe(code);
 
   const community = await round(await token('VIEWER', C07), 'DAILY', null, null, 'CONFIRMED');
   expect(community!.progress).toEqual({ targets: 14, confirmed: 2, zeroReports: 1, missed: 0, late: 0, pending: 12, flagged: 1 });
@@ -117,9 +100,9 @@ it('counts answers: a note, a zero report flagged for overdue incidents, a repea
 
 it('pushes progress live across instances, once per shape, coalesced', async () => {
   const viewer = await token('VIEWER', 'XHG-B03');
-  const dash1 = wsClient(b, viewer);
-  const dash2 = wsClient(b, viewer);
-  clients.push(dash1, dash2);
+  const b = t.hubs[1]!;
+  const dash1 = t.ws(viewer, b);
+  const dash2 = t.ws(viewer, b);
   type Push = Op.ClearanceProgressSubscription;
   const q = CLEARANCE_PROGRESS + CLEARANCE_ROUND_FIELDS;
   const one = collect<Push>(dash1, q, { scope: C07, period: 'DAILY' });
@@ -128,7 +111,7 @@ it('pushes progress live across instances, once per shape, coalesced', async () 
   await two.until(1);
   expect(one.events[0]!.clearanceProgress!.progress.confirmed).toBe(2);
   // Two dashboards asking the same thing share one computation on this instance.
-  const [c07] = await query<{ path: string }>(b.deps.orm.em.fork(), 'select path::text as path from grid where code = ?', [C07]);
+  const [c07] = await rowsOf<{ path: string }>(t.databaseUrl, 'select path::text as path from grid where code = $1', [C07]);
   // (Two shapes: the variables differ; both join the one clearance feed of the scope and period.)
   expect(b.deps.feeds.sizes).toMatchObject({ [`feed:clearance|daily|${c07!.path}`]: 2 });
 
@@ -148,21 +131,21 @@ it('posts the roll-call, reminds the silent and marks misses once, then counts a
   expect(call.rollCalls).toBe(14 - 5); // the bound micro-grids that have not answered
   expect((await tickBoth()).rollCalls).toBe(0);
   const calls = await outbox('rollcall', 'D20261123');
-  expect(calls.map((c) => c.code)).toEqual(C07_MICRO_GRIDS.filter((c) => ![1, 2, 3, 12, 13].includes(Number(c.slice(-2)))));
+  expect(calls.map((c) => c.grid)).toEqual(C07_MICRO_GRIDS.filter((c) => ![1, 2, 3, 12, 13].includes(Number(c.slice(-2)))));
   expect(calls[0]!.text).toMatch(/^【日清点名】11月23日 XHG-B03-C07-M04 .+\n今日上报 0 件，已处置 0 件，未办结 0 件，无逾期\n请于 20:00 前回复 #日清 情况说明；无事项回复 #零报告$/);
 
   at('2026-11-23T11:30:00Z'); // 19:30
   expect((await tickBoth()).reminders).toBe(9);
   expect((await tickBoth()).reminders).toBe(0);
   const reminders = await outbox('reminder', 'D20261123');
-  expect(reminders[0]).toMatchObject({ code: M(4), text: `${M(4)} 今日日清尚未确认，请于 20:00 前回复 #日清 情况说明；无事项回复 #零报告`, mention_member_ids: await chiefsOf(M(4)) });
+  expect(reminders[0]).toMatchObject({ grid: M(4), text: `${M(4)} 今日日清尚未确认，请于 20:00 前回复 #日清 情况说明；无事项回复 #零报告`, mentions: await chiefsOf(M(4)) });
 
   at('2026-11-23T12:00:00Z'); // 20:00, the deadline
   const close = await tickBoth();
   expect(close).toMatchObject({ missed: 151 - 5, missedLists: 1 }); // only C07 has a bound group among the parents
   expect((await tickBoth()).missed).toBe(0);
   const [list] = await outbox('missed', 'D20261123');
-  expect(list).toMatchObject({ code: C07, mention_member_ids: await chiefsOf(C07) });
+  expect(list).toMatchObject({ grid: C07, mentions: await chiefsOf(C07) });
   expect(list!.text).toBe(`【日清未确认】11月23日（20:00 截止）${C07} 下 9 个网格未确认：${[4, 5, 6, 7, 8, 9, 10, 11, 14].map(M).join('、')}。已记为未按时确认，请督促补报。`);
 
   at('2026-11-23T13:00:00Z'); // 21:00: late, but it counts
@@ -181,17 +164,17 @@ it('catches up a round missed while every instance was down, without chasing a p
   expect(tuesday).toMatchObject({ code: 'D20261124', openedAt: '2026-11-25T03:00:00.000Z', startsAt: '2026-11-23T16:00:00.000Z' });
   expect(tuesday!.progress).toMatchObject({ targets: 14, missed: 14 });
   expect(await outbox('rollcall', 'D20261124')).toEqual([]);
-  expect((await outbox('missed', 'D20261124')).map((m) => m.code)).toEqual([C07]);
+  expect((await outbox('missed', 'D20261124')).map((m) => m.grid)).toEqual([C07]);
   expect(await round(ADMIN, 'DAILY', C07)).toMatchObject({ code: 'D20261125', progress: { pending: 14 } });
 });
 
 it('keeps each grid’s record: on-time rate and streak for the assessment', async () => {
   const chief = await token('CHIEF', M(12));
-  const rec = async () => (await gqlOk<Op.ClearanceRecordQuery>(a, chief, CLEARANCE_RECORD, { grid: M(12), period: 'DAILY', last: 30 })).clearanceRecord;
+  const rec = async () => (await gqlOk<Op.ClearanceRecordQuery>(t.hub, chief, CLEARANCE_RECORD, { grid: M(12), period: 'DAILY', last: 30 })).clearanceRecord;
   // Monday on time, Tuesday missed, Wednesday still open and unanswered (not judged).
   expect(await rec()).toMatchObject({ rounds: 2, onTime: 1, missed: 1, onTimeRate: 0.5, streak: 0, longestStreak: 1 });
   await confirm(chief, { period: 'DAILY', zeroReport: true });
   expect(await rec()).toMatchObject({ rounds: 3, onTime: 2, zeroReports: 1, streak: 1, entries: [{ round: 'D20261123' }, { round: 'D20261124', status: 'MISSED' }, { round: 'D20261125', status: 'CONFIRMED', late: false }] });
-  const m4 = (await gqlOk<Op.ClearanceRecordQuery>(a, ADMIN, CLEARANCE_RECORD, { grid: M(4), period: 'DAILY' })).clearanceRecord;
+  const m4 = (await gqlOk<Op.ClearanceRecordQuery>(t.hub, ADMIN, CLEARANCE_RECORD, { grid: M(4), period: 'DAILY' })).clearanceRecord;
   expect(m4).toMatchObject({ rounds: 2, onTime: 0, late: 1, missed: 1, onTimeRate: 0 });
 });
