@@ -26,7 +26,12 @@ export const SPEAKER_ROLES = ['chief', 'worker', 'instructor', 'commander', 'ass
 
 export { DEMO_ACCOUNT };
 
-const WAIT_MS = 15_000;
+/**
+ * How long `speak` waits for the bot to take a message and send its reply. Replies share the
+ * account's outbox with broadcasts (no priority lanes yet), so the commander's "已下达" waits
+ * behind a 631-group broadcast: seconds on a quiet machine, tens of seconds on a loaded one.
+ */
+const WAIT_MS = 60_000;
 
 // The mock puppet tells images by name; the hub checks the bytes themselves anyway.
 const photoName = (bytes: Uint8Array) => (bytes[0] === 0x89 ? 'photo.png' : 'photo.jpg');

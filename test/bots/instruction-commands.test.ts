@@ -1,3 +1,6 @@
+// The broadcast to 631 groups drains before the commander's reply (one outbox per account).
+jest.setTimeout(180_000);
+
 import { ManualClock } from '../../src/infra/clock';
 import type * as Op from '../generated/operations';
 import { INSTRUCTION, INSTRUCTION_ISSUED, INSTRUCTION_PROGRESS } from '../operations';
