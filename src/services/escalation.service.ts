@@ -1,6 +1,7 @@
 import { escalationTarget } from '../domain/deadline-policy.js';
 import { pathIds } from '../domain/actor.js';
 import { EscalationRepository } from '../repositories/escalation.repository.js';
+import { escalatedNote } from '../texts/zh/index.js';
 import type { ServiceDeps } from './context.js';
 
 /** Who is told when a matter is handed up to a grid. */
@@ -37,7 +38,7 @@ export class EscalationService {
     const notifiedAt = new Map<number, string[]>(targetIds.map((id) => [id, []]));
     for (const p of await repo.members(targetIds, NOTIFIED_ROLES)) notifiedAt.get(p.grid_id)!.push(`${p.role}:${p.name}`);
     const stored = await repo.record(
-      planned.map(({ inc, target }) => ({ incidentId: inc.id, lapsedDeadline: inc.deadline_at, targetGridId: target.id, notified: notifiedAt.get(target.id)!, note: `逾期上报至 ${target.code}` })),
+      planned.map(({ inc, target }) => ({ incidentId: inc.id, lapsedDeadline: inc.deadline_at, targetGridId: target.id, notified: notifiedAt.get(target.id)!, note: escalatedNote(target.code) })),
       now,
     );
     const statusOf = new Map(stored.map((r) => [r.incident_id, r.status]));

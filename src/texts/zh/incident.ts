@@ -25,6 +25,9 @@ const stateLabel = (status: string): string => INCIDENT_STATE_LABELS[status as I
 /** The note a step handled on the spot carries when the chat message gave none. */
 export const HANDLED_ON_SPOT_NOTE = '已就地处置';
 
+/** The timeline note of an escalation for a lapsed deadline. */
+export const escalatedNote = (targetGridCode: string): string => `逾期上报至 ${targetGridCode}`;
+
 /** The reply to a report; a resident's tip asks the grid's workers (@-mentioned) to check it. */
 export function reportedText(i: IncidentFacts, fromResident: boolean): string {
   const within = `限 ${wholeUnitsBetween(i.createdAt, i.deadlineAt, 'hours')} 小时内处置`;
