@@ -39,12 +39,12 @@ const SELECT = `
 export class Open311Repository {
   constructor(private readonly em: EntityManager) {}
 
-  /** Incidents under `path` requested in [from, to), newest first, at most `limit`. */
+  /** Incidents under `path` requested in [from, to] (the spec's dates are both inclusive), newest first, at most `limit`. */
   window(w: Open311Window): Promise<Open311Row[]> {
     return query<Open311Row>(
       this.em,
       `${SELECT}
-        where (?::text = '' or i.path <@ ?::ltree) and i.created_at >= ? and i.created_at < ?
+        where (?::text = '' or i.path <@ ?::ltree) and i.created_at >= ? and i.created_at <= ?
           and (?::jsonb is null or i.status in (select jsonb_array_elements_text(?::jsonb)))
           and (?::jsonb is null or i.category in (select jsonb_array_elements_text(?::jsonb)))
           and (?::jsonb is null or i.code in (select jsonb_array_elements_text(?::jsonb)))
