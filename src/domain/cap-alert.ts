@@ -16,15 +16,13 @@ export const CAP_URGENCIES = ['Immediate', 'Expected', 'Future', 'Past', 'Unknow
 export const CAP_SEVERITIES = ['Extreme', 'Severe', 'Moderate', 'Minor', 'Unknown'] as const;
 export const CAP_CERTAINTIES = ['Observed', 'Likely', 'Possible', 'Unlikely', 'Unknown'] as const;
 
-export type CapMsgType = (typeof CAP_MSG_TYPES)[number];
-export type CapUrgency = (typeof CAP_URGENCIES)[number];
-export type CapSeverity = (typeof CAP_SEVERITIES)[number];
-export type CapCertainty = (typeof CAP_CERTAINTIES)[number];
+/** One value of a CAP value list. */
+type OneOf<List extends readonly string[]> = List[number];
 
 export interface CapGrading {
-  readonly urgency: CapUrgency;
-  readonly severity: CapSeverity;
-  readonly certainty: CapCertainty;
+  readonly urgency: OneOf<typeof CAP_URGENCIES>;
+  readonly severity: OneOf<typeof CAP_SEVERITIES>;
+  readonly certainty: OneOf<typeof CAP_CERTAINTIES>;
 }
 
 /**
@@ -44,7 +42,7 @@ export const CAP_CATEGORY = 'Safety' as const;
 /** What was done to the instruction: the issue (seq 0), or update `seq` of kind amend/cancel. */
 export type InstructionAct = 'issue' | 'amend' | 'cancel';
 
-export const CAP_MSG_TYPE: Readonly<Record<InstructionAct, CapMsgType>> = Object.freeze({ issue: 'Alert', amend: 'Update', cancel: 'Cancel' });
+export const CAP_MSG_TYPE: Readonly<Record<InstructionAct, OneOf<typeof CAP_MSG_TYPES>>> = Object.freeze({ issue: 'Alert', amend: 'Update', cancel: 'Cancel' });
 
 /** CAP date-times: seconds, an explicit offset, never `Z` (CAP 1.2 section 3.3.2). */
 export const capDateTime = (at: Date, timeZone: string): string => DateTime.fromJSDate(at, { zone: timeZone }).toFormat("yyyy-MM-dd'T'HH:mm:ssZZ");
