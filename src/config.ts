@@ -118,6 +118,24 @@ const schema = z.object({
   S3_SECRET_ACCESS_KEY: z.string().min(1).optional(),
   /** `true` for servers that want http://host/bucket/key rather than http://bucket.host/key. */
   S3_FORCE_PATH_STYLE: z.enum(['true', 'false', '1', '0']).default('false'),
+  /** CAP `sender` of the instruction alerts (no spaces, commas or `<&`). */
+  CAP_SENDER: z.string().regex(/^[^\s,<&]+$/, 'must have no spaces, commas, < or &').default('gridhub@localhost'),
+  /** A grid code whose subtree's CAP feed anyone may read without a token (unset: a token is required). */
+  CAP_PUBLIC_GRID: z.string().min(1).optional(),
+  /** Open311 address_string → grid code, as a JSON object: a report whose address contains a key lands in its grid. */
+  OPEN311_ADDRESS_MAP: z
+    .string()
+    .optional()
+    .transform((v, ctx) => {
+      if (!v) return {} as Record<string, string>;
+      try {
+        const map = JSON.parse(v) as unknown;
+        if (map && typeof map === 'object' && !Array.isArray(map) && Object.values(map).every((c) => typeof c === 'string')) return map as Record<string, string>;
+      } catch {
+        // reported below
+      }
+      return (ctx.addIssue({ code: 'custom', message: 'must be a JSON object of address text to grid code' }), z.NEVER);
+    }),
 });
 
 /** Where uploaded photos are kept. */
@@ -156,6 +174,10 @@ export interface Config {
   readonly puppetServiceTokens: readonly string[];
   readonly botSendIntervalMs: number | undefined;
   readonly botAccounts: number;
+  /** CAP 1.2 feed of instructions (http/cap.route.ts). */
+  readonly cap: { readonly sender: string; readonly publicGrid: string | undefined };
+  /** Open311 address text → grid code (http/open311.route.ts). */
+  readonly open311AddressMap: Readonly<Record<string, string>>;
 }
 
 export class ConfigError extends Error {
@@ -245,5 +267,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     puppetServiceTokens: tokens,
     botSendIntervalMs: e.BOT_SEND_INTERVAL_MS,
     botAccounts: e.WECHATY_PUPPET === 'wechaty-puppet-service' ? Math.max(1, tokens.length) : e.BOT_ACCOUNTS,
+    cap: Object.freeze({ sender: e.CAP_SENDER, publicGrid: e.CAP_PUBLIC_GRID }),
+    open311AddressMap: Object.freeze({ ...e.OPEN311_ADDRESS_MAP }),
   });
 }

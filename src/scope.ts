@@ -10,6 +10,7 @@ import { IncidentRepository } from './repositories/incident.repository.js';
 import { MemberRepository } from './repositories/member.repository.js';
 import { AuthService } from './services/auth.service.js';
 import { BindingService } from './services/binding.service.js';
+import { CapService } from './services/cap.service.js';
 import { ClearanceScheduleService } from './services/clearance-schedule.service.js';
 import { ClearanceService } from './services/clearance.service.js';
 import type { AppDeps, ServiceDeps } from './services/context.js';
@@ -21,6 +22,7 @@ import { IncidentService } from './services/incident.service.js';
 import { InstructionChaseService } from './services/instruction-chase.service.js';
 import { InstructionService } from './services/instruction.service.js';
 import { MemberService } from './services/member.service.js';
+import { Open311Service } from './services/open311.service.js';
 
 const groupBy = <T>(keys: readonly number[], rows: T[], keyOf: (row: T) => number): T[][] => {
   const map = new Map<number, T[]>();
@@ -75,6 +77,8 @@ export interface Scope {
   readonly escalations: EscalationService;
   readonly clearanceSchedule: ClearanceScheduleService;
   readonly instructionChase: InstructionChaseService;
+  readonly cap: CapService;
+  readonly open311: Open311Service;
 }
 
 /**
@@ -87,6 +91,7 @@ export function createScope(app: AppDeps, actor: Actor): Scope {
   const deps: ServiceDeps = { config, log, clock, orm, pubsub, gridRefs, reports, feeds, em: orm.em.fork() };
   const grids = new GridService(deps);
   const clearance = new ClearanceService(deps, grids);
+  const incidents = new IncidentService(deps, grids);
   return {
     actor,
     deps,
@@ -94,7 +99,7 @@ export function createScope(app: AppDeps, actor: Actor): Scope {
     grids,
     members: new MemberService(deps, grids),
     auth: new AuthService(deps, grids),
-    incidents: new IncidentService(deps, grids),
+    incidents,
     clearance,
     instructions: new InstructionService(deps, grids),
     bindings: new BindingService(deps, grids),
@@ -103,5 +108,7 @@ export function createScope(app: AppDeps, actor: Actor): Scope {
     escalations: new EscalationService(deps),
     clearanceSchedule: new ClearanceScheduleService(deps, clearance),
     instructionChase: new InstructionChaseService(deps),
+    cap: new CapService(deps, grids),
+    open311: new Open311Service(deps, grids, incidents),
   };
 }

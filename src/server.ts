@@ -8,8 +8,10 @@ import { WebSocketServer } from 'ws';
 import { isDomainError } from './domain/errors.js';
 import type { Actor } from './domain/actor.js';
 import { OPERATOR } from './domain/actor.js';
+import { capRoutes } from './http/cap.route.js';
 import { serveGraphqlWs } from './http/graphql-ws.js';
 import { healthRoutes, type Readiness } from './http/health.route.js';
+import { open311Routes } from './http/open311.route.js';
 import { photoRoutes } from './http/photos.route.js';
 import type { GqlContext } from './resolvers/context.js';
 import { codedError, createErrorFormatter } from './resolvers/errors.js';
@@ -91,6 +93,8 @@ export async function createHttpServer(opts: HttpServerOptions): Promise<HttpSer
 
   healthRoutes(app, opts.readiness);
   photoRoutes(app, { photos: opts.photos, authenticate, log });
+  open311Routes(app, deps, log);
+  capRoutes(app, deps, log);
   opts.routes?.(app);
   app.use(
     '/graphql',
