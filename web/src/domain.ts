@@ -8,5 +8,5 @@ export type { IncidentActorRole, IncidentEvent, IncidentState, TransitionField }
 export { CATEGORIES, categoryLabel, type CategoryId } from '../../src/domain/categories';
 export { GRID_LEVEL_LABELS, GRID_LEVELS, levelRank, type GridLevel } from '../../src/domain/grid-levels';
 export { ROLE_LABELS, ACTOR_ROLE_LABELS, type Role } from '../../src/domain/roles';
-export { DISPUTE_COLOUR_LABELS, MEDIATION_OUTCOME_LABELS, type DisputeColour } from '../../src/domain/dispute-colours';
+export { assertMediable, DISPUTE_COLOUR_LABELS, MEDIATION_OUTCOME_LABELS, type DisputeColour } from '../../src/domain/dispute-colours';
 export { GRADE_LABELS, GRADE_POLICY, ISSUER_ROLES, INSTRUCTION_GRADES, type InstructionGrade } from '../../src/domain/instruction-grades';

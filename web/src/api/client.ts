@@ -115,7 +115,8 @@ const UNAUTHORIZED = 4401;
 export function useToken(next: string | null): void {
   token = next;
   authFailures.set(null);
-  void ws?.dispose();
+  // dispose() rethrows the close that ended a refused connection: it is already handled.
+  if (ws) void Promise.resolve(ws.dispose()).catch(() => undefined);
   ws = null;
   if (!next) return;
   let attempt = 0;
@@ -123,6 +124,8 @@ export function useToken(next: string | null): void {
   ws = createClient({
     url: WS_URL,
     lazy: false,
+    // Failures of the eager connection are shown by the indicator (`on.closed`), not thrown.
+    onNonLazyError: () => undefined,
     keepAlive: 10_000,
     retryAttempts: Number.POSITIVE_INFINITY,
     connectionParams: () => ({ authorization: `Bearer ${next}` }),

@@ -53,7 +53,7 @@ export function GridTree({ root }: { root: string }) {
         name: g.code,
         value: g.name,
         itemStyle: { color: RISK[g.riskColor].colour, borderColor: differs ? RISK[g.suggestedRiskColor].colour : '#fff', borderWidth: differs ? 4 : 1 },
-        label: { formatter: `${g.name}${differs ? `（建议${RISK[g.suggestedRiskColor].label.slice(0, 2)}）` : ''}\n未结 ${countText(c)} · 逾期 ${c?.overdue ?? '…'}` },
+        label: { formatter: `${g.name}${differs ? `（建议${RISK[g.suggestedRiskColor].label.slice(0, 2)}）` : ''}  未结 ${countText(c)} · 逾期 ${c?.overdue ?? '…'}` },
       };
     };
     return {
@@ -64,12 +64,14 @@ export function GridTree({ root }: { root: string }) {
           orient: 'LR',
           top: 20,
           bottom: 20,
-          left: 140,
-          right: 220,
-          symbolSize: 16,
+          left: 260,
+          right: 330,
+          symbol: 'circle',
+          symbolSize: 14,
           expandAndCollapse: false,
           animationDuration: 300,
-          label: { position: 'left', verticalAlign: 'middle', align: 'right', fontSize: 13 },
+          label: { position: 'left', verticalAlign: 'middle', align: 'right', fontSize: 13, color: '#e6edf7', textBorderWidth: 0 },
+          lineStyle: { color: '#4a6688' },
           leaves: { label: { position: 'right', align: 'left' } },
           data: [{ ...item(grid), children: grid.children.map(item) }],
         },
@@ -94,7 +96,7 @@ export function GridTree({ root }: { root: string }) {
           ))}
         </span>
       </h2>
-      {option && <Chart option={option} height={Math.max(260, (grid?.children.length ?? 0) * 30 + 40)} onItemClick={(p) => drill(p.name)} label="网格树" />}
+      {option && <Chart option={option} height={Math.max(260, (grid?.children.length ?? 0) * 26 + 40)} onItemClick={(p) => drill(p.name)} label="网格树" />}
       {grid && (
         <table class="list" data-testid="grid-children">
           <thead>

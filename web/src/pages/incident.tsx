@@ -1,11 +1,21 @@
 import { useEffect, useState } from 'preact/hooks';
 import { photoUrl, request, uploadPhoto } from '../api/client';
 import { DEPARTMENTS, INCIDENT, INCIDENT_CHANGED, INCIDENT_STEPS } from '../api/operations';
-import { allowedEvents, INCIDENT_EVENT_LABELS, OPEN_STATES, MEDIATION_OUTCOME_LABELS, REJECT_REASON_LABELS, REJECT_REASONS, REQUIRED_INPUT, type IncidentActorRole, type IncidentEvent, type IncidentState, type TransitionField } from '../domain';
+import { allowedEvents, assertMediable, type CategoryId, INCIDENT_EVENT_LABELS, OPEN_STATES, MEDIATION_OUTCOME_LABELS, REJECT_REASON_LABELS, REJECT_REASONS, REQUIRED_INPUT, type IncidentActorRole, type IncidentEvent, type IncidentState, type TransitionField } from '../domain';
 import type { WebDepartmentsQuery, WebDepartmentsQueryVariables, WebIncidentChangedSubscription, WebIncidentQuery, WebIncidentQueryVariables } from '../generated/operations';
 import { useDebounced, useLoad, useNow, useSubscriptionEvents } from '../hooks';
 import { catLabel, countdown, disputeLabel, errorText, eventLabel, fromEnum, roleLabel, stateLabel, time } from '../labels';
 import type { Session } from '../session';
+
+/** Mediation is for disputes only (the service refuses it for other categories). */
+function mediable(category: CategoryId): boolean {
+  try {
+    assertMediable(category);
+    return true;
+  } catch {
+    return false;
+  }
+}
 
 /** What each step's mutation takes besides the code (the required ones are in REQUIRED_INPUT). */
 const STEP_FIELDS: Record<IncidentEvent, readonly TransitionField[]> = {
@@ -176,7 +186,7 @@ export function IncidentPage({ session, code }: { session: Session; code: string
   if (loaded.error && !inc) return <p class="error">{errorText(loaded.error)}</p>;
   if (!inc) return <p class="notice">加载中…</p>;
   const state = fromEnum<IncidentState>(inc.status);
-  const steps = allowedEvents(state, fromEnum<IncidentActorRole>(session.role));
+  const steps = allowedEvents(state, fromEnum<IncidentActorRole>(session.role)).filter((s) => s !== 'mediate' || mediable(fromEnum<CategoryId>(inc.category)));
   const open = OPEN_STATES.includes(state);
   const left = countdown(inc.deadlineAt, now);
   return (
