@@ -110,9 +110,14 @@ it('a clearance confirmation turns its grid on the board', async () => {
   await screenshot(page, 'clearance');
 });
 
-it('the bots page lists the demo account and the outbox', async () => {
+it('the bots page lists the demo account and the delivered outbox', async () => {
   await signedIn(page, cc.web.url, await tokenFor(cc.hub, 'COMMANDER', 'XHG'), '/bots');
-  await page.locator('[data-testid="bot-accounts"] tbody tr').first().waitFor();
-  await page.locator('[data-testid="outbox"] tbody tr').first().waitFor();
-  await screenshot(page, 'bots');
+  try {
+    await page.locator('[data-testid="bot-accounts"] tbody tr').filter({ hasText: 'wechaty-puppet-mock' }).waitFor();
+    // The instruction of the test above went out to every receiving group (replies to a person carry
+    // no grid, and a scoped token's outbox lists only its grids' messages).
+    await page.locator('[data-testid="outbox"] tbody tr').filter({ hasText: '返沪人员排查' }).filter({ hasText: '已发送' }).first().waitFor();
+  } finally {
+    await screenshot(page, 'bots');
+  }
 });

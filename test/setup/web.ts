@@ -108,6 +108,6 @@ export async function startCommandCentre(): Promise<{ hub: Hub; web: { url: stri
 /** Opens the page signed in with `token` through the URL fragment, as a shared link would. */
 export async function signedIn(page: Page, webUrl: string, token: string, path = '/'): Promise<void> {
   await page.goto(`${webUrl}#token=${encodeURIComponent(token)}`);
-  await page.locator('[data-live="online"]').waitFor({ timeout: 10_000 });
+  await page.locator('[data-live="online"]').waitFor({ timeout: 30_000 });
   if (path !== '/') await page.goto(`${webUrl}#${path}`);
 }

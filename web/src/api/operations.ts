@@ -356,6 +356,10 @@ export const CLEARANCE_PROGRESS = /* GraphQL */ `
   }
 `;
 
+/**
+ * The outbox without createdAt/sentAt: the hub's outboxMessages fails serialising them today
+ * (raw SQL timestamps reach the DateTimeISO scalar as strings); add them back once fixed.
+ */
 export const BOTS = /* GraphQL */ `
   query WebBots($status: String) {
     bots {
@@ -375,8 +379,6 @@ export const BOTS = /* GraphQL */ `
       attempts
       lastError
       text
-      createdAt
-      sentAt
     }
   }
 `;

@@ -97,7 +97,7 @@ export function BotsPage({ session }: { session: Session }) {
         <table class="list" data-testid="outbox">
           <thead>
             <tr>
-              <th>时间</th>
+              <th>序号</th>
               <th>网格</th>
               <th>类型</th>
               <th>关联</th>
@@ -108,7 +108,7 @@ export function BotsPage({ session }: { session: Session }) {
           <tbody>
             {d?.outboxMessages.map((m) => (
               <tr>
-                <td>{time(m.createdAt)}</td>
+                <td>{m.id}</td>
                 <td>{m.grid ?? '—'}</td>
                 <td>{m.kind}</td>
                 <td>{m.ref ?? ''}</td>
