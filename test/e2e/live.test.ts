@@ -1,33 +1,16 @@
-import type { Page } from 'playwright-core';
 import { codeIn, say } from '../setup/bot';
 import { tokenFor } from '../setup/hub';
-import { openPage, screenshot, signedIn, startCommandCentre } from '../setup/web';
+import { commandCentreSuite, screenshot, signedIn } from '../setup/web';
 
-let cc: Awaited<ReturnType<typeof startCommandCentre>>;
-let page: Page;
-const pageErrors: string[] = [];
+const suite = commandCentreSuite();
 const C07 = 'XHG-B03-C07';
 const M12 = 'XHG-B03-C07-M12';
 
-beforeAll(async () => {
-  cc = await startCommandCentre();
-});
-afterAll(async () => {
-  await cc?.stop();
-});
-beforeEach(async () => {
-  pageErrors.length = 0;
-  page = await openPage(cc.browser, pageErrors);
-});
-afterEach(async () => {
-  await page.close();
-  expect(pageErrors).toEqual([]);
-});
-
 /** The number a tile shows. */
-const tile = (key: string) => page.locator(`[data-tile="${key}"] .value`);
+const tile = (key: string) => suite.page().locator(`[data-tile="${key}"] .value`);
 
 it('a worker’s report in the group appears in the feed and in the tiles within 2 s, without a reload', async () => {
+  const [cc, page] = [suite.cc(), suite.page()];
   await signedIn(page, cc.web.url, await tokenFor(cc.hub, 'CHIEF', C07));
   await tile('reported').filter({ hasText: /^0$/ }).waitFor();
   const code = codeIn((await say(cc.hub, M12, 'worker', '#上报 3栋下水道篦子破损'))[0]);
@@ -40,6 +23,7 @@ it('a worker’s report in the group appears in the feed and in the tiles within
 });
 
 it('a step taken on an incident’s page grows its timeline', async () => {
+  const [cc, page] = [suite.cc(), suite.page()];
   const code = codeIn((await say(cc.hub, M12, 'worker', '#上报 5栋楼道堆放杂物'))[0]);
   await signedIn(page, cc.web.url, await tokenFor(cc.hub, 'CHIEF', C07), `/incident/${code}`);
   const timeline = page.locator('[data-testid="timeline"] li');
@@ -67,6 +51,7 @@ it('a step taken on an incident’s page grows its timeline', async () => {
 });
 
 it('a grade II instruction issued from the street commander’s screen fills its board live as chiefs answer', async () => {
+  const [cc, page] = [suite.cc(), suite.page()];
   await signedIn(page, cc.web.url, await tokenFor(cc.hub, 'COMMANDER', 'XHG'), '/instructions');
   const form = page.locator('[data-testid="issue-form"]');
   await form.locator('select[name="grade"]').selectOption('II');
@@ -100,6 +85,7 @@ it('a grade II instruction issued from the street commander’s screen fills its
 });
 
 it('a clearance confirmation turns its grid on the board', async () => {
+  const [cc, page] = [suite.cc(), suite.page()];
   await signedIn(page, cc.web.url, await tokenFor(cc.hub, 'CHIEF', C07), '/clearance?period=DAILY');
   const slot = page.locator(`[data-testid="clearance-slots"] [data-grid="XHG-B03-C07-M07"]`);
   // Either no round yet today (it opens with the first answer) or this grid still pending.
@@ -111,6 +97,7 @@ it('a clearance confirmation turns its grid on the board', async () => {
 });
 
 it('the bots page lists the demo account and the delivered outbox', async () => {
+  const [cc, page] = [suite.cc(), suite.page()];
   await signedIn(page, cc.web.url, await tokenFor(cc.hub, 'COMMANDER', 'XHG'), '/bots');
   try {
     await page.locator('[data-testid="bot-accounts"] tbody tr').filter({ hasText: 'wechaty-puppet-mock' }).waitFor();

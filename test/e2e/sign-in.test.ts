@@ -1,28 +1,11 @@
 import { Client } from 'pg';
-import type { Page } from 'playwright-core';
 import { ADMIN, gqlOk, tokenFor } from '../setup/hub';
-import { openPage, screenshot, signedIn, startCommandCentre } from '../setup/web';
+import { commandCentreSuite, screenshot, signedIn } from '../setup/web';
 
-let cc: Awaited<ReturnType<typeof startCommandCentre>>;
-let page: Page;
-const pageErrors: string[] = [];
-
-beforeAll(async () => {
-  cc = await startCommandCentre();
-});
-afterAll(async () => {
-  await cc?.stop();
-});
-beforeEach(async () => {
-  pageErrors.length = 0;
-  page = await openPage(cc.browser, pageErrors);
-});
-afterEach(async () => {
-  await page.close();
-  expect(pageErrors).toEqual([]);
-});
+const suite = commandCentreSuite();
 
 it('a community chief signs in through the URL fragment and sees only that community', async () => {
+  const [cc, page] = [suite.cc(), suite.page()];
   const token = await tokenFor(cc.hub, 'CHIEF', 'XHG-B03-C07');
   await signedIn(page, cc.web.url, token);
   // The token left the address bar and lives in session storage.
@@ -54,6 +37,7 @@ it('a community chief signs in through the URL fragment and sees only that commu
 });
 
 it('a forged token gets a clear message on the sign-in form, not a blank page', async () => {
+  const [cc, page] = [suite.cc(), suite.page()];
   await page.goto(`${cc.web.url}#token=gh_1_forged-token-that-the-hub-never-issued`);
   const error = page.locator('[data-testid="sign-in-error"]');
   await error.waitFor();
@@ -63,6 +47,7 @@ it('a forged token gets a clear message on the sign-in form, not a blank page', 
 });
 
 it('an expired token typed into the form is refused with the same clear message', async () => {
+  const [cc, page] = [suite.cc(), suite.page()];
   const token = await tokenFor(cc.hub, 'VIEWER', 'XHG');
   const id = /^gh_(\d+)_/.exec(token)![1];
   const pg = new Client({ connectionString: cc.databaseUrl });
@@ -76,6 +61,7 @@ it('an expired token typed into the form is refused with the same clear message'
 });
 
 it('a token revoked while the page is open sends the person back to sign in with the reason', async () => {
+  const [cc, page] = [suite.cc(), suite.page()];
   const issued = await gqlOk<{ issueToken: { id: string; token: string } }>(cc.hub, ADMIN, 'mutation { issueToken(input: { role: COMMANDER, grid: "XHG" }) { id token } }');
   await signedIn(page, cc.web.url, issued.issueToken.token);
   await gqlOk(cc.hub, ADMIN, 'mutation($id: ID!) { revokeToken(id: $id) }', { id: issued.issueToken.id });

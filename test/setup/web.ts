@@ -81,7 +81,15 @@ export async function screenshot(page: Page, name: string): Promise<void> {
 }
 
 /** A demo hub with its bots, the page in front of it, and a browser: what every browser test needs. */
-export async function startCommandCentre(): Promise<{ hub: Hub; web: { url: string }; browser: Browser; databaseUrl: string; stop(): Promise<void> }> {
+export interface CommandCentre {
+  hub: Hub;
+  web: { url: string };
+  browser: Browser;
+  databaseUrl: string;
+  stop(): Promise<void>;
+}
+
+export async function startCommandCentre(): Promise<CommandCentre> {
   const db = await testDatabase('demo');
   const hub = await startTestHub({ databaseUrl: db.url, bots: true });
   const web = await startWebServer(hub.url);
@@ -110,4 +118,29 @@ export async function signedIn(page: Page, webUrl: string, token: string, path =
   await page.goto(`${webUrl}#token=${encodeURIComponent(token)}`);
   await page.locator('[data-live="online"]').waitFor({ timeout: 30_000 });
   if (path !== '/') await page.goto(`${webUrl}#${path}`);
+}
+
+/**
+ * Registers the hooks of a browser test file: one command centre for the file, a fresh page per
+ * test that fails the test on any uncaught error in the page. Read both through the getters.
+ */
+export function commandCentreSuite(): { cc(): CommandCentre; page(): Page } {
+  let cc: CommandCentre | undefined;
+  let page: Page | undefined;
+  const pageErrors: string[] = [];
+  beforeAll(async () => {
+    cc = await startCommandCentre();
+  });
+  afterAll(async () => {
+    await cc?.stop();
+  });
+  beforeEach(async () => {
+    pageErrors.length = 0;
+    page = await openPage(cc!.browser, pageErrors);
+  });
+  afterEach(async () => {
+    await page?.close();
+    expect(pageErrors).toEqual([]);
+  });
+  return { cc: () => cc!, page: () => page! };
 }

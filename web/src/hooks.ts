@@ -1,5 +1,6 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { subscribe, type HubError } from './api/client';
+import { errorText } from './labels';
 
 export interface Loaded<T> {
   data: T | null;
@@ -71,4 +72,22 @@ export function useNow(): number {
     return () => clearInterval(t);
   }, []);
   return now;
+}
+
+/** A form's submit: busy while `fn` runs, its failure as a Chinese line in `error`. */
+export function useAction(): { busy: boolean; error: string | null; setError: (e: string | null) => void; run: (fn: () => Promise<void>) => Promise<void> } {
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const run = async (fn: () => Promise<void>) => {
+    setBusy(true);
+    setError(null);
+    try {
+      await fn();
+    } catch (err) {
+      setError(errorText(err));
+    } finally {
+      setBusy(false);
+    }
+  };
+  return { busy, error, setError, run };
 }

@@ -1,13 +1,13 @@
 import { ACTOR_ROLE_LABELS, categoryLabel, DISPUTE_COLOUR_LABELS, GRID_LEVEL_LABELS, INCIDENT_EVENT_LABELS, INCIDENT_STATE_LABELS, type CategoryId, type DisputeColour, type GridLevel, type IncidentEvent, type IncidentState } from './domain';
-import type { ClearancePeriod, ClearanceSlotStatus, IncidentCategory, IncidentStatus, RiskColor } from './generated/operations';
+import type { ClearancePeriod, ClearanceSlotStatus, RiskColor } from './generated/operations';
 
 /** GraphQL enums are the domain's ids in upper case (IN_PROGRESS ↔ in_progress). */
 export const fromEnum = <T extends string>(value: string): T => value.toLowerCase() as T;
 export const toEnum = <T extends string>(value: string): T => value.toUpperCase() as T;
 
-export const stateLabel = (status: IncidentStatus | string): string => INCIDENT_STATE_LABELS[fromEnum<IncidentState>(status)] ?? status;
+export const stateLabel = (status: string): string => INCIDENT_STATE_LABELS[fromEnum<IncidentState>(status)] ?? status;
 export const eventLabel = (event: string): string => INCIDENT_EVENT_LABELS[event as IncidentEvent] ?? ({ report: '上报', photo: '附照片', escalation: '逾期升级', overdue: '逾期' } as Record<string, string>)[event] ?? event;
-export const catLabel = (category: IncidentCategory | string): string => categoryLabel(fromEnum<CategoryId>(category));
+export const catLabel = (category: string): string => categoryLabel(fromEnum<CategoryId>(category));
 export const levelLabel = (level: string | null | undefined): string => (level ? (GRID_LEVEL_LABELS[fromEnum<GridLevel>(level)] ?? level) : '');
 export const roleLabel = (role: string): string => ACTOR_ROLE_LABELS[fromEnum<keyof typeof ACTOR_ROLE_LABELS>(role)] ?? role;
 export const disputeLabel = (colour: string | null | undefined): string => (colour ? (DISPUTE_COLOUR_LABELS[fromEnum<DisputeColour>(colour)] ?? colour) : '');

@@ -5,7 +5,7 @@ import { createClient, type Client } from 'graphql-ws';
  * for every live figure. Both default to the page's own origin (`/graphql`), which is where the
  * hub serves the page; `vite dev`/`vite preview` proxy it there.
  */
-export const GRAPHQL_URL: string = import.meta.env['VITE_GRAPHQL_URL'] ?? new URL('graphql', new URL('/', location.href)).href;
+export const GRAPHQL_URL: string = (import.meta.env['VITE_GRAPHQL_URL'] as string | undefined) ?? new URL('graphql', new URL('/', location.href)).href;
 const WS_URL = GRAPHQL_URL.replace(/^http/, 'ws');
 
 /** An error the hub answered with, by its `extensions.code` (UNAUTHENTICATED, FORBIDDEN, CONFLICT …). */
@@ -159,8 +159,10 @@ export function subscribe<T, V extends Record<string, unknown> = Record<string, 
     {
       next: (result) => {
         const first = result.errors?.[0];
-        if (first) onError?.(new HubError(String(first.extensions?.['code'] ?? 'INTERNAL_SERVER_ERROR'), first.message));
-        else if (result.data) onData(result.data as T);
+        if (first) {
+          const code = first.extensions?.['code'];
+          onError?.(new HubError(typeof code === 'string' ? code : 'INTERNAL_SERVER_ERROR', first.message));
+        } else if (result.data) onData(result.data as T);
       },
       error: (err) => onError?.(err instanceof HubError ? err : new HubError('NETWORK', String((err as { reason?: string }).reason ?? err))),
       complete: () => undefined,

@@ -3,7 +3,7 @@ import { photoUrl, request, uploadPhoto } from '../api/client';
 import { DEPARTMENTS, INCIDENT, INCIDENT_CHANGED, INCIDENT_STEPS } from '../api/operations';
 import { allowedEvents, assertMediable, type CategoryId, INCIDENT_EVENT_LABELS, OPEN_STATES, MEDIATION_OUTCOME_LABELS, REJECT_REASON_LABELS, REJECT_REASONS, REQUIRED_INPUT, type IncidentActorRole, type IncidentEvent, type IncidentState, type TransitionField } from '../domain';
 import type { WebDepartmentsQuery, WebDepartmentsQueryVariables, WebIncidentChangedSubscription, WebIncidentQuery, WebIncidentQueryVariables } from '../generated/operations';
-import { useDebounced, useLoad, useNow, useSubscriptionEvents } from '../hooks';
+import { useAction, useDebounced, useLoad, useNow, useSubscriptionEvents } from '../hooks';
 import { catLabel, countdown, disputeLabel, errorText, eventLabel, fromEnum, roleLabel, stateLabel, time } from '../labels';
 import type { Session } from '../session';
 
@@ -59,8 +59,7 @@ function StepForm({ code, grid, event, onDone, onCancel }: { code: string; grid:
   const fields = STEP_FIELDS[event];
   const required = new Set(REQUIRED_INPUT[event]);
   const [v, setV] = useState<StepValues>({ note: '', reason: 'duplicate', department: '', deadline: '', satisfied: 'yes', outcome: 'success', files: [] });
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
+  const { busy, error, run } = useAction();
   const depts = useLoad(async () => {
     if (!fields.includes('department')) return [];
     const { grid: g } = await request<WebDepartmentsQuery, WebDepartmentsQueryVariables>(DEPARTMENTS, { code: grid });
@@ -69,10 +68,8 @@ function StepForm({ code, grid, event, onDone, onCancel }: { code: string; grid:
   }, [grid, event]);
   const set = (patch: Partial<StepValues>) => setV({ ...v, ...patch });
 
-  const submit = async () => {
-    setBusy(true);
-    setError(null);
-    try {
+  const submit = () =>
+    run(async () => {
       const vars: Record<string, unknown> = { code };
       for (const f of fields) {
         if (f === 'note') vars['note'] = v.note.trim() || null;
@@ -85,12 +82,7 @@ function StepForm({ code, grid, event, onDone, onCancel }: { code: string; grid:
       }
       await request(INCIDENT_STEPS[event], vars);
       onDone();
-    } catch (err) {
-      setError(errorText(err));
-    } finally {
-      setBusy(false);
-    }
-  };
+    });
   return (
     <form
       class="step-form"

@@ -15,7 +15,7 @@ import type {
   WebIssueInstructionMutation,
   WebIssueInstructionMutationVariables,
 } from '../generated/operations';
-import { useLoad, useNow, useSubscription, useSubscriptionEvents } from '../hooks';
+import { useAction, useLoad, useNow, useSubscription, useSubscriptionEvents } from '../hooks';
 import { countdown, errorText, fromEnum, levelLabel, percent, time, toEnum } from '../labels';
 import { href, navigate } from '../router';
 import type { Session } from '../session';
@@ -32,8 +32,7 @@ function IssueForm({ session }: { session: Session }) {
   const [ackWithin, setAck] = useState('');
   const [resultWithin, setResult] = useState('');
   const [csv, setCsv] = useState('');
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
+  const { busy, error, setError, run } = useAction();
   const scopeGrid = useLoad(() => (scope.trim() ? request<WebGridNodeQuery, WebGridNodeQueryVariables>(GRID_NODE, { code: scope.trim().toUpperCase() }) : Promise.resolve(null)), [scope]);
   const scopeLevel = scopeGrid.data ? fromEnum<GridLevel>(scopeGrid.data.grid.level) : null;
   const below = GRID_LEVELS.filter((l) => scopeLevel !== null && levelRank(l) > levelRank(scopeLevel));
@@ -41,10 +40,8 @@ function IssueForm({ session }: { session: Session }) {
   const parsed = useMemo(() => parseItems(csv), [csv]);
 
   const submit = async () => {
-    setError(null);
     if (parsed.errors.length > 0) return setError(parsed.errors.join('\n'));
-    setBusy(true);
-    try {
+    await run(async () => {
       const input: WebIssueInstructionMutationVariables['input'] = {
         grade,
         title: title.trim(),
@@ -57,11 +54,7 @@ function IssueForm({ session }: { session: Session }) {
       };
       const { issueInstruction } = await request<WebIssueInstructionMutation, WebIssueInstructionMutationVariables>(ISSUE_INSTRUCTION, { input });
       navigate(`/instruction/${issueInstruction.code}`);
-    } catch (err) {
-      setError(errorText(err));
-    } finally {
-      setBusy(false);
-    }
+    });
   };
   return (
     <form
