@@ -53,6 +53,25 @@ const dayList = z
     }
   });
 
+/** `*`, or a comma-separated list of origins (`scheme://host[:port]`, no path) → the list. */
+const originList = z
+  .string()
+  .default('')
+  .transform((v, ctx) => {
+    const list = v.split(',').map((o) => o.trim()).filter(Boolean);
+    if (list.includes('*')) return list.length === 1 ? ('*' as const) : (ctx.addIssue({ code: 'custom', message: 'is either * alone or a list of origins' }), z.NEVER);
+    const bad = list.find((o) => {
+      try {
+        const url = new URL(o);
+        return !/^https?:$/.test(url.protocol) || url.origin !== o;
+      } catch {
+        return true;
+      }
+    });
+    if (bad !== undefined) return (ctx.addIssue({ code: 'custom', message: `lists ${JSON.stringify(bad)}, which is not an origin like https://dash.example.org or http://10.0.0.5:8080` }), z.NEVER);
+    return Object.freeze([...new Set(list)]);
+  });
+
 const PUPPETS = ['wechaty-puppet-wechat4u', 'wechaty-puppet-service', 'wechaty-puppet-mock'] as const;
 
 const schema = z.object({
@@ -118,6 +137,8 @@ const schema = z.object({
   S3_SECRET_ACCESS_KEY: z.string().min(1).optional(),
   /** `true` for servers that want http://host/bucket/key rather than http://bucket.host/key. */
   S3_FORCE_PATH_STYLE: z.enum(['true', 'false', '1', '0']).default('false'),
+  /** Pages on other origins that may call /graphql, /photos, /bot/login and open the WebSocket. */
+  CORS_ORIGINS: originList,
 });
 
 /** Where uploaded photos are kept. */
@@ -156,6 +177,8 @@ export interface Config {
   readonly puppetServiceTokens: readonly string[];
   readonly botSendIntervalMs: number | undefined;
   readonly botAccounts: number;
+  /** Other origins allowed to call the API from a browser: `*` (any), or a list (empty: same origin only). */
+  readonly corsOrigins: '*' | readonly string[];
 }
 
 export class ConfigError extends Error {
@@ -245,5 +268,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     puppetServiceTokens: tokens,
     botSendIntervalMs: e.BOT_SEND_INTERVAL_MS,
     botAccounts: e.WECHATY_PUPPET === 'wechaty-puppet-service' ? Math.max(1, tokens.length) : e.BOT_ACCOUNTS,
+    corsOrigins: e.CORS_ORIGINS,
   });
 }

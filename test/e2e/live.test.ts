@@ -1,5 +1,4 @@
 import { codeIn, say } from '../setup/bot';
-import { tokenFor } from '../setup/hub';
 import { commandCentreSuite, screenshot, signedIn } from '../setup/web';
 
 const suite = commandCentreSuite();
@@ -10,8 +9,8 @@ const M12 = 'XHG-B03-C07-M12';
 const tile = (key: string) => suite.page().locator(`[data-tile="${key}"] .value`);
 
 it('a worker’s report in the group appears in the feed and in the tiles within 2 s, without a reload', async () => {
-  const [cc, page] = [suite.cc(), suite.page()];
-  await signedIn(page, cc.web.url, await tokenFor(cc.hub, 'CHIEF', C07));
+  const [cc, page] = [suite.cc, suite.page()];
+  await signedIn(page, cc.pageUrl, await cc.token('CHIEF', C07));
   await tile('reported').filter({ hasText: /^0$/ }).waitFor();
   const code = codeIn((await say(cc.hub, M12, 'worker', '#上报 3栋下水道篦子破损'))[0]);
   const shown = Date.now();
@@ -23,9 +22,9 @@ it('a worker’s report in the group appears in the feed and in the tiles within
 });
 
 it('a step taken on an incident’s page grows its timeline', async () => {
-  const [cc, page] = [suite.cc(), suite.page()];
+  const [cc, page] = [suite.cc, suite.page()];
   const code = codeIn((await say(cc.hub, M12, 'worker', '#上报 5栋楼道堆放杂物'))[0]);
-  await signedIn(page, cc.web.url, await tokenFor(cc.hub, 'CHIEF', C07), `/incident/${code}`);
+  await signedIn(page, cc.pageUrl, await cc.token('CHIEF', C07), `/incident/${code}`);
   const timeline = page.locator('[data-testid="timeline"] li');
   await timeline.first().waitFor();
   expect(await timeline.count()).toBe(1);
@@ -45,14 +44,14 @@ it('a step taken on an incident’s page grows its timeline', async () => {
   await screenshot(page, 'incident');
 
   // The list shows it with its new state.
-  await page.goto(`${cc.web.url}#/incidents?status=DISPATCHED`);
+  await page.goto(`${cc.pageUrl}#/incidents?status=DISPATCHED`);
   await page.locator(`[data-testid="incident-list"] tr[data-code="${code}"]`).waitFor();
   await screenshot(page, 'incidents');
 });
 
 it('a grade II instruction issued from the street commander’s screen fills its board live as chiefs answer', async () => {
-  const [cc, page] = [suite.cc(), suite.page()];
-  await signedIn(page, cc.web.url, await tokenFor(cc.hub, 'COMMANDER', 'XHG'), '/instructions');
+  const [cc, page] = [suite.cc, suite.page()];
+  await signedIn(page, cc.pageUrl, await cc.token('COMMANDER', 'XHG'), '/instructions');
   const form = page.locator('[data-testid="issue-form"]');
   await form.locator('select[name="grade"]').selectOption('II');
   await form.locator('input[name="scope"]').fill(C07);
@@ -85,8 +84,8 @@ it('a grade II instruction issued from the street commander’s screen fills its
 });
 
 it('a clearance confirmation turns its grid on the board', async () => {
-  const [cc, page] = [suite.cc(), suite.page()];
-  await signedIn(page, cc.web.url, await tokenFor(cc.hub, 'CHIEF', C07), '/clearance?period=DAILY');
+  const [cc, page] = [suite.cc, suite.page()];
+  await signedIn(page, cc.pageUrl, await cc.token('CHIEF', C07), '/clearance?period=DAILY');
   const slot = page.locator(`[data-testid="clearance-slots"] [data-grid="XHG-B03-C07-M07"]`);
   // Either no round yet today (it opens with the first answer) or this grid still pending.
   await page.getByText(/尚未开始|网格确认情况/).first().waitFor();
@@ -97,8 +96,8 @@ it('a clearance confirmation turns its grid on the board', async () => {
 });
 
 it('the bots page lists the demo account and the delivered outbox', async () => {
-  const [cc, page] = [suite.cc(), suite.page()];
-  await signedIn(page, cc.web.url, await tokenFor(cc.hub, 'COMMANDER', 'XHG'), '/bots');
+  const [cc, page] = [suite.cc, suite.page()];
+  await signedIn(page, cc.pageUrl, await cc.token('COMMANDER', 'XHG'), '/bots');
   try {
     await page.locator('[data-testid="bot-accounts"] tbody tr').filter({ hasText: 'wechaty-puppet-mock' }).waitFor();
     // The instruction of the test above went out to every receiving group (replies to a person carry

@@ -1,13 +1,14 @@
-import { Client } from 'pg';
-import { ADMIN, gqlOk, tokenFor } from '../setup/hub';
+import type * as Op from '../generated/operations';
+import { ISSUE_TOKEN, REVOKE_TOKEN } from '../operations';
+import { ADMIN, gqlOk } from '../setup/hub';
 import { commandCentreSuite, screenshot, signedIn } from '../setup/web';
 
 const suite = commandCentreSuite();
 
 it('a community chief signs in through the URL fragment and sees only that community', async () => {
-  const [cc, page] = [suite.cc(), suite.page()];
-  const token = await tokenFor(cc.hub, 'CHIEF', 'XHG-B03-C07');
-  await signedIn(page, cc.web.url, token);
+  const [cc, page] = [suite.cc, suite.page()];
+  const token = await cc.token('CHIEF', 'XHG-B03-C07');
+  await signedIn(page, cc.pageUrl, token);
   // The token left the address bar and lives in session storage.
   expect(new URL(page.url()).hash).toBe('#/');
   expect(await page.evaluate('sessionStorage.getItem("gridhub.token")')).toBe(token);
@@ -28,7 +29,7 @@ it('a community chief signs in through the URL fragment and sees only that commu
   await page.locator('[data-testid="grid-children"] tbody tr[data-grid="XHG-B03-C07-M12-U01"]').waitFor();
 
   // A grid of another community does not exist for this token.
-  await page.goto(`${cc.web.url}#/incidents?under=XHG-B01`);
+  await page.goto(`${cc.pageUrl}#/incidents?under=XHG-B01`);
   await page.getByText('未找到，或不在您的管辖范围内').waitFor();
 
   // A reload keeps the session (session storage), without the fragment.
@@ -37,8 +38,8 @@ it('a community chief signs in through the URL fragment and sees only that commu
 });
 
 it('a forged token gets a clear message on the sign-in form, not a blank page', async () => {
-  const [cc, page] = [suite.cc(), suite.page()];
-  await page.goto(`${cc.web.url}#token=gh_1_forged-token-that-the-hub-never-issued`);
+  const [cc, page] = [suite.cc, suite.page()];
+  await page.goto(`${cc.pageUrl}#token=gh_1_forged-token-that-the-hub-never-issued`);
   const error = page.locator('[data-testid="sign-in-error"]');
   await error.waitFor();
   expect(await error.innerText()).toContain('令牌无效、已过期或已被撤销');
@@ -47,24 +48,21 @@ it('a forged token gets a clear message on the sign-in form, not a blank page', 
 });
 
 it('an expired token typed into the form is refused with the same clear message', async () => {
-  const [cc, page] = [suite.cc(), suite.page()];
-  const token = await tokenFor(cc.hub, 'VIEWER', 'XHG');
+  const [cc, page] = [suite.cc, suite.page()];
+  const token = await cc.token('VIEWER', 'XHG');
   const id = /^gh_(\d+)_/.exec(token)![1];
-  const pg = new Client({ connectionString: cc.databaseUrl });
-  await pg.connect();
-  await pg.query(`update api_token set expires_at = now() - interval '1 minute' where id = $1`, [id]);
-  await pg.end();
-  await page.goto(cc.web.url);
+  await cc.pg.query(`update api_token set expires_at = now() - interval '1 minute' where id = $1`, [id]);
+  await page.goto(cc.pageUrl);
   await page.locator('input[name="token"]').fill(token);
   await page.getByRole('button', { name: '登录' }).click();
   await page.locator('[data-testid="sign-in-error"]').filter({ hasText: '令牌无效、已过期或已被撤销' }).waitFor();
 });
 
 it('a token revoked while the page is open sends the person back to sign in with the reason', async () => {
-  const [cc, page] = [suite.cc(), suite.page()];
-  const issued = await gqlOk<{ issueToken: { id: string; token: string } }>(cc.hub, ADMIN, 'mutation { issueToken(input: { role: COMMANDER, grid: "XHG" }) { id token } }');
-  await signedIn(page, cc.web.url, issued.issueToken.token);
-  await gqlOk(cc.hub, ADMIN, 'mutation($id: ID!) { revokeToken(id: $id) }', { id: issued.issueToken.id });
-  await page.goto(`${cc.web.url}#/incidents`);
+  const [cc, page] = [suite.cc, suite.page()];
+  const issued = await gqlOk<Op.IssueTokenMutation, Op.IssueTokenMutationVariables>(cc.hub, ADMIN, ISSUE_TOKEN, { input: { role: 'COMMANDER', grid: 'XHG' } });
+  await signedIn(page, cc.pageUrl, issued.issueToken.token);
+  await gqlOk<Op.RevokeTokenMutation, Op.RevokeTokenMutationVariables>(cc.hub, ADMIN, REVOKE_TOKEN, { id: issued.issueToken.id });
+  await page.goto(`${cc.pageUrl}#/incidents`);
   await page.locator('[data-testid="sign-in-error"]').filter({ hasText: '令牌无效、已过期或已被撤销' }).waitFor();
 });

@@ -356,10 +356,7 @@ export const CLEARANCE_PROGRESS = /* GraphQL */ `
   }
 `;
 
-/**
- * The outbox without createdAt/sentAt: the hub's outboxMessages fails serialising them today
- * (raw SQL timestamps reach the DateTimeISO scalar as strings); add them back once fixed.
- */
+/** The bot accounts and the newest outbox messages (with when each was queued and sent). */
 export const BOTS = /* GraphQL */ `
   query WebBots($status: String) {
     bots {
@@ -379,6 +376,8 @@ export const BOTS = /* GraphQL */ `
       attempts
       lastError
       text
+      createdAt
+      sentAt
     }
   }
 `;

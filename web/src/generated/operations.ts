@@ -375,7 +375,7 @@ export type WebBotsQueryVariables = Exact<{
 }>;
 
 
-export type WebBotsQuery = { bots: Array<{ name: string, puppet: string, state: string, user: string | null, error: string | null, since: string }>, outboxMessages: Array<{ id: string, grid: string | null, kind: string, ref: string | null, status: string, attempts: number, lastError: string | null, text: string }> };
+export type WebBotsQuery = { bots: Array<{ name: string, puppet: string, state: string, user: string | null, error: string | null, since: string }>, outboxMessages: Array<{ id: string, grid: string | null, kind: string, ref: string | null, status: string, attempts: number, lastError: string | null, text: string, createdAt: string, sentAt: string | null }> };
 
 export type WebStatsQueryVariables = Exact<{
   scope?: string | null | undefined;

@@ -102,6 +102,8 @@ export function BotsPage({ session }: { session: Session }) {
               <th>类型</th>
               <th>关联</th>
               <th>状态</th>
+              <th>入队时间</th>
+              <th>发送时间</th>
               <th>内容</th>
             </tr>
           </thead>
@@ -116,6 +118,8 @@ export function BotsPage({ session }: { session: Session }) {
                   {OUTBOX_STATES[m.status] ?? m.status}
                   {m.attempts > 1 ? `（${m.attempts} 次）` : ''}
                 </td>
+                <td>{time(m.createdAt)}</td>
+                <td>{time(m.sentAt)}</td>
                 <td class="text">{m.text}</td>
               </tr>
             ))}
