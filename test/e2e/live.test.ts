@@ -102,7 +102,10 @@ it('the bots page lists the demo account and the delivered outbox', async () => 
     await page.locator('[data-testid="bot-accounts"] tbody tr').filter({ hasText: 'wechaty-puppet-mock' }).waitFor();
     // The instruction of the test above went out to every receiving group (replies to a person carry
     // no grid, and a scoped token's outbox lists only its grids' messages).
-    await page.locator('[data-testid="outbox"] tbody tr').filter({ hasText: '返沪人员排查' }).filter({ hasText: '已发送' }).first().waitFor();
+    const sent = page.locator('[data-testid="outbox"] tbody tr').filter({ hasText: '返沪人员排查' }).filter({ hasText: '已发送' }).first();
+    await sent.waitFor();
+    // Queued and sent times (outboxMessages' createdAt and sentAt), in the grids' time zone.
+    expect(await sent.innerText()).toMatch(/\d{2}:\d{2}:\d{2}[\s\S]*\d{2}:\d{2}:\d{2}/);
   } finally {
     await screenshot(page, 'bots');
   }

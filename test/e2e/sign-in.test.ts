@@ -66,3 +66,18 @@ it('a token revoked while the page is open sends the person back to sign in with
   await page.goto(`${cc.pageUrl}#/incidents`);
   await page.locator('[data-testid="sign-in-error"]').filter({ hasText: '令牌无效、已过期或已被撤销' }).waitFor();
 });
+
+it('the GraphQL explorer at /graphql is the hub’s own page and runs an operation with the page’s token', async () => {
+  const [cc, page] = [suite.cc, suite.page()];
+  const token = await cc.token('CHIEF', 'XHG-B03-C07');
+  await signedIn(page, cc.pageUrl, token);
+  const external: string[] = [];
+  page.on('request', (r) => void (new URL(r.url()).origin !== new URL(cc.pageUrl).origin && external.push(r.url())));
+  await page.goto(cc.hub.url);
+  await page.getByRole('heading', { name: 'GridHub GraphQL 调试台' }).waitFor();
+  expect(await page.locator('input[name="token"]').inputValue()).toBe(token);
+  await page.getByRole('button', { name: '执行' }).click();
+  await page.locator('[data-testid="explorer-output"]').filter({ hasText: '"scope": "XHG-B03-C07"' }).waitFor();
+  await page.getByText('reportIncident(').first().waitFor({ state: 'attached' });
+  expect(external).toEqual([]);
+});
