@@ -61,7 +61,7 @@ const domainBoundary = (depth) => ({
 
 module.exports = defineConfig(
   {
-    ignores: ['dist/', 'node_modules/', '.data/', 'coverage/', 'migrations/.snapshot-*.json', 'test/generated/'],
+    ignores: ['dist/', 'node_modules/', '.data/', 'coverage/', 'migrations/.snapshot-*.json', 'test/generated/', 'web/src/generated/'],
   },
   {
     files: ['**/*.ts'],

@@ -53,6 +53,25 @@ const dayList = z
     }
   });
 
+/** `*`, or a comma-separated list of origins (`scheme://host[:port]`, no path) → the list. */
+const originList = z
+  .string()
+  .default('')
+  .transform((v, ctx) => {
+    const list = v.split(',').map((o) => o.trim()).filter(Boolean);
+    if (list.includes('*')) return list.length === 1 ? ('*' as const) : (ctx.addIssue({ code: 'custom', message: 'is either * alone or a list of origins' }), z.NEVER);
+    const bad = list.find((o) => {
+      try {
+        const url = new URL(o);
+        return !/^https?:$/.test(url.protocol) || url.origin !== o;
+      } catch {
+        return true;
+      }
+    });
+    if (bad !== undefined) return (ctx.addIssue({ code: 'custom', message: `lists ${JSON.stringify(bad)}, which is not an origin like https://dash.example.org or http://10.0.0.5:8080` }), z.NEVER);
+    return Object.freeze([...new Set(list)]);
+  });
+
 const PUPPETS = ['wechaty-puppet-wechat4u', 'wechaty-puppet-service', 'wechaty-puppet-mock'] as const;
 
 const schema = z.object({
@@ -136,6 +155,8 @@ const schema = z.object({
       }
       return (ctx.addIssue({ code: 'custom', message: 'must be a JSON object of address text to grid code' }), z.NEVER);
     }),
+  /** Pages on other origins that may call /graphql, /photos, /bot/login and open the WebSocket. */
+  CORS_ORIGINS: originList,
 });
 
 /** Where uploaded photos are kept. */
@@ -178,6 +199,8 @@ export interface Config {
   readonly cap: { readonly sender: string; readonly publicGrid: string | undefined };
   /** Open311 address text → grid code (http/open311.route.ts). */
   readonly open311AddressMap: Readonly<Record<string, string>>;
+  /** Other origins allowed to call the API from a browser: `*` (any), or a list (empty: same origin only). */
+  readonly corsOrigins: '*' | readonly string[];
 }
 
 export class ConfigError extends Error {
@@ -269,5 +292,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     botAccounts: e.WECHATY_PUPPET === 'wechaty-puppet-service' ? Math.max(1, tokens.length) : e.BOT_ACCOUNTS,
     cap: Object.freeze({ sender: e.CAP_SENDER, publicGrid: e.CAP_PUBLIC_GRID }),
     open311AddressMap: Object.freeze({ ...e.OPEN311_ADDRESS_MAP }),
+    corsOrigins: e.CORS_ORIGINS,
   });
 }

@@ -61,7 +61,10 @@ export interface Core {
 }
 
 export interface Hub {
+  /** The GraphQL endpoint (HTTP and WebSocket; a browser gets the explorer there). */
   readonly url: string;
+  /** The command centre page, or null when dist/web is not built. */
+  readonly pageUrl: string | null;
   readonly port: number;
   readonly deps: AppDeps;
   /** The bot accounts, when they run. */
@@ -214,8 +217,10 @@ export async function startHub(opts: HubOptions): Promise<Hub> {
       const scheduler = startScheduler(deps, redis ? redisLock(redis, config.redisPrefix) : postgresLock(orm));
       parts.add('scheduler', () => scheduler.stop());
     }
-    const url = `http://${config.host === '0.0.0.0' ? '127.0.0.1' : config.host}:${port}/graphql`;
-    log.info({ url, redis: Boolean(redis), embeddedPostgres: core.embeddedPostgres }, 'gridhub listening');
-    return { url, port, deps, bots, adminToken, stop: () => parts.stop() };
+    const base = `http://${config.host === '0.0.0.0' ? '127.0.0.1' : config.host}:${port}/`;
+    const url = `${base}graphql`;
+    const pageUrl = http.page ? base : null;
+    log.info({ url, page: pageUrl, redis: Boolean(redis), embeddedPostgres: core.embeddedPostgres }, 'gridhub listening');
+    return { url, pageUrl, port, deps, bots, adminToken, stop: () => parts.stop() };
   });
 }

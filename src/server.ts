@@ -1,5 +1,6 @@
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
+import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { expressMiddleware } from '@as-integrations/express5';
 import express from 'express';
 import type { GraphQLSchema } from 'graphql';
@@ -9,10 +10,12 @@ import { isDomainError } from './domain/errors.js';
 import type { Actor } from './domain/actor.js';
 import { OPERATOR } from './domain/actor.js';
 import { capRoutes } from './http/cap.route.js';
+import { corsRoutes, verifyOrigin } from './http/cors.js';
 import { serveGraphqlWs } from './http/graphql-ws.js';
 import { healthRoutes, type Readiness } from './http/health.route.js';
 import { open311Routes } from './http/open311.route.js';
 import { photoRoutes } from './http/photos.route.js';
+import { webRoutes } from './http/web.route.js';
 import type { GqlContext } from './resolvers/context.js';
 import { codedError, createErrorFormatter } from './resolvers/errors.js';
 import { assertCost, limitRules } from './resolvers/limits.js';
@@ -37,13 +40,16 @@ export interface HttpServerOptions {
 
 export interface HttpServer {
   readonly server: Server;
+  /** Whether the command centre page (and the explorer) is served: false when dist/web is not built. */
+  readonly page: boolean;
   listen(port: number, host: string): Promise<number>;
   close(): Promise<void>;
 }
 
 /**
  * One HTTP server: Apollo for queries and mutations at POST /graphql, graphql-ws for
- * subscriptions on the same port and path (http/graphql-ws.ts), and the routes of http/.
+ * subscriptions on the same port and path (http/graphql-ws.ts), the command centre page at /
+ * and the explorer at GET /graphql (http/web.route.ts), CORS for CORS_ORIGINS, and the routes of http/.
  */
 export async function createHttpServer(opts: HttpServerOptions): Promise<HttpServer> {
   const { deps, schema } = opts;
@@ -56,7 +62,7 @@ export async function createHttpServer(opts: HttpServerOptions): Promise<HttpSer
   const server = createServer(app);
 
   // No permessage-deflate: shared subscription frames are written as they are (http/graphql-ws.ts).
-  const wss = new WebSocketServer({ server, path: '/graphql', perMessageDeflate: false });
+  const wss = new WebSocketServer({ server, path: '/graphql', perMessageDeflate: false, verifyClient: verifyOrigin(deps.config.corsOrigins) });
   const ws = serveGraphqlWs(wss, { deps, schema, feeds: deps.feeds, bots: opts.bots, authenticate });
 
   const apollo = new ApolloServer<GqlContext>({
@@ -68,6 +74,8 @@ export async function createHttpServer(opts: HttpServerOptions): Promise<HttpSer
     // Shutdown is ours (main → hub.stop() in reverse order); Apollo must not race it.
     stopOnTerminationSignals: false,
     plugins: [
+      // The explorer is ours (http/web.route.ts): Apollo's landing page loads its sandbox from a CDN.
+      ApolloServerPluginLandingPageDisabled(),
       ApolloServerPluginDrainHttpServer({ httpServer: server }),
       {
         async serverWillStart() {
@@ -92,6 +100,8 @@ export async function createHttpServer(opts: HttpServerOptions): Promise<HttpSer
   await apollo.start();
 
   healthRoutes(app, opts.readiness);
+  corsRoutes(app, deps.config.corsOrigins);
+  const page = webRoutes(app, { log });
   photoRoutes(app, { photos: opts.photos, authenticate, log });
   open311Routes(app, deps, log);
   capRoutes(app, deps, log);
@@ -113,6 +123,7 @@ export async function createHttpServer(opts: HttpServerOptions): Promise<HttpSer
 
   return {
     server,
+    page,
     listen: (port, host) =>
       new Promise((resolve, reject) => {
         server.once('error', reject);

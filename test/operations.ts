@@ -558,6 +558,8 @@ export const OUTBOX_MESSAGES = /* GraphQL */ `
       status
       text
       attempts
+      createdAt
+      sentAt
     }
   }
 `;

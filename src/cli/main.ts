@@ -53,6 +53,8 @@ async function withCore<T>(fn: (deps: AppDeps) => Promise<T>, opts: { migrate?: 
 async function serve(): Promise<void> {
   const hub = await startHub({ config: config() });
   out(`GridHub is up: ${hub.url} (subscriptions: ${hub.url.replace(/^http/, 'ws')})`);
+  if (hub.pageUrl) out(`command centre page: ${hub.pageUrl} (sign in with a token, or open ${hub.pageUrl}#token=<token>); GraphQL explorer: ${hub.url}`);
+  else out('command centre page: not built (run `npm run build`); the GraphQL API above works without it');
   if (hub.adminToken) out(`admin token: ${hub.adminToken}`);
   else out('admin token: the ADMIN_TOKEN you configured');
   if (hub.bots?.demo) out('demo mode: every grid has a mock WeChat group; try `npx gridhub chat --grid XHG-B03-C07-M12 --as worker`');

@@ -1,9 +1,10 @@
 import { MikroORM, type Options } from '@mikro-orm/postgresql';
 import { Migrator } from '@mikro-orm/migrations';
-import { join, sep } from 'node:path';
+import { join } from 'node:path';
 import { ENTITIES } from '../entities/index.js';
 import { MIGRATIONS } from '../../migrations/index.js';
 import type { Logger } from './logger.js';
+import { PACKAGE_ROOT } from './package-root.js';
 
 export type Orm = MikroORM;
 
@@ -14,9 +15,6 @@ export interface OrmOptions {
   onQuery?: (sql: string) => void;
   poolMax?: number;
 }
-
-/** The repository root, from compiled (`dist/src/infra`) or source (`src/infra`) code. */
-const ROOT = __dirname.includes(`${sep}dist${sep}`) ? join(__dirname, '..', '..', '..') : join(__dirname, '..', '..');
 
 /** The MikroORM configuration. */
 export function ormConfig(opts: OrmOptions): Options {
@@ -39,8 +37,8 @@ export function ormConfig(opts: OrmOptions): Options {
     migrations: {
       tableName: 'mikro_orm_migrations',
       // Migrations run from MIGRATIONS below; the path is where the snapshot lives.
-      path: join(ROOT, 'migrations'),
-      pathTs: join(ROOT, 'migrations'),
+      path: join(PACKAGE_ROOT, 'migrations'),
+      pathTs: join(PACKAGE_ROOT, 'migrations'),
       migrationsList: MIGRATIONS,
       transactional: true,
       allOrNothing: true,

@@ -212,14 +212,15 @@ export class OutboxRepository {
       params.push(filter.status);
     }
     params.push(first);
-    const rows = await query<{ id: string; room_id: string; code: string | null; kind: string; ref: string | null; text: string; status: string; attempts: number; last_error: string | null; created_at: Date; sent_at: Date | null }>(
+    const rows = await query<{ id: string; room_id: string; code: string | null; kind: string; ref: string | null; text: string; status: string; attempts: number; last_error: string | null; created_at: string; sent_at: string | null }>(
       this.em,
       `select o.id, o.room_id, g.code, o.kind, o.ref, o.text, o.status, o.attempts, o.last_error, o.created_at, o.sent_at
        from outbox_message o left join grid g on g.id = o.grid_id
        ${where.length ? `where ${where.join(' and ')}` : ''} order by o.id desc limit ?`,
       params,
     );
-    return rows.map((r) => ({ id: String(r.id), roomId: r.room_id, gridCode: r.code, kind: r.kind, ref: r.ref, text: r.text, status: r.status, attempts: r.attempts, lastError: r.last_error, createdAt: r.created_at, sentAt: r.sent_at }));
+    // Raw SQL timestamps arrive as PostgreSQL's text (MikroORM's type parsers), not as Dates.
+    return rows.map((r) => ({ id: String(r.id), roomId: r.room_id, gridCode: r.code, kind: r.kind, ref: r.ref, text: r.text, status: r.status, attempts: r.attempts, lastError: r.last_error, createdAt: new Date(r.created_at), sentAt: r.sent_at === null ? null : new Date(r.sent_at) }));
   }
 
   /** The status of the message with this dedupe key, or null when there is none. */

@@ -74,7 +74,9 @@ it('the outbox survives a restart, never queues a dedupe key twice, and shows de
   const again = await start();
   await until('the queued message sent after the restart', async () => (await one<{ status: string }>(`select status from outbox_message where dedupe_key = 'test:rollcall:1'`)).status === 'sent');
   const seen = await gqlOk<Op.OutboxMessagesQuery>(again, ADMIN, OUTBOX_MESSAGES, { ref: 'r-test-1' });
-  expect(seen.outboxMessages).toEqual([{ ref: 'R-TEST-1', status: 'sent', grid: M, kind: 'rollcall', attempts: 1, text: '请各网格今日 20:00 前完成日清' }]);
+  expect(seen.outboxMessages).toEqual([{ ref: 'R-TEST-1', status: 'sent', grid: M, kind: 'rollcall', attempts: 1, text: '请各网格今日 20:00 前完成日清', createdAt: clock.now().toISOString(), sentAt: expect.any(String) }]);
+  // Raw SQL timestamps reach the DateTimeISO scalar as dates, not as PostgreSQL's text.
+  expect(Number.isNaN(Date.parse(seen.outboxMessages[0]!.sentAt!))).toBe(false);
 });
 
 it('a send that fails is retried with back-off and marked failed after its last attempt', async () => {

@@ -519,7 +519,7 @@ export type OutboxMessagesQueryVariables = Exact<{
 }>;
 
 
-export type OutboxMessagesQuery = { outboxMessages: Array<{ ref: string | null, grid: string | null, kind: string, status: string, text: string, attempts: number }> };
+export type OutboxMessagesQuery = { outboxMessages: Array<{ ref: string | null, grid: string | null, kind: string, status: string, text: string, attempts: number, createdAt: string, sentAt: string | null }> };
 
 export type BotsQueryVariables = Exact<{ [key: string]: never; }>;
 

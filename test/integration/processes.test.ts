@@ -80,6 +80,8 @@ describe('the gridhub command line against PostgreSQL', () => {
     running.push(hub);
     const viewer = await post(hub.url, token, VIEWER);
     expect(viewer.body.data).toEqual({ viewer: { role: 'CHIEF', scope: 'XHG-B03-C07' } });
+    // The page's URL beside the GraphQL one (npm run build built dist/web).
+    expect(hub.output()).toContain(`command centre page: ${hub.url.replace(/graphql$/, '')} `);
     expect(await hub.stop()).toBe(0);
   });
 
