@@ -8,6 +8,7 @@ import { performance } from 'node:perf_hooks';
 import { Client } from 'pg';
 import { ingestBench, statsBench } from './incidents.bench';
 import { outboxBench, parserBench } from './bot.bench';
+import { classifierBench } from './classifier.bench';
 import { instructionBench } from './instructions.bench';
 
 async function subtreeBench(url: string): Promise<void> {
@@ -47,6 +48,7 @@ async function main(): Promise<void> {
   await ingestBench(url);
   await statsBench(url);
   parserBench();
+  classifierBench();
   await outboxBench(url);
   await instructionBench(url);
 }

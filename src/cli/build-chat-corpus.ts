@@ -9,8 +9,9 @@
  */
 import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Converter } from 'opencc-js/cn2t';
+import * as cn2t from 'opencc-js/cn2t';
 import { CATEGORY_IDS, type CategoryId } from '../domain/categories.js';
+import type { OpenCC } from '../domain/chat/opencc.js';
 import { CORPUS_DIR, CORPUS_FILE, type LabelledReport } from './chat-corpus.js';
 
 /** A small seeded PRNG (mulberry32): the corpus must not change between runs. */
@@ -57,7 +58,7 @@ const SPATIAL_START = /^(有|门|楼|里|旁|后|前|上|下|边|路|墙|地|一
 export function buildCorpus(sourceDir = join(CORPUS_DIR(), 'source')): LabelledReport[] {
   const random = seeded(13);
   const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)]!;
-  const toTraditional = Converter({ from: 'cn', to: 'tw' });
+  const toTraditional = (cn2t as unknown as OpenCC).Converter({ from: 'cn', to: 'tw' });
   const places = lines(join(sourceDir, 'places.txt'));
   const frames = lines(join(sourceDir, 'frames.txt')).map((l) => {
     const bar = l.indexOf('|');

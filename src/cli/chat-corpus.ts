@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { isCategoryId, type CategoryId } from '../domain/categories.js';
+import { repositoryRoot } from '../infra/category-model.js';
 
 /** The labelled corpus the category classifier is trained on, and its held-out test set. */
 export interface LabelledReport {
@@ -13,25 +14,9 @@ export interface LabelledReport {
   readonly source: string;
 }
 
-/** The repository root (the folder with package.json), from src/cli or dist/src/cli alike. */
-export function repositoryRoot(from = __dirname): string {
-  let dir = resolve(from);
-  for (;;) {
-    try {
-      readFileSync(join(dir, 'package.json'));
-      return dir;
-    } catch {
-      const up = resolve(dir, '..');
-      if (up === dir) throw new Error(`no package.json above ${from}`);
-      dir = up;
-    }
-  }
-}
-
 export const CORPUS_DIR = (): string => join(repositoryRoot(), 'data', 'chat-corpus');
 export const CORPUS_FILE = (): string => join(CORPUS_DIR(), 'reports.tsv');
 export const HELD_OUT_FILE = (): string => join(CORPUS_DIR(), 'held-out.tsv');
-export const MODEL_FILE = (): string => join(repositoryRoot(), 'data', 'category-model.json');
 
 /**
  * Reads a `category<TAB>text[<TAB>source]` file; a first line starting with `category` is a
