@@ -10,21 +10,11 @@
 import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as cn2t from 'opencc-js/cn2t';
+import { seededRandom } from '../domain/seeded-random.js';
 import { CATEGORY_IDS, type CategoryId } from '../domain/categories.js';
 import type { OpenCC } from '../domain/chat/opencc.js';
 import { CORPUS_DIR, CORPUS_FILE, type LabelledReport } from './chat-corpus.js';
 
-/** A small seeded PRNG (mulberry32): the corpus must not change between runs. */
-function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const lines = (file: string): string[] =>
   readFileSync(file, 'utf8')
@@ -56,7 +46,7 @@ const VARIANTS = 3;
 const SPATIAL_START = /^(有|门|楼|里|旁|后|前|上|下|边|路|墙|地|一|河|小区|单元|屋|院|车|沿|广场|公|桥|空|树|电|水|街|对)/;
 
 export function buildCorpus(sourceDir = join(CORPUS_DIR(), 'source')): LabelledReport[] {
-  const random = seeded(13);
+  const random = seededRandom(13);
   const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)]!;
   const toTraditional = (cn2t as unknown as OpenCC).Converter({ from: 'cn', to: 'tw' });
   const places = lines(join(sourceDir, 'places.txt'));

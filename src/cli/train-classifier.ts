@@ -13,6 +13,7 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { Jieba } from '@node-rs/jieba';
 import { dict } from '@node-rs/jieba/dict';
+import { seededRandom } from '../domain/seeded-random.js';
 import { CATEGORY_IDS, type CategoryId } from '../domain/categories.js';
 import { CATEGORY_MODEL_FORMAT, CategoryClassifier, type CategoryModel } from '../domain/chat/category-classifier.js';
 import { classifyCategory } from '../domain/chat/category-dictionary.js';
@@ -39,16 +40,6 @@ const DICTIONARY_RULES = [0, 1, 2, 3, 4, 6].flatMap((weight) =>
  */
 const THRESHOLDS = [0.25, 0.3, 0.35, 0.4, 0.45, 0.5, 0.55, 0.6];
 
-function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function shuffle<T>(items: T[], random: () => number): T[] {
   for (let i = items.length - 1; i > 0; i--) {
@@ -93,7 +84,7 @@ function train(examples: readonly Example[], base: Omit<CategoryModel, 'vocabula
     const rows = e.features.flatMap((f) => (index.has(f) ? [index.get(f)! * k] : []));
     return { rows, scale: rows.length ? 1 / Math.sqrt(rows.length) : 0, label: e.label };
   });
-  const random = seeded(seed);
+  const random = seededRandom(seed);
   const z = new Float64Array(k);
   for (let epoch = 0; epoch < EPOCHS; epoch++) {
     for (const { rows, scale, label } of shuffle([...encoded], random)) {
@@ -167,7 +158,7 @@ function main(): void {
   const examples = corpus.map((r) => ({ features: categoryFeatures(r.text, segmenter), label: label.get(r.category)! }));
 
   // Folds: each category's sources (situations, whole reports) dealt round-robin after a shuffle.
-  const random = seeded(2024);
+  const random = seededRandom(2024);
   const foldOf = new Map<string, number>();
   for (const c of categories) {
     const sources = [...new Set(corpus.filter((r) => r.category === c).map((r) => r.source))];
