@@ -3,6 +3,7 @@ import { isCategoryId, type CategoryId } from '../categories.js';
 import { scoreCategories } from './category-dictionary.js';
 import { featureText, visitFeatures } from './category-features.js';
 import { normaliseChatText } from './normalise.js';
+import type { Categorise } from './parse-message.js';
 
 /**
  * The incident-category classifier: multinomial logistic regression over the words
@@ -178,4 +179,17 @@ export function softmax(z: ArrayLike<number>): Float64Array {
   for (let i = 0; i < z.length; i++) sum += out[i] = Math.exp(z[i]! - max);
   for (let i = 0; i < z.length; i++) out[i]! /= sum;
   return out;
+}
+
+/**
+ * The parser's category function backed by a classifier: the category to file, the best
+ * guess's confidence, and the two guesses when the report is filed as `other` for want of
+ * confidence. Blank text gives null (the parser then reads a quote-reply's quoted part).
+ */
+export function categoriseWith(classifier: Pick<CategoryClassifier, 'classify'>): Categorise {
+  return (text) => {
+    if (!text.trim()) return null;
+    const r = classifier.classify(text);
+    return { category: r.category, confidence: r.confidence, guesses: r.sure ? [] : r.guesses };
+  };
 }
