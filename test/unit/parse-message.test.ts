@@ -226,18 +226,21 @@ const ROWS: ReadonlyArray<readonly [string, ChatCommand, Expect?]> = [
   ['收\u200b到！', 'ack'],
 ];
 
+/** One table row: the parse of `text` is `command` with DEFAULTS overridden by `expected`. */
+function checkRow(_name: string, text: string, command: ChatCommand, expected: Expect): void {
+  const parsed = parseMessage(text);
+  const { text: wantText, mentions, quoted, ...fields } = expected;
+  expect(describeParsed(parsed)).toEqual({ ...DEFAULTS, ...fields, command, text: wantText ?? parsed.text });
+  if (mentions !== undefined) expect(parsed.mentions).toEqual(mentions);
+  if (quoted !== undefined) expect(parsed.quoted).toBe(quoted);
+}
+
 describe('parseMessage reads the bot language of docs/bot-language.md', () => {
   it('has a large table', () => expect(ROWS.length).toBeGreaterThanOrEqual(150));
 
   it.each(ROWS.map(([text, command, expected]) => [JSON.stringify(text), text, command, expected ?? {}] as const))(
     '%s',
-    (_name, text, command, expected) => {
-      const parsed = parseMessage(text);
-      const { text: wantText, mentions, quoted, ...fields } = expected;
-      expect(describeParsed(parsed)).toEqual({ ...DEFAULTS, ...fields, command, text: wantText ?? parsed.text });
-      if (mentions !== undefined) expect(parsed.mentions).toEqual(mentions);
-      if (quoted !== undefined) expect(parsed.quoted).toBe(quoted);
-    },
+    checkRow,
   );
 
   it.each(COMMAND_KEYWORDS.map((k) => [k.keyword, k] as const))('#%s starts its command, bare only if allowed', (word, k) => {
@@ -362,13 +365,7 @@ const BARE_FORMS: ReadonlyArray<readonly [string, ChatCommand, Expect?]> = [
 describe('parseMessage reads the bare forms and Traditional characters (issue 13)', () => {
   it.each(BARE_FORMS.map(([text, command, expected]) => [JSON.stringify(text), text, command, expected ?? {}] as const))(
     '%s',
-    (_name, text, command, expected) => {
-      const parsed = parseMessage(text);
-      const { text: wantText, mentions, quoted, ...fields } = expected;
-      expect(describeParsed(parsed)).toEqual({ ...DEFAULTS, ...fields, command, text: wantText ?? parsed.text });
-      if (mentions !== undefined) expect(parsed.mentions).toEqual(mentions);
-      if (quoted !== undefined) expect(parsed.quoted).toBe(quoted);
-    },
+    checkRow,
   );
 });
 

@@ -1,6 +1,6 @@
 import { Jieba } from '@node-rs/jieba';
 import { isCategoryId, type CategoryId } from '../categories.js';
-import { scoreCategories } from './category-dictionary.js';
+import { classifyCategory, scoreCategories } from './category-dictionary.js';
 import { featureText, visitFeatures } from './category-features.js';
 import { normaliseChatText } from './normalise.js';
 import type { Categorise } from './parse-message.js';
@@ -50,13 +50,13 @@ export interface CategoryGuess {
 export interface CategoryResult {
   /** The category to file: the best guess, or `other` when it is below the threshold. */
   readonly category: CategoryId;
-  /** The best guess's probability (also when `category` fell back to `other`). */
+  /** The filed category's probability; the best guess's when `category` fell back to `other`. */
   readonly confidence: number;
   /** The two best guesses, best first. */
   readonly guesses: readonly [CategoryGuess, CategoryGuess];
   /**
-   * False when the best guess was below the threshold (and not the dictionary's sure verdict) and
-   * the report was filed as `other`.
+   * False when the best guess was below the threshold (and not the dictionary's sure verdict, nor
+   * a guess a dictionary word names) and the report was filed as `other`.
    */
   readonly sure: boolean;
   /** The keyword dictionary was sure and was counted in. */
@@ -166,6 +166,13 @@ export class CategoryClassifier {
     ] as const;
     // A dictionary word that names the category outright is as good as a confident model.
     const sure = p[a]! >= threshold || (verdict !== null && guesses[0].category === verdict);
+    if (!sure) {
+      // Unsure, but a dictionary word (even one) names one of the two guesses: the two agree, so
+      // that one is filed rather than `other` (`3栋下水道篦子破损`: 篦子 and the model's second guess).
+      const named = classifyCategory(normalised);
+      const agreed = named === null ? undefined : guesses.find((g) => g.category === named);
+      if (agreed) return { category: agreed.category, confidence: agreed.confidence, guesses, sure: true, dictionary: true };
+    }
     return { category: sure ? guesses[0].category : 'other', confidence: p[a]!, guesses, sure, dictionary: column !== undefined };
   }
 }
