@@ -8,6 +8,7 @@ import { performance } from 'node:perf_hooks';
 import { Client } from 'pg';
 import { ingestBench, statsBench } from './incidents.bench';
 import { outboxBench, parserBench } from './bot.bench';
+import { classifierBench } from './classifier.bench';
 import { instructionBench } from './instructions.bench';
 import { fanoutBench } from './fanout.bench';
 
@@ -48,6 +49,7 @@ async function main(): Promise<void> {
   await ingestBench(url);
   await statsBench(url);
   parserBench();
+  classifierBench();
   await outboxBench(url);
   await instructionBench(url);
   await fanoutBench(url);

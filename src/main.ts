@@ -3,6 +3,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Config } from './config.js';
 import { OPERATOR } from './domain/actor.js';
+import { categoriseWith, warmUpNormaliser } from './domain/chat/index.js';
 import { isDomainError } from './domain/errors.js';
 import { systemClock, type Clock } from './infra/clock.js';
 import { startEmbeddedPostgres, type EmbeddedPostgresHandle } from './infra/embedded-postgres.js';
@@ -26,6 +27,7 @@ import { GridRefCache } from './services/grid-ref-cache.js';
 import { ReportWriter } from './services/report-writer.js';
 import { botLoginRoute } from './http/bot-login.route.js';
 import { LiveFeeds } from './infra/live-feeds.js';
+import { loadCategoryClassifier } from './infra/category-model.js';
 
 /** What every entry point needs: the configuration and, optionally, a logger and clock of its own. */
 export interface CoreOptions {
@@ -140,7 +142,9 @@ export async function openCore(opts: CoreOptions): Promise<Core> {
     parts.add('report writer', () => reports.close());
     const feeds = new LiveFeeds();
     parts.add('live feeds', () => feeds.stop());
-    const deps: AppDeps = { config, log, clock, orm, pubsub, gridRefs, reports, feeds };
+    const categorise = categoriseWith(loadCategoryClassifier());
+    warmUpNormaliser();
+    const deps: AppDeps = { config, log, clock, orm, pubsub, gridRefs, reports, feeds, categorise };
     return { deps, redis, embeddedPostgres: Boolean(embedded), stop: () => parts.stop() };
   });
 }

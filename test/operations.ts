@@ -605,3 +605,38 @@ export const UNBIND_GROUP = /* GraphQL */ `
     }
   }
 `;
+
+export const INCIDENT_CATEGORY = /* GraphQL */ `
+  query IncidentCategory($code: String!) {
+    incident(code: $code) {
+      code
+      category
+      description
+      urgent
+      categoryGuesses {
+        category
+        confidence
+      }
+      timeline {
+        event
+        from
+        to
+        actorRole
+        note
+      }
+    }
+  }
+`;
+
+export const RECATEGORIZE_INCIDENT = /* GraphQL */ `
+  mutation RecategorizeIncident($code: String!, $category: IncidentCategory!) {
+    recategorizeIncident(code: $code, category: $category) {
+      code
+      category
+      categoryGuesses {
+        category
+        confidence
+      }
+    }
+  }
+`;

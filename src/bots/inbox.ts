@@ -83,7 +83,7 @@ export class BotInbox extends EventEmitter<{ processed: [InboxOutcome] }> {
     for (const row of rows) {
       this.log.info({ messageId: row.messageId, roomId: row.roomId }, 'resuming a message stored before a restart');
       const msg: IncomingMessage = { botAccount, messageId: row.messageId, roomId: row.roomId, roomTopic: null, senderId: row.senderId, senderName: row.senderName, kind: row.kind === 'image' ? 'image' : 'text', text: row.text };
-      await this.inRoomOrder(msg, () => (row.kind === 'image' ? this.actOnPhoto(msg, row.id, row.mediaKey) : this.act(msg, row.id, parseMessage(row.text))));
+      await this.inRoomOrder(msg, () => (row.kind === 'image' ? this.actOnPhoto(msg, row.id, row.mediaKey) : this.act(msg, row.id, parseMessage(row.text, this.app.categorise))));
     }
     return rows.length;
   }
@@ -102,7 +102,7 @@ export class BotInbox extends EventEmitter<{ processed: [InboxOutcome] }> {
   private async receiveNow(msg: IncomingMessage): Promise<InboxOutcome> {
     if (msg.kind === 'image') return this.receivePhoto(msg);
     if (msg.kind !== 'text') return this.outcome(msg, 'ignored', null);
-    const parsed = parseMessage(msg.text);
+    const parsed = parseMessage(msg.text, this.app.categorise);
     if (parsed.command === 'none') return this.outcome(msg, 'ignored', null);
     const group = await this.bindings().seeGroup(msg.roomId, msg.botAccount, msg.roomTopic);
     // Another of our accounts serves this group; it acts, this one stays quiet.

@@ -1,15 +1,18 @@
 import { createInterface } from 'node:readline';
-import { describeParsed, parseMessage } from '../domain/chat/index.js';
+import { categoriseWith, describeParsed, parseMessage, type Categorise } from '../domain/chat/index.js';
+import { loadCategoryClassifier } from '../infra/category-model.js';
 
-const describe = (text: string): string => JSON.stringify(describeParsed(parseMessage(text)));
+const describe = (text: string, categorise: Categorise): string => JSON.stringify(describeParsed(parseMessage(text, categorise)));
 
 /**
  * `gridhub parse`: what the bot understands in one message (docs/bot-language.md). With `jsonl`,
  * each input line is one message as a JSON string, so a message may hold line breaks.
  */
 export async function runParse(text: string, jsonl: boolean): Promise<void> {
+  // The same classifier the hub loads, so `category` and `confidence` are what the bot files.
+  const categorise = categoriseWith(loadCategoryClassifier());
   if (!jsonl) {
-    process.stdout.write(`${describe(text)}\n`);
+    process.stdout.write(`${describe(text, categorise)}\n`);
     return;
   }
   const lines = createInterface({ input: process.stdin, crlfDelay: Infinity });
@@ -28,6 +31,6 @@ export async function runParse(text: string, jsonl: boolean): Promise<void> {
       process.exitCode = 2;
       continue;
     }
-    process.stdout.write(`${describe(message)}\n`);
+    process.stdout.write(`${describe(message, categorise)}\n`);
   }
 }

@@ -1,5 +1,6 @@
 import { Entity, Index, ManyToOne, type Opt, PrimaryKey, Property, type Rel } from '@mikro-orm/core';
 import type { CategoryId } from '../domain/categories.js';
+import type { CategoryGuess } from '../domain/chat/index.js';
 import type { IncidentState } from '../domain/incident-transitions.js';
 import { DepartmentEntity } from './department.entity.js';
 import { GridEntity } from './grid.entity.js';
@@ -36,6 +37,10 @@ export class IncidentEntity {
 
   @Property({ type: 'string', length: 24 })
   category!: CategoryId;
+
+  /** Filed as `other` because the classifier was unsure: its two best guesses, for the centre to re-categorise; else null. */
+  @Property({ type: 'json', nullable: true })
+  categoryGuesses?: CategoryGuess[] | null;
 
   @Property({ type: 'boolean', default: false })
   urgent: boolean & Opt = false;

@@ -22,6 +22,8 @@ export interface PendingReport {
   reporterId: number | null;
   description: string;
   category: string;
+  /** The classifier's two best guesses when it filed the report as `other`, else null. */
+  categoryGuesses: readonly { category: string; confidence: number }[] | null;
   urgent: boolean;
   location: string | null;
   colour: string | null;
@@ -42,6 +44,7 @@ export interface StoredIncidentRow {
   reporter_id: number | null;
   description: string;
   category: string;
+  category_guesses: { category: string; confidence: number }[] | null;
   urgent: boolean;
   location: string | null;
   status: string;
@@ -155,6 +158,7 @@ export class IncidentRepository {
       col((r) => r.actorRole),
       col((r) => JSON.stringify(r.photos)),
       col((r) => r.sourceKey),
+      col((r) => (r.categoryGuesses ? JSON.stringify(r.categoryGuesses) : null)),
       codeLayout('E', reports[0]!.day).pad,
     ]);
     const byOrd = new Array<StoredIncidentRow>(reports.length);
@@ -167,8 +171,8 @@ export class IncidentRepository {
 const STORE_REPORTS = `
   with input as (
     select * from unnest($1::int[], $2::varchar[], $3::text[], $4::int[], $5::int[], $6::text[], $7::varchar[], $8::boolean[],
-                         $9::text[], $10::varchar[], $11::timestamptz[], $12::timestamptz[], $13::varchar[], $14::jsonb[], $15::varchar[])
-      as t (ord, day, prefix, grid_id, reporter_id, description, category, urgent, location, colour, deadline_at, at, role, photos, source_key)
+                         $9::text[], $10::varchar[], $11::timestamptz[], $12::timestamptz[], $13::varchar[], $14::jsonb[], $15::varchar[], $16::jsonb[])
+      as t (ord, day, prefix, grid_id, reporter_id, description, category, urgent, location, colour, deadline_at, at, role, photos, source_key, category_guesses)
   ), wanted as (
     select day, count(*)::int as n from input group by day
   ), counter as (
@@ -180,11 +184,11 @@ const STORE_REPORTS = `
     select i.*, c.last - w.n + row_number() over (partition by i.day order by i.ord) as seq
       from input i join counter c on c.day = i.day join wanted w on w.day = i.day
   ), coded as (
-    select n.*, n.prefix || lpad(n.seq::text, greatest($16::int, length(n.seq::text)), '0') as code from numbered n
+    select n.*, n.prefix || lpad(n.seq::text, greatest($17::int, length(n.seq::text)), '0') as code from numbered n
   ), stored as (
     -- The path is the grid's own at this moment, whatever a cache said (a gone grid fails the batch).
-    insert into incident (code, grid_id, path, reporter_id, description, category, urgent, location, status, dispute_colour, deadline_at, created_at, updated_at, source_key)
-    select code, grid_id, (select g.path from grid g where g.id = coded.grid_id), reporter_id, description, category, urgent, location, 'reported', colour, deadline_at, at, at, source_key
+    insert into incident (code, grid_id, path, reporter_id, description, category, category_guesses, urgent, location, status, dispute_colour, deadline_at, created_at, updated_at, source_key)
+    select code, grid_id, (select g.path from grid g where g.id = coded.grid_id), reporter_id, description, category, category_guesses, urgent, location, 'reported', colour, deadline_at, at, at, source_key
       from coded order by ord
     returning *
   ), timeline as (

@@ -6,7 +6,7 @@ import { IncidentConnection, IncidentEdge, IncidentFilterInput, PageInfo, StatsT
 import type { IncidentEntity } from '../entities/incident.entity.js';
 import type { IncidentChangedEvent } from '../infra/pubsub.js';
 import { encodeCursor, type IncidentStepInput } from '../services/incident.service.js';
-import { IncidentChangeType, IncidentStepType, IncidentType, MediationOutcomeEnum, ReportIncidentInput, toIncident, toStep } from '../schema/incident.type.js';
+import { CategoryEnum, IncidentChangeType, IncidentStepType, IncidentType, MediationOutcomeEnum, ReportIncidentInput, toIncident, toStep } from '../schema/incident.type.js';
 import type { GqlContext } from './context.js';
 
 async function present(ctx: GqlContext, incident: IncidentEntity): Promise<IncidentType> {
@@ -64,6 +64,11 @@ export class IncidentResolver {
   async reportIncident(@Arg('input', () => ReportIncidentInput) input: ReportIncidentInput, @Ctx() ctx: GqlContext): Promise<IncidentType> {
     const { disputeColor, ...rest } = input;
     return present(ctx, await ctx.scope.incidents.report(ctx.scope.actor, { ...rest, colour: disputeColor ?? null }));
+  }
+
+  @Mutation(() => IncidentType, { description: 'The centre (commander or operator, in scope) sets the category, e.g. of a report filed as OTHER with guesses; on the timeline as `recategorize`.' })
+  async recategorizeIncident(@Arg('code', () => String) code: string, @Arg('category', () => CategoryEnum) category: string, @Ctx() ctx: GqlContext): Promise<IncidentType> {
+    return present(ctx, await ctx.scope.incidents.recategorize(ctx.scope.actor, code, category));
   }
 
   @Mutation(() => IncidentType, { description: 'Handled on the spot by whoever found it (谁发现谁处置).' })

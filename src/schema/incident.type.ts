@@ -1,4 +1,4 @@
-import { Field, ID, InputType, Int, ObjectType } from 'type-graphql';
+import { Field, Float, ID, InputType, Int, ObjectType } from 'type-graphql';
 import { CATEGORY_IDS } from '../domain/categories.js';
 import { DISPUTE_COLOURS, MEDIATION_OUTCOMES } from '../domain/dispute-colours.js';
 import { INCIDENT_STATES } from '../domain/incident-transitions.js';
@@ -47,6 +47,15 @@ export class IncidentStepType {
 export const toStep = (e: IncidentEventEntity): IncidentStepType =>
   Object.assign(new IncidentStepType(), { event: e.event, from: e.fromState ?? null, to: e.toState, actorRole: e.actorRole, note: e.note ?? null, photos: e.photos, at: e.at });
 
+@ObjectType('CategoryGuess', { description: 'One of the category classifier’s guesses for a report.' })
+export class CategoryGuessType {
+  @Field(() => CategoryEnum)
+  category!: string;
+
+  @Field(() => Float, { description: 'The classifier’s probability, 0–1.' })
+  confidence!: number;
+}
+
 @ObjectType('Incident')
 export class IncidentType {
   @Field(() => ID)
@@ -62,6 +71,11 @@ export class IncidentType {
 
   @Field(() => CategoryEnum)
   category!: string;
+
+  @Field(() => [CategoryGuessType], {
+    description: 'Filed as OTHER because the classifier was unsure: its two best guesses, best first (empty otherwise, and after recategorizeIncident).',
+  })
+  categoryGuesses!: CategoryGuessType[];
 
   @Field(() => Boolean)
   urgent!: boolean;
@@ -101,6 +115,7 @@ export const toIncident = (i: IncidentEntity, gridCode: string): IncidentType =>
     code: i.code,
     status: i.status,
     category: i.category,
+    categoryGuesses: (i.categoryGuesses ?? []).map((g) => Object.assign(new CategoryGuessType(), { category: g.category, confidence: g.confidence })),
     urgent: i.urgent,
     description: i.description,
     location: i.location ?? null,

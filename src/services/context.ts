@@ -1,5 +1,6 @@
 import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
 import type { Config } from '../config.js';
+import type { Categorise } from '../domain/chat/index.js';
 import type { Clock } from '../infra/clock.js';
 import type { LiveFeeds } from '../infra/live-feeds.js';
 import type { Logger } from '../infra/logger.js';
@@ -24,6 +25,8 @@ export interface AppDeps {
   readonly reports: ReportWriter;
   /** Live feeds: a watch method declares what to compute and when (infra/live-feeds.ts). */
   readonly feeds: LiveFeeds;
+  /** A report's category from the trained classifier (data/category-model.json), loaded once at start-up. */
+  readonly categorise: Categorise;
 }
 
 /** The container as one unit of work sees it: the same parts plus an entity manager of its own (a fork). */

@@ -1,8 +1,9 @@
 import { LockMode } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { assertVisible, type Actor } from '../domain/actor.js';
+import type { Role } from '../domain/roles.js';
 import { isCategoryId, type CategoryId } from '../domain/categories.js';
-import { classifyCategory } from '../domain/chat/index.js';
+import type { CategoryGuess } from '../domain/chat/index.js';
 import { normalizeCode } from '../domain/codes.js';
 import { dayKey, dayRange } from '../domain/day-key.js';
 import { deadlineFor } from '../domain/deadline-policy.js';
@@ -26,6 +27,11 @@ export interface ReportIncidentInput {
   grid: string;
   description: string;
   category?: string | null;
+  /**
+   * With `category` \`other\`: the classifier's two best guesses when it was unsure (the bot's
+   * parser classified already). Without `category` the description is classified here.
+   */
+  categoryGuesses?: readonly CategoryGuess[] | null;
   urgent?: boolean | null;
   location?: string | null;
   colour?: DisputeColour | null;
@@ -40,6 +46,9 @@ export interface IncidentStepInput extends TransitionInput {
 }
 
 const MAX_TEXT = 2000;
+
+/** Who may re-categorise an incident (the centre). */
+export const RECATEGORIZE_ROLES: readonly Role[] = ['commander', 'admin'];
 
 /** Photos are storage keys from POST /photos; anything else is refused. */
 function assertPhotoKeys(photos: readonly string[] | null | undefined): void {
@@ -129,7 +138,9 @@ export class IncidentService {
     const description = storableText(input.description).trim();
     if (!description || description.length > MAX_TEXT) throw new DomainError('BAD_USER_INPUT', `description must be 1 to ${MAX_TEXT} characters`);
     if (input.category && !isCategoryId(input.category)) throw new DomainError('BAD_USER_INPUT', `unknown category ${input.category}`);
-    const category: CategoryId = (input.category as CategoryId | null | undefined) ?? classifyCategory(description) ?? 'other';
+    const verdict = input.category ? { category: input.category as CategoryId, guesses: input.categoryGuesses ?? [] } : this.deps.categorise(description);
+    const category: CategoryId = verdict?.category ?? 'other';
+    const guesses = category === 'other' && verdict?.guesses.length ? verdict.guesses.map((g) => ({ category: g.category, confidence: g.confidence })) : null;
     const urgent = Boolean(input.urgent);
     const colour = initialDisputeColour({ category, urgent, colour: input.colour ?? null });
     const grid = await this.grids.ref(actor, input.grid);
@@ -146,6 +157,7 @@ export class IncidentService {
       reporterId: actor.memberId,
       description,
       category,
+      categoryGuesses: guesses,
       urgent,
       location: (input.location && storableText(input.location).trim()) || null,
       colour,
@@ -224,6 +236,31 @@ export class IncidentService {
       return current;
     });
     this.publish(incident, 'photo');
+    return incident;
+  }
+
+  /**
+   * The centre sets an incident's category (typically one filed as `other` with the classifier's
+   * guesses): a `recategorize` entry on the timeline (note `old → new`), published like a step.
+   * The guesses are cleared; the deadline stays as it was set.
+   */
+  async recategorize(actor: Actor, code: string, category: string): Promise<IncidentEntity> {
+    if (!RECATEGORIZE_ROLES.includes(actor.role as Role)) {
+      throw new DomainError('FORBIDDEN', `a ${actor.role} may not re-categorise incidents; allowed: ${RECATEGORIZE_ROLES.join(', ')}`, { reason: 'ROLE_MAY_NOT', role: actor.role, event: 'recategorize' });
+    }
+    if (!isCategoryId(category)) throw new DomainError('BAD_USER_INPUT', `unknown category ${category}`);
+    const now = this.deps.clock.now();
+    const incident = await this.deps.em.transactional(async (tx) => {
+      const current = await this.get(actor, code, tx, true);
+      const before = current.category;
+      if (before === category && !current.categoryGuesses) return current;
+      current.category = category;
+      current.categoryGuesses = null;
+      current.updatedAt = now;
+      tx.create(IncidentEventEntity, { incident: current, event: 'recategorize', fromState: current.status, toState: current.status, actorRole: actor.role, actorMemberId: actor.memberId, note: `${before} → ${category}`, photos: [], at: now });
+      return current;
+    });
+    this.publish(incident, 'recategorize');
     return incident;
   }
 

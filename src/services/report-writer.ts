@@ -21,6 +21,7 @@ export function incidentFromRow(em: EntityManager, row: StoredIncidentRow): Inci
     reporter: row.reporter_id === null ? null : Object.assign(new MemberEntity(), { id: row.reporter_id }),
     description: row.description,
     category: row.category as CategoryId,
+    categoryGuesses: (row.category_guesses as IncidentEntity['categoryGuesses']) ?? null,
     urgent: row.urgent,
     location: row.location,
     status: row.status as IncidentState,

@@ -558,3 +558,18 @@ export type UnbindGroupMutationVariables = Exact<{
 
 
 export type UnbindGroupMutation = { unbindGroup: { roomId: string } };
+
+export type IncidentCategoryQueryVariables = Exact<{
+  code: string;
+}>;
+
+
+export type IncidentCategoryQuery = { incident: { code: string, category: IncidentCategory, description: string, urgent: boolean, categoryGuesses: Array<{ category: IncidentCategory, confidence: number }>, timeline: Array<{ event: string, from: IncidentStatus | null, to: IncidentStatus, actorRole: string, note: string | null }> } };
+
+export type RecategorizeIncidentMutationVariables = Exact<{
+  code: string;
+  category: IncidentCategory;
+}>;
+
+
+export type RecategorizeIncidentMutation = { recategorizeIncident: { code: string, category: IncidentCategory, categoryGuesses: Array<{ category: IncidentCategory, confidence: number }> } };

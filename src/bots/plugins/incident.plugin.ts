@@ -16,6 +16,7 @@ async function report(ctx: BotCommandContext): Promise<BotReply> {
     grid: group.grid!.code,
     description: parsed.text,
     category: parsed.category,
+    categoryGuesses: parsed.guesses,
     urgent: parsed.urgent,
     sourceKey: `wechat:${group.botAccount}:${ctx.messageId}`,
   });

@@ -78,15 +78,17 @@ export const COMMAND_KEYWORDS: readonly CommandKeyword[] = [
   kw('上报', 'report', true),
   kw('报告', 'report', true),
   kw('反映', 'report', true),
-  kw('紧急', 'report', false, { urgent: true }),
+  // `紧急：…` / `急！…` open an urgent report; `紧急疏散…` or `急死了` (no pause) stay chat.
+  kw('紧急', 'report', true, { urgent: true }),
+  kw('急', 'report', true, { urgent: true }),
   kw('求助', 'report', false, { urgent: true }),
   kw('收到', 'ack', true),
   kw('已收到', 'ack', true),
   kw('签收', 'ack', false),
   kw('反馈', 'result', true),
-  kw('日清', 'clearance', false, { period: 'daily' }),
-  kw('周清', 'clearance', false, { period: 'weekly' }),
-  kw('月清', 'clearance', false, { period: 'monthly' }),
+  kw('日清', 'clearance', true, { period: 'daily' }),
+  kw('周清', 'clearance', true, { period: 'weekly' }),
+  kw('月清', 'clearance', true, { period: 'monthly' }),
   kw('零报告', 'zero_report', true, { period: 'daily' }),
   kw('今日零报告', 'zero_report', true, { period: 'daily' }),
   kw('今天零报告', 'zero_report', true, { period: 'daily' }),
@@ -151,6 +153,10 @@ export function helpText(): string {
 const byLength = [...COMMAND_KEYWORDS].sort((a, b) => b.keyword.length - a.keyword.length);
 const bareByLength = byLength.filter((k) => k.bare);
 
+// After a bare keyword: the end, white space, a pause mark, a WeChat emoji code `[强]` or an
+// emoji. Question marks are left out on purpose: `收到？` asks "did you get it?", it is not an ack.
+const BARE_BOUNDARY = /^(?:$|[\s:,.!;。、~…\-—[【]|\p{Extended_Pictographic})/u;
+
 /**
  * The longest keyword that `text` (NFKC-folded, after `#`) starts with. An ASCII keyword
  * must not run on into more ASCII letters (`#helpme` is not `#help`).
@@ -158,13 +164,13 @@ const bareByLength = byLength.filter((k) => k.bare);
 export function matchHashKeyword(text: string): CommandKeyword | undefined {
   const lower = text.slice(0, 8).toLowerCase();
   return byLength.find(
-    (k) => lower.startsWith(k.keyword) && !(/[a-z]$/.test(k.keyword) && /^[a-z]/.test(lower.slice(k.keyword.length))),
+    (k) =>
+      lower.startsWith(k.keyword) &&
+      !(/[a-z]$/.test(k.keyword) && /^[a-z]/.test(lower.slice(k.keyword.length))) &&
+      // A one-character keyword (`#急`) must stand alone: `#急救车…` is not `#急 救车…`.
+      (k.keyword.length > 1 || BARE_BOUNDARY.test(text.slice(1))),
   );
 }
-
-// After a bare keyword: the end, white space, a pause mark, a WeChat emoji code `[强]` or an
-// emoji. Question marks are left out on purpose: `收到？` asks "did you get it?", it is not an ack.
-const BARE_BOUNDARY = /^(?:$|[\s:,.!;。、~…\-—[【]|\p{Extended_Pictographic})/u;
 
 /** The longest bare keyword `text` (NFKC-folded, trimmed) starts with, followed by a boundary. */
 export function matchBareKeyword(text: string): CommandKeyword | undefined {

@@ -20,4 +20,14 @@ export {
   type RefKind,
 } from './chat-commands.js';
 export { CATEGORY_KEYWORDS, classifyCategory, scoreCategories, type CategoryKeywords } from './category-dictionary.js';
-export { MAX_PARSE_CHARS, describeParsed, parseMessage, type ParsedMessage } from './parse-message.js';
+export {
+  MAX_PARSE_CHARS,
+  describeParsed,
+  dictionaryCategorise,
+  parseMessage,
+  type Categorise,
+  type CategoryVerdict,
+  type ParsedMessage,
+} from './parse-message.js';
+export { categoriseWith, type CategoryGuess } from './category-classifier.js';
+export { normaliseChatText, warmUpNormaliser } from './normalise.js';

@@ -1,6 +1,8 @@
 import { categoryByLabel, isCategoryId, type CategoryId } from '../categories.js';
 import { LOOSE_CODE_PATTERN, findCode } from '../codes.js';
+import type { CategoryGuess } from './category-classifier.js';
 import { classifyCategory } from './category-dictionary.js';
+import { normaliseChatText } from './normalise.js';
 import {
   GRADE_FORMS,
   OUTCOME_FORMS,
@@ -15,6 +17,28 @@ import {
   type CommandKeyword,
 } from './chat-commands.js';
 
+/** What a category function says about one report's text. */
+export interface CategoryVerdict {
+  readonly category: CategoryId;
+  /** 0..1, or null when the function gives none (the keyword dictionary alone). */
+  readonly confidence: number | null;
+  /** The two best guesses when the report was filed as `other` for want of confidence, else empty. */
+  readonly guesses: readonly CategoryGuess[];
+}
+
+/**
+ * Classifies a report's text; null when it cannot tell anything (no text). The composition
+ * root passes the trained classifier's (see `categoriseWith`); without one the parser falls
+ * back to the keyword dictionary.
+ */
+export type Categorise = (text: string) => CategoryVerdict | null;
+
+/** The keyword dictionary alone: a category only when one of its words occurs, no confidence. */
+export const dictionaryCategorise: Categorise = (text) => {
+  const category = classifyCategory(text);
+  return category === null ? null : { category, confidence: null, guesses: [] };
+};
+
 /** What the bot understood in one chat message (docs/bot-language.md). */
 export interface ParsedMessage {
   command: ChatCommand;
@@ -22,6 +46,10 @@ export interface ParsedMessage {
   ref: string | null;
   urgent: boolean;
   category: CategoryId | null;
+  /** The category's confidence (0..1): 1 for a tag, null when not classified or the dictionary guessed. */
+  confidence: number | null;
+  /** A report filed as `other` for want of confidence: the classifier's two best guesses, else empty. */
+  guesses: readonly CategoryGuess[];
   grade: ChatGrade | null;
   period: ChatPeriod | null;
   outcome: 'success' | 'failure' | null;
@@ -51,6 +79,8 @@ const emptyFields = (text: string): Fields => ({
   ref: null,
   urgent: false,
   category: null,
+  confidence: null,
+  guesses: [],
   grade: null,
   period: null,
   outcome: null,
@@ -63,9 +93,9 @@ const blank = (text: string): ParsedMessage => ({ ...emptyFields(text), quoted: 
  * Parses one chat message. Pure and total: never throws, whatever arrives from the puppet
  * (garbage, lone surrogates, control characters, megabytes).
  */
-export function parseMessage(text: string): ParsedMessage {
+export function parseMessage(text: string, categorise: Categorise = dictionaryCategorise): ParsedMessage {
   try {
-    return parse(text);
+    return parse(text, categorise);
   } catch {
     // The rules below are written not to throw; this is the backstop that keeps one odd
     // message from taking a group's bot plugin down with it.
@@ -79,14 +109,16 @@ export function describeParsed(p: ParsedMessage): {
   ref: string | null;
   urgent: boolean;
   category: CategoryId | null;
+  confidence: number | null;
+  guesses: readonly CategoryGuess[];
   grade: ChatGrade | null;
   period: ChatPeriod | null;
   outcome: 'success' | 'failure' | null;
   satisfied: boolean | null;
   text: string;
 } {
-  const { command, ref, urgent, category, grade, period, outcome, satisfied, text } = p;
-  return { command, ref, urgent, category, grade, period, outcome, satisfied, text };
+  const { command, ref, urgent, category, confidence, guesses, grade, period, outcome, satisfied, text } = p;
+  return { command, ref, urgent, category, confidence, guesses, grade, period, outcome, satisfied, text };
 }
 
 // Control and format characters (zero-width spaces, BOMs, bidi marks) that clients sprinkle
@@ -100,7 +132,7 @@ const MENTION = /^[@＠﹫]([^\s@＠﹫]+)(?:\s+|$|(?=[@＠﹫]))/;
 const SEPARATORS = /^[\s:,.!;。、~…\-—]+/;
 const URGENT_LEAD = new RegExp(`^(?:${URGENT_TAGS.filter((w) => w.length > 1).join('|')})(?=[\\s:,.!;。、~…\\-—]|$)`);
 
-function parse(input: string): ParsedMessage {
+function parse(input: string, categorise: Categorise): ParsedMessage {
   let raw = typeof input === 'string' ? input : input == null ? '' : String(input);
   if (raw.length > MAX_PARSE_CHARS) raw = raw.slice(0, MAX_PARSE_CHARS);
   raw = raw.replace(/\r\n?/g, '\n').replace(INVISIBLE, (c) => (c === '\t' ? ' ' : ''));
@@ -109,7 +141,7 @@ function parse(input: string): ParsedMessage {
   let quotedFrom: string | null = null;
   const quote = QUOTE_REPLY.exec(raw);
   if (quote) {
-    const inner = quote[1]!.normalize('NFKC');
+    const inner = normaliseChatText(quote[1]!);
     const colon = inner.search(/[:：]/);
     quotedFrom = colon > 0 ? inner.slice(0, colon).trim() : null;
     quoted = (colon > 0 ? inner.slice(colon + 1) : inner).trim();
@@ -123,13 +155,16 @@ function parse(input: string): ParsedMessage {
     mentions.push(m[1]!);
     rest = rest.slice(m[0].length);
   }
-  const body = rest.normalize('NFKC').trim();
+  // Full-width folding and Traditional → Simplified (上報, 處置, 緊急) before any rule.
+  const body = normaliseChatText(rest).trim();
   const base = { ...blank(body.replace(/[^\S\n]+/g, ' ')), quoted, quotedFrom, mentions };
 
   let keyword: CommandKeyword | undefined;
   let args: string;
   if (body.startsWith('#')) {
     const afterHash = body.slice(1).trimStart();
+    // A lone `#` (or `#` and nothing but pauses) is chat, not an unknown command.
+    if (afterHash.replace(SEPARATORS, '') === '') return base;
     keyword = matchHashKeyword(afterHash);
     if (!keyword) return { ...base, command: 'unknown', text: tidy(afterHash) };
     args = afterHash.slice(keyword.keyword.length);
@@ -138,7 +173,7 @@ function parse(input: string): ParsedMessage {
     if (!keyword) return base;
     args = body.slice(keyword.keyword.length);
   }
-  return { ...readArguments(keyword, tidy(args), quoted), quoted, quotedFrom, mentions, bare: !body.startsWith('#') };
+  return { ...readArguments(keyword, tidy(args), quoted, categorise), quoted, quotedFrom, mentions, bare: !body.startsWith('#') };
 }
 
 /** Collapses runs of spaces, keeps line breaks, trims, and drops a leading `：`-like separator. */
@@ -150,7 +185,7 @@ function tidy(s: string): string {
     .replace(SEPARATORS, '');
 }
 
-function readArguments(k: CommandKeyword, args: string, quoted: string | null): Fields {
+function readArguments(k: CommandKeyword, args: string, quoted: string | null, categorise: Categorise): Fields {
   const f: Fields = { ...emptyFields(args), command: k.command, urgent: k.urgent ?? false, period: k.period ?? null };
   const kind = commandHelp(k.command)?.ref ?? 'none';
   if (kind === 'code') {
@@ -177,7 +212,8 @@ function readArguments(k: CommandKeyword, args: string, quoted: string | null): 
       // A handle of a known incident keeps its category; one without a code is a new incident
       // reported and handled at once, so it is classified like a report.
       if (f.command === 'report' || f.ref === null) {
-        f.category = tagged.category ?? classifyCategory(f.text) ?? (quoted ? classifyCategory(quoted) : null);
+        const verdict = tagged.category ? { category: tagged.category, confidence: 1, guesses: [] } : (categorise(f.text) ?? (quoted ? categorise(quoted) : null));
+        if (verdict) Object.assign(f, { category: verdict.category, confidence: verdict.confidence, guesses: verdict.guesses });
       }
       break;
     }
