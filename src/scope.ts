@@ -51,6 +51,10 @@ export function createLoaders(deps: ServiceDeps, actor: Actor) {
       const counts = await new IncidentRepository(deps.em).riskCounts(ids, deps.clock.now());
       return ids.map((id) => suggestRiskColour(counts.get(id) ?? { openRedDisputes: 0, overdue: 0, openUrgent: 0 }));
     }),
+    departmentById: new DataLoader<number, DepartmentEntity | null>(async (ids) => {
+      const byId = new Map((await members.departmentsByIds(ids)).map((d) => [d.id, d]));
+      return ids.map((id) => byId.get(id) ?? null);
+    }),
     departmentsOf: new DataLoader<number, DepartmentEntity[]>(async (ids) => groupBy(ids, await members.departmentsOf(ids), (d) => d.grid.id)),
   };
 }

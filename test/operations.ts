@@ -387,6 +387,61 @@ export const INCIDENT_CHANGED = /* GraphQL */ `
   }
 `;
 
+export const INCIDENT_CHANGED_WITH_INCIDENT = /* GraphQL */ `
+  subscription IncidentChangedWithIncident($scope: String) {
+    incidentChanged(scope: $scope) {
+      code
+      event
+      incident {
+        code
+        status
+        category
+        urgent
+        grid {
+          code
+          name
+        }
+        department
+        deadlineAt
+      }
+    }
+  }
+`;
+
+export const INCIDENTS_BY_DEPARTMENT = /* GraphQL */ `
+  query IncidentsByDepartment($filter: IncidentFilter) {
+    incidents(filter: $filter, first: 50) {
+      edges {
+        node {
+          code
+          status
+          department
+          deadlineAt
+        }
+      }
+    }
+  }
+`;
+
+export const REOPEN_INCIDENT = /* GraphQL */ `
+  mutation ReopenIncident($code: String!, $note: String!) {
+    reopenIncident(code: $code, note: $note) {
+      code
+      status
+    }
+  }
+`;
+
+export const RETURN_INCIDENT = /* GraphQL */ `
+  mutation ReturnIncident($code: String!, $note: String!) {
+    returnIncident(code: $code, note: $note) {
+      code
+      status
+      department
+    }
+  }
+`;
+
 export const GRID_RISK_COLOURS = /* GraphQL */ `
   query GridRiskColours($under: String, $level: GridLevel, $first: Int) {
     grids(under: $under, level: $level, first: $first) {

@@ -11,6 +11,8 @@ export interface IncidentFilter {
   urgent?: boolean | null;
   overdue?: boolean | null;
   colour?: string | null;
+  /** Dispatched to any of these departments (by name). */
+  department?: readonly string[] | null;
   from?: Date | null;
   to?: Date | null;
 }
@@ -78,6 +80,7 @@ export class IncidentRepository {
     if (f.category?.length) qb.andWhere({ category: { $in: [...f.category] } as never });
     if (f.urgent != null) qb.andWhere({ urgent: f.urgent });
     if (f.colour) qb.andWhere({ disputeColour: f.colour });
+    if (f.department?.length) qb.andWhere({ department: { name: { $in: [...f.department] } } });
     if (f.from) qb.andWhere({ createdAt: { $gte: f.from } });
     if (f.to) qb.andWhere({ createdAt: { $lt: f.to } });
     if (f.overdue != null) {
@@ -86,6 +89,16 @@ export class IncidentRepository {
     }
     if (after) qb.andWhere('(i.created_at, i.id) < (?, ?)', [after.createdAt, after.id]);
     return qb.getResultList();
+  }
+
+  /** How many times an incident went back after finishing: reopens and unsatisfied verdicts (see reopen-policy.ts). */
+  async reopenCount(incidentId: number): Promise<number> {
+    const [row] = await query<{ n: string }>(
+      this.em,
+      `select count(*) as n from incident_event where incident_id = ? and (event = 'reopen' or (event = 'rate' and to_state <> 'closed'))`,
+      [incidentId],
+    );
+    return Number(row?.n ?? 0);
   }
 
   /** Counts of docs/domain-rules.md#incidents for the incidents reported under `scopePath` in [from, to). */

@@ -3,6 +3,7 @@ import { ManualClock } from '../../src/infra/clock';
 import type * as Op from '../generated/operations';
 import { BIND_GROUP, CREATE_GRID, DELETE_GRID, INCIDENT_CHANGED, ISSUE_BIND_CODE, REGISTER_MEMBER, RESOLVE_INCIDENT, START_INCIDENT, UNBIND_GROUP, VERIFY_INCIDENT } from '../operations';
 import { codeIn, say, sayRaw } from '../setup/bot';
+import { departmentToken } from '../factories/departments';
 import { ADMIN, collect, gql, gqlOk, settle, useHub } from '../setup/hub';
 
 const clock = new ManualClock(new Date('2026-11-23T02:00:00Z'));
@@ -117,7 +118,7 @@ it('runs the loop from the groups: the centre dispatches, progress is visible, �
   expect((await say(t.hub, M, 'worker', `#进度 ${code}`))[0]).toMatch(new RegExp(`^${code}【设施损坏】 已派单，\\d+月\\d+日 \\d\\d:\\d\\d前办结$`));
 
   // The department works it through GraphQL with an after-photo; the worker verifies.
-  const dept = await token('DEPARTMENT', 'XHG-B02-C03');
+  const dept = await departmentToken(t.hub, t.databaseUrl, 'XHG-B02-C03', '城管');
   const worker = await token('WORKER', M);
   const jpeg = Buffer.concat([Buffer.from([0xff, 0xd8, 0xff, 0xe0]), Buffer.from('after photo')]);
   const upload = async () => ((await (await fetch(t.hub.url.replace('/graphql', '/photos'), { method: 'POST', headers: { authorization: `Bearer ${dept}` }, body: jpeg })).json()) as { key: string }).key;

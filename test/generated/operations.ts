@@ -65,6 +65,8 @@ export type IncidentCategory =
 
 export type IncidentFilter = {
   category?: Array<IncidentCategory> | null | undefined;
+  /** Dispatched to any of these departments (by name, e.g. 城管). */
+  department?: Array<string> | null | undefined;
   disputeColor?: DisputeColor | null | undefined;
   /** Reported at or after. */
   from?: string | null | undefined;
@@ -422,6 +424,36 @@ export type IncidentChangedSubscriptionVariables = Exact<{
 
 
 export type IncidentChangedSubscription = { incidentChanged: { code: string, event: string, status: IncidentStatus } };
+
+export type IncidentChangedWithIncidentSubscriptionVariables = Exact<{
+  scope?: string | null | undefined;
+}>;
+
+
+export type IncidentChangedWithIncidentSubscription = { incidentChanged: { code: string, event: string, incident: { code: string, status: IncidentStatus, category: IncidentCategory, urgent: boolean, department: string | null, deadlineAt: string, grid: { code: string, name: string } } } };
+
+export type IncidentsByDepartmentQueryVariables = Exact<{
+  filter?: IncidentFilter | null | undefined;
+}>;
+
+
+export type IncidentsByDepartmentQuery = { incidents: { edges: Array<{ node: { code: string, status: IncidentStatus, department: string | null, deadlineAt: string } }> } };
+
+export type ReopenIncidentMutationVariables = Exact<{
+  code: string;
+  note: string;
+}>;
+
+
+export type ReopenIncidentMutation = { reopenIncident: { code: string, status: IncidentStatus } };
+
+export type ReturnIncidentMutationVariables = Exact<{
+  code: string;
+  note: string;
+}>;
+
+
+export type ReturnIncidentMutation = { returnIncident: { code: string, status: IncidentStatus, department: string | null } };
 
 export type GridRiskColoursQueryVariables = Exact<{
   under?: string | null | undefined;
