@@ -20,6 +20,8 @@ import { GridEntity } from '../entities/grid.entity.js';
 import { IncidentEscalationEntity } from '../entities/incident-escalation.entity.js';
 import { MemberEntity } from '../entities/member.entity.js';
 import { EscalationRepository } from '../repositories/escalation.repository.js';
+import { OutboxRepository } from '../repositories/outbox.repository.js';
+import { departmentDispatchText } from '../texts/zh/index.js';
 import type { IncidentChangedEvent } from '../infra/pubsub.js';
 import { IncidentRepository, type IncidentFilter, type StatsRow } from '../repositories/incident.repository.js';
 import { MemberRepository } from '../repositories/member.repository.js';
@@ -196,7 +198,11 @@ export class IncidentService {
         if (deptId === null) throw new DomainError('NOT_FOUND', `no department ${input.department} serves incident ${current.code}`);
         department = tx.getReference(DepartmentEntity, deptId);
       }
-      const deadline = event === 'dispatch' ? (input.deadline ?? deadlineFor({ category: current.category, urgent: current.urgent, colour: (current.disputeColour as DisputeColour | null) ?? null }, now, this.deps.config.deadlinePolicy)) : null;
+      const deadline =
+        event === 'dispatch'
+          ? (input.deadline ??
+            deadlineFor({ category: current.category, urgent: current.urgent, colour: (current.disputeColour as DisputeColour | null) ?? null, department: department ? String(input.department).trim() : null }, now, this.deps.config.deadlinePolicy))
+          : null;
       assertTransitionInput(event, { ...input, ...(deadline ? { deadline } : {}) });
       if (input.note && input.note.length > MAX_TEXT) throw new DomainError('BAD_USER_INPUT', `note must be at most ${MAX_TEXT} characters`);
       if (event === 'mediate') {
@@ -220,6 +226,7 @@ export class IncidentService {
       else current.closedAt = null;
       tx.create(IncidentEventEntity, { incident: current, event, fromState: from, toState: next, actorRole: actor.role, actorMemberId: actor.memberId, note: (input.note && storableText(input.note).trim()) || input.reason || input.outcome || null, photos: [...(input.photos ?? [])], at: now });
       if (outcome === 'escalate') await this.escalateOneLevel(current, now, tx);
+      if (department) await this.tellDepartment(current, department, String(input.department).trim(), now, tx);
       return current;
     });
     for (const taken of steps) this.publish(incident, taken.event, taken.to);
@@ -252,6 +259,14 @@ export class IncidentService {
     if (mine !== null && mine === assigned) return;
     const name = assigned === null ? null : ((await tx.findOne(DepartmentEntity, { id: assigned }))?.name ?? null);
     throw new DomainError('FORBIDDEN', `only the department ${incident.code} was dispatched to may ${event} it`, { reason: 'NOT_YOUR_DEPARTMENT', event, department: name });
+  }
+
+  /** The dispatched department's contacts get the work in a direct message from the bot (outbox, same transaction). */
+  private async tellDepartment(incident: IncidentEntity, department: DepartmentEntity, name: string, now: Date, tx: EntityManager): Promise<void> {
+    const grid = await tx.findOneOrFail(GridEntity, { id: incident.grid.id });
+    const place = incident.location ? `${grid.name} ${incident.location}` : grid.name;
+    const text = departmentDispatchText({ ...incident, closedAt: null, place }, name, this.deps.config.timeZone);
+    await new OutboxRepository(tx).enqueueForDepartment({ departmentId: department.id, text, dedupePrefix: `dispatch:${incident.code}:${now.getTime()}:`, kind: 'dispatch', ref: incident.code }, now);
   }
 
   /**

@@ -136,6 +136,31 @@ it('runs the loop from the groups: the centre dispatches, progress is visible, �
   expect(events).toEqual(['report', 'accept', 'dispatch', 'start', 'resolve', 'verify', 'rate', 'start', 'resolve', 'verify', 'rate']);
 });
 
+it('#派单 tells the department’s contact directly, with the code, the place, its own deadline and how to answer', async () => {
+  const sent = jest.spyOn(world().puppet, 'messageSendText');
+  try {
+    const code = codeIn((await say(t.hub, M, 'worker', '#上报 3栋整栋楼停电'))[0]);
+    // 供电 answers within its own 24 hours (the deadline policy's department table): 10:00 the next day.
+    expect((await say(t.hub, 'XHG', 'commander', `#派单 ${code} 供电`))[0]).toBe(`${code} 已派单给供电，11月24日 10:00前办结`);
+    const { rows } = await t.pg.query(
+      `select mc.contact_id from member_contact mc join member m on m.id = mc.member_id join department d on d.id = m.department_id join grid g on g.id = d.grid_id where g.code = 'XHG-B02-C03' and d.name = '供电'`,
+    );
+    const contact = rows[0].contact_id as string;
+    const deadline = Date.now() + 20_000;
+    const toContact = () => sent.mock.calls.find((args: unknown[]) => args[0] === contact && String(args[1]).includes(code));
+    while (!toContact() && Date.now() < deadline) await settle(100);
+    const text = String(toContact()?.[1]);
+    expect(text.split('\n')).toEqual([
+      expect.stringMatching(new RegExp(`^【派单】${code}【.+】已派给供电$`)),
+      expect.stringMatching(/^地点：.*第5微网格$/),
+      '期限：11月24日 10:00前办结',
+      `回复 #接单 ${code} 开始处置；#办结 ${code} 处理结果（附照片）；不属本部门请回复 #退回 ${code} 原因`,
+    ]);
+  } finally {
+    sent.mockRestore();
+  }
+});
+
 it('three failed mediations in the group turn a blue dispute yellow', async () => {
   const code = codeIn((await say(t.hub, M, 'worker', '#上报 【矛盾纠纷】楼上楼下漏水纠纷'))[0]);
   expect((await t.pg.query('select dispute_colour from incident where code = $1', [code])).rows[0].dispute_colour).toBe('blue');
