@@ -15,6 +15,7 @@ import { ClearanceService } from './services/clearance.service.js';
 import type { AppDeps, ServiceDeps } from './services/context.js';
 import { DeliveryService } from './services/delivery.service.js';
 import { DemoService } from './services/demo.service.js';
+import { DuplicateService } from './services/duplicate.service.js';
 import { EscalationService } from './services/escalation.service.js';
 import { GridService } from './services/grid.service.js';
 import { IncidentService } from './services/incident.service.js';
@@ -51,6 +52,11 @@ export function createLoaders(deps: ServiceDeps, actor: Actor) {
       const counts = await new IncidentRepository(deps.em).riskCounts(ids, deps.clock.now());
       return ids.map((id) => suggestRiskColour(counts.get(id) ?? { openRedDisputes: 0, overdue: 0, openUrgent: 0 }));
     }),
+    /** Incident codes by id (the codes of linked incidents: duplicateOf, mergedInto). */
+    incidentCodeById: new DataLoader<number, string | null>(async (ids) => {
+      const byId = await new IncidentRepository(deps.em).codesByIds(ids);
+      return ids.map((id) => byId.get(id) ?? null);
+    }),
     departmentById: new DataLoader<number, DepartmentEntity | null>(async (ids) => {
       const byId = new Map((await members.departmentsByIds(ids)).map((d) => [d.id, d]));
       return ids.map((id) => byId.get(id) ?? null);
@@ -71,6 +77,7 @@ export interface Scope {
   readonly members: MemberService;
   readonly auth: AuthService;
   readonly incidents: IncidentService;
+  readonly duplicates: DuplicateService;
   readonly clearance: ClearanceService;
   readonly instructions: InstructionService;
   readonly bindings: BindingService;
@@ -91,6 +98,7 @@ export function createScope(app: AppDeps, actor: Actor): Scope {
   const deps: ServiceDeps = { config, log, clock, orm, pubsub, gridRefs, reports, feeds, em: orm.em.fork() };
   const grids = new GridService(deps);
   const clearance = new ClearanceService(deps, grids);
+  const incidents = new IncidentService(deps, grids);
   return {
     actor,
     deps,
@@ -98,7 +106,8 @@ export function createScope(app: AppDeps, actor: Actor): Scope {
     grids,
     members: new MemberService(deps, grids),
     auth: new AuthService(deps, grids),
-    incidents: new IncidentService(deps, grids),
+    incidents,
+    duplicates: new DuplicateService(deps, incidents),
     clearance,
     instructions: new InstructionService(deps, grids),
     bindings: new BindingService(deps, grids),

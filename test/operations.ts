@@ -658,3 +658,39 @@ export const UNBIND_GROUP = /* GraphQL */ `
     }
   }
 `;
+
+export const MERGE_INCIDENTS = /* GraphQL */ `
+  mutation MergeIncidents($survivor: String!, $duplicate: String!) {
+    mergeIncidents(survivor: $survivor, duplicate: $duplicate) {
+      code
+      status
+      timeline {
+        event
+        note
+        photos
+      }
+    }
+  }
+`;
+
+export const SPLIT_INCIDENT = /* GraphQL */ `
+  mutation SplitIncident($code: String!) {
+    splitIncident(code: $code) {
+      code
+      status
+      duplicateOf
+      mergedInto
+    }
+  }
+`;
+
+export const INCIDENT_LINKS = /* GraphQL */ `
+  query IncidentLinks($code: String!) {
+    incident(code: $code) {
+      code
+      status
+      duplicateOf
+      mergedInto
+    }
+  }
+`;

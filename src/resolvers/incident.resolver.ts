@@ -60,6 +60,26 @@ export class IncidentResolver {
     return incident.departmentId === null ? null : ((await ctx.scope.loaders.departmentById.load(incident.departmentId))?.name ?? null);
   }
 
+  @FieldResolver(() => String, { nullable: true, description: 'The open incident this report looks like (a possible duplicate, or the survivor it was merged into).' })
+  async duplicateOf(@Root() incident: IncidentType, @Ctx() ctx: GqlContext): Promise<string | null> {
+    return incident.duplicateOfId === null ? null : ctx.scope.loaders.incidentCodeById.load(incident.duplicateOfId);
+  }
+
+  @FieldResolver(() => String, { nullable: true, description: 'The survivor this incident was merged into; figures count the matter there.' })
+  async mergedInto(@Root() incident: IncidentType, @Ctx() ctx: GqlContext): Promise<string | null> {
+    return incident.mergedIntoId === null ? null : ctx.scope.loaders.incidentCodeById.load(incident.mergedIntoId);
+  }
+
+  @Mutation(() => IncidentType, { description: 'Merge a duplicate report into the survivor (the centre): the duplicate is rejected as a duplicate, the survivor’s timeline keeps it, both reporters are told.' })
+  async mergeIncidents(@Arg('survivor', () => String) survivor: string, @Arg('duplicate', () => String) duplicate: string, @Ctx() ctx: GqlContext): Promise<IncidentType> {
+    return present(ctx, await ctx.scope.duplicates.merge(ctx.scope.actor, survivor, duplicate));
+  }
+
+  @Mutation(() => IncidentType, { description: 'Undo a duplicate link or a merge (the centre); a merged incident gets its state back.' })
+  async splitIncident(@Arg('code', () => String) code: string, @Ctx() ctx: GqlContext): Promise<IncidentType> {
+    return present(ctx, await ctx.scope.duplicates.split(ctx.scope.actor, code));
+  }
+
   @FieldResolver(() => [IncidentStepType], { description: 'Every step, oldest first.' })
   async timeline(@Root() incident: IncidentType, @Ctx() ctx: GqlContext): Promise<IncidentStepType[]> {
     return (await ctx.scope.incidents.timeline(incident.dbId)).map(toStep);

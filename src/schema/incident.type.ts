@@ -87,6 +87,10 @@ export class IncidentType {
   /** Loaded by a field resolver (department names batch through a loader). */
   departmentId!: number | null;
 
+  /** Ids of the linked incidents; their codes are field resolvers. */
+  duplicateOfId!: number | null;
+  mergedIntoId!: number | null;
+
   @Field(() => Boolean, { nullable: true })
   satisfied!: boolean | null;
 
@@ -112,6 +116,8 @@ export const toIncident = (i: IncidentEntity, grid: { code: string; name: string
     location: i.location ?? null,
     grid: Object.assign(new IncidentGridRef(), { code: grid.code, name: grid.name }),
     departmentId: i.department?.id ?? null,
+    duplicateOfId: i.duplicateOf?.id ?? null,
+    mergedIntoId: i.mergedInto?.id ?? null,
     disputeColor: i.disputeColour ?? null,
     failedMediations: i.failedMediations,
     satisfied: i.satisfied ?? null,

@@ -285,6 +285,11 @@ export class IncidentService {
     tx.create(IncidentEventEntity, { incident, event: 'escalate_level', fromState: incident.status, toState: incident.status, actorRole: 'system', actorMemberId: null, note: target.code, photos: [], at: now });
   }
 
+  /** Tells live feeds an incident changed (for acts of other services on incidents: merge, split). */
+  published(incident: IncidentEntity, event: string): void {
+    this.publish(incident, event);
+  }
+
   private publish(incident: IncidentEntity, event: string, status: string = incident.status): void {
     this.deps.pubsub.publish('incidentChanged', {
       path: incident.path,

@@ -161,6 +161,12 @@ it('#派单 tells the department’s contact directly, with the code, the place,
   }
 });
 
+it('a report that looks like an open one is linked, and the reporter is told so', async () => {
+  const first = codeIn((await say(t.hub, M, 'worker', '#上报 5栋楼顶广告牌松动，大风时摇晃'))[0]);
+  const replies = await say(t.hub, 'XHG-B02-C03-M04', 'worker', '#上报 5栋楼顶广告牌松动了，刮风摇晃');
+  expect(replies[0]!.split('\n')).toEqual([expect.stringMatching(/^已登记 E\d{8}-\d{4}【.+】，限 \d+ 小时内处置$/), `可能与 ${first} 重复，已关联`]);
+});
+
 it('three failed mediations in the group turn a blue dispute yellow', async () => {
   const code = codeIn((await say(t.hub, M, 'worker', '#上报 【矛盾纠纷】楼上楼下漏水纠纷'))[0]);
   expect((await t.pg.query('select dispute_colour from incident where code = $1', [code])).rows[0].dispute_colour).toBe('blue');

@@ -590,3 +590,25 @@ export type UnbindGroupMutationVariables = Exact<{
 
 
 export type UnbindGroupMutation = { unbindGroup: { roomId: string } };
+
+export type MergeIncidentsMutationVariables = Exact<{
+  survivor: string;
+  duplicate: string;
+}>;
+
+
+export type MergeIncidentsMutation = { mergeIncidents: { code: string, status: IncidentStatus, timeline: Array<{ event: string, note: string | null, photos: Array<string> }> } };
+
+export type SplitIncidentMutationVariables = Exact<{
+  code: string;
+}>;
+
+
+export type SplitIncidentMutation = { splitIncident: { code: string, status: IncidentStatus, duplicateOf: string | null, mergedInto: string | null } };
+
+export type IncidentLinksQueryVariables = Exact<{
+  code: string;
+}>;
+
+
+export type IncidentLinksQuery = { incident: { code: string, status: IncidentStatus, duplicateOf: string | null, mergedInto: string | null } };

@@ -32,6 +32,12 @@ export function reportedText(i: IncidentFacts, fromResident: boolean): string {
   return fromResident ? `已登记 ${label(i)}${urgent}，群众反映，请网格员核实，${within}` : `已登记 ${label(i)}${urgent}，${within}`;
 }
 
+/** The second line of a report's reply when it looks like an open incident. */
+export const possibleDuplicateText = (original: string): string => `可能与 ${original} 重复，已关联`;
+
+/** Told to each reporter when the centre merges a report into another. */
+export const mergedText = (merged: string, survivor: string): string => `${merged} 与 ${survivor} 为同一事件，已合并，请以 ${survivor} 查询进度`;
+
 export const handledText = (code: string): string => `${code} 已就地处置，事件办结`;
 
 export const closedText = (code: string): string => `${code} 已结案`;
