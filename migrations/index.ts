@@ -9,6 +9,7 @@ import { Migration20261123223138 } from './Migration20261123223138.js';
 import { Migration20261123233001 } from './Migration20261123233001.js';
 import { Migration20261203235624 } from './Migration20261203235624.js';
 import { Migration20261204012000 } from './Migration20261204012000.js';
+import { Migration20261204012500 } from './Migration20261204012500.js';
 
 /**
  * Every committed migration, in order. Listed explicitly so the compiled server, ts-jest and
@@ -25,4 +26,5 @@ export const MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261123233001', class: Migration20261123233001 },
   { name: 'Migration20261203235624', class: Migration20261203235624 },
   { name: 'Migration20261204012000', class: Migration20261204012000 },
+  { name: 'Migration20261204012500', class: Migration20261204012500 },
 ];

@@ -138,7 +138,7 @@ export async function openCore(opts: CoreOptions): Promise<Core> {
     const pubsub = createHubPubSub(config.redisPrefix, redis ?? undefined);
     const gridRefs = new GridRefCache(pubsub);
     parts.add('grid-ref cache', () => gridRefs.close());
-    const reports = new ReportWriter(orm.em.fork());
+    const reports = new ReportWriter(orm.em.fork(), (err) => log.warn({ err }, 'linking possible duplicates failed'));
     parts.add('report writer', () => reports.close());
     const feeds = new LiveFeeds();
     parts.add('live feeds', () => feeds.stop());

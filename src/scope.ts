@@ -16,6 +16,7 @@ import { ClearanceService } from './services/clearance.service.js';
 import type { AppDeps, ServiceDeps } from './services/context.js';
 import { DeliveryService } from './services/delivery.service.js';
 import { DemoService } from './services/demo.service.js';
+import { DuplicateService } from './services/duplicate.service.js';
 import { EscalationService } from './services/escalation.service.js';
 import { GridService } from './services/grid.service.js';
 import { IncidentService } from './services/incident.service.js';
@@ -53,6 +54,15 @@ export function createLoaders(deps: ServiceDeps, actor: Actor) {
       const counts = await new IncidentRepository(deps.em).riskCounts(ids, deps.clock.now());
       return ids.map((id) => suggestRiskColour(counts.get(id) ?? { openRedDisputes: 0, overdue: 0, openUrgent: 0 }));
     }),
+    /** Incident codes by id (the codes of linked incidents: duplicateOf, mergedInto). */
+    incidentCodeById: new DataLoader<number, string | null>(async (ids) => {
+      const byId = await new IncidentRepository(deps.em).codesByIds(ids);
+      return ids.map((id) => byId.get(id) ?? null);
+    }),
+    departmentById: new DataLoader<number, DepartmentEntity | null>(async (ids) => {
+      const byId = new Map((await members.departmentsByIds(ids)).map((d) => [d.id, d]));
+      return ids.map((id) => byId.get(id) ?? null);
+    }),
     departmentsOf: new DataLoader<number, DepartmentEntity[]>(async (ids) => groupBy(ids, await members.departmentsOf(ids), (d) => d.grid.id)),
   };
 }
@@ -69,6 +79,7 @@ export interface Scope {
   readonly members: MemberService;
   readonly auth: AuthService;
   readonly incidents: IncidentService;
+  readonly duplicates: DuplicateService;
   readonly clearance: ClearanceService;
   readonly instructions: InstructionService;
   readonly bindings: BindingService;
@@ -100,6 +111,7 @@ export function createScope(app: AppDeps, actor: Actor): Scope {
     members: new MemberService(deps, grids),
     auth: new AuthService(deps, grids),
     incidents,
+    duplicates: new DuplicateService(deps, incidents),
     clearance,
     instructions: new InstructionService(deps, grids),
     bindings: new BindingService(deps, grids),

@@ -387,6 +387,61 @@ export const INCIDENT_CHANGED = /* GraphQL */ `
   }
 `;
 
+export const INCIDENT_CHANGED_WITH_INCIDENT = /* GraphQL */ `
+  subscription IncidentChangedWithIncident($scope: String) {
+    incidentChanged(scope: $scope) {
+      code
+      event
+      incident {
+        code
+        status
+        category
+        urgent
+        grid {
+          code
+          name
+        }
+        department
+        deadlineAt
+      }
+    }
+  }
+`;
+
+export const INCIDENTS_BY_DEPARTMENT = /* GraphQL */ `
+  query IncidentsByDepartment($filter: IncidentFilter) {
+    incidents(filter: $filter, first: 50) {
+      edges {
+        node {
+          code
+          status
+          department
+          deadlineAt
+        }
+      }
+    }
+  }
+`;
+
+export const REOPEN_INCIDENT = /* GraphQL */ `
+  mutation ReopenIncident($code: String!, $note: String!) {
+    reopenIncident(code: $code, note: $note) {
+      code
+      status
+    }
+  }
+`;
+
+export const RETURN_INCIDENT = /* GraphQL */ `
+  mutation ReturnIncident($code: String!, $note: String!) {
+    returnIncident(code: $code, note: $note) {
+      code
+      status
+      department
+    }
+  }
+`;
+
 export const GRID_RISK_COLOURS = /* GraphQL */ `
   query GridRiskColours($under: String, $level: GridLevel, $first: Int) {
     grids(under: $under, level: $level, first: $first) {
@@ -628,6 +683,20 @@ export const INCIDENT_CATEGORY = /* GraphQL */ `
   }
 `;
 
+export const MERGE_INCIDENTS = /* GraphQL */ `
+  mutation MergeIncidents($survivor: String!, $duplicate: String!) {
+    mergeIncidents(survivor: $survivor, duplicate: $duplicate) {
+      code
+      status
+      timeline {
+        event
+        note
+        photos
+      }
+    }
+  }
+`;
+
 export const RECATEGORIZE_INCIDENT = /* GraphQL */ `
   mutation RecategorizeIncident($code: String!, $category: IncidentCategory!) {
     recategorizeIncident(code: $code, category: $category) {
@@ -637,6 +706,28 @@ export const RECATEGORIZE_INCIDENT = /* GraphQL */ `
         category
         confidence
       }
+    }
+  }
+`;
+
+export const SPLIT_INCIDENT = /* GraphQL */ `
+  mutation SplitIncident($code: String!) {
+    splitIncident(code: $code) {
+      code
+      status
+      duplicateOf
+      mergedInto
+    }
+  }
+`;
+
+export const INCIDENT_LINKS = /* GraphQL */ `
+  query IncidentLinks($code: String!) {
+    incident(code: $code) {
+      code
+      status
+      duplicateOf
+      mergedInto
     }
   }
 `;

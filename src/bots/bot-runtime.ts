@@ -28,7 +28,13 @@ export interface BotRuntime extends BotsPort {
 export function sendVia(bot: WechatyInterface): SendToRoom {
   return async (roomId, text, mentions) => {
     const room = await bot.Room.find({ id: roomId });
-    if (!room) throw new Error(`the bot is not in room ${roomId}`);
+    if (!room) {
+      // A direct message (a department's contact): the "room" is the contact's id.
+      const contact = await bot.Contact.find({ id: roomId });
+      if (!contact) throw new Error(`the bot is not in room ${roomId} and knows no such contact`);
+      await contact.say(text);
+      return;
+    }
     const contacts = [];
     const byName: string[] = [];
     for (const m of mentions) {

@@ -15,6 +15,11 @@ export interface DeadlinePolicy {
   readonly disputeColours: Readonly<Record<DisputeColour, number>>;
   /** How long a verified incident waits for the resident's rating before it may be closed unrated. */
   readonly ratingWindowHours: number;
+  /**
+   * A department's own hours for work dispatched to it (by department name, e.g. 供电), in place
+   * of the category's (or dispute colour's) normal hours; urgency still caps them.
+   */
+  readonly departments: Readonly<Record<string, number>>;
 }
 
 /** The part of a policy a configuration may override; everything left out keeps its default. */
@@ -22,6 +27,7 @@ export interface DeadlinePolicyOverride {
   readonly categories?: Partial<Record<CategoryId, Partial<{ normal: number; urgent: number }>>>;
   readonly disputeColours?: Partial<Record<DisputeColour, number>>;
   readonly ratingWindowHours?: number;
+  readonly departments?: Readonly<Record<string, number>>;
 }
 
 const URGENT_HOURS = 2;
@@ -31,7 +37,9 @@ const DEFAULT_HOURS = 72;
 /**
  * Defaults: urgent 2 h in every category; safety hazards 24 h; everything else 72 h (three days,
  * inside the weekly clearance). Disputes: red 2 h (handle at once), yellow 168 h (a week: several
- * departments must meet), blue 72 h. Residents get 72 h to rate.
+ * departments must meet), blue 72 h. Residents get 72 h to rate. Departments: power (供电) and the
+ * police station (派出所) answer within 24 h (outages and public order do not wait three days);
+ * other departments keep the category's hours.
  */
 export const DEFAULT_DEADLINE_POLICY: DeadlinePolicy = Object.freeze({
   categories: Object.freeze(
@@ -41,6 +49,7 @@ export const DEFAULT_DEADLINE_POLICY: DeadlinePolicy = Object.freeze({
   ),
   disputeColours: Object.freeze({ red: 2, yellow: 168, blue: 72 }),
   ratingWindowHours: 72,
+  departments: Object.freeze({ 供电: 24, 派出所: 24 }),
 });
 
 function hours(value: number | undefined, fallback: number, where: string): number {
@@ -68,19 +77,31 @@ export function deadlinePolicy(override: DeadlinePolicyOverride = {}, base: Dead
   const disputeColours = Object.fromEntries(
     DISPUTE_COLOURS.map((c) => [c, hours(override.disputeColours?.[c], base.disputeColours[c], `disputeColours.${c}`)]),
   ) as Record<DisputeColour, number>;
-  return { categories, disputeColours, ratingWindowHours: hours(override.ratingWindowHours, base.ratingWindowHours, 'ratingWindowHours') };
+  const departments: Record<string, number> = { ...base.departments };
+  for (const [name, h] of Object.entries(override.departments ?? {})) departments[name] = hours(h, 0, `departments.${name}`);
+  return { categories, disputeColours, ratingWindowHours: hours(override.ratingWindowHours, base.ratingWindowHours, 'ratingWindowHours'), departments };
 }
 
 const HOUR_MS = 3_600_000;
+
+/** What a deadline depends on: the matter, and at dispatch the department it goes to. */
+export interface DeadlineInput {
+  readonly category: CategoryId;
+  readonly urgent?: boolean;
+  readonly colour?: DisputeColour | null;
+  /** The department's name, at dispatch (its own hours, see {@link DeadlinePolicy.departments}). */
+  readonly department?: string | null;
+}
 
 /**
  * The hours allowed for an incident. A dispute's colour replaces its category's normal hours (a
  * yellow case needs several departments, so longer); urgency still caps it at the urgent hours.
  */
-export function deadlineHours(input: { category: CategoryId; urgent?: boolean; colour?: DisputeColour | null }, policy: DeadlinePolicy = DEFAULT_DEADLINE_POLICY): number {
+export function deadlineHours(input: DeadlineInput, policy: DeadlinePolicy = DEFAULT_DEADLINE_POLICY): number {
   const row = policy.categories[input.category];
   // A colour only means something on a dispute; a stray one elsewhere is ignored, not trusted.
-  const normal = input.category === 'dispute' && input.colour != null ? policy.disputeColours[input.colour] : row.normal;
+  const ownHours = input.department == null ? undefined : policy.departments[input.department];
+  const normal = ownHours ?? (input.category === 'dispute' && input.colour != null ? policy.disputeColours[input.colour] : row.normal);
   return input.urgent ? Math.min(row.urgent, normal) : normal;
 }
 
@@ -89,7 +110,7 @@ export function deadlineHours(input: { category: CategoryId; urgent?: boolean; c
  * hours. `deadlineFor({ category: 'safety_hazard', urgent: false }, t)` is t + 24 h.
  */
 export function deadlineFor(
-  input: { category: CategoryId; urgent?: boolean; colour?: DisputeColour | null },
+  input: DeadlineInput,
   reportedAt: Date,
   policy: DeadlinePolicy = DEFAULT_DEADLINE_POLICY,
 ): Date {

@@ -18,6 +18,10 @@ export type ErrorDetail =
   | { reason: 'ILLEGAL_STEP'; state: string; event: string; allowed: readonly string[] }
   /** The step is legal in this state but not for this role. */
   | { reason: 'ROLE_MAY_NOT'; role: ActorRole; event: string; state?: string }
+  /** Department work (start, return, resolve) belongs to the department it was dispatched to. */
+  | { reason: 'NOT_YOUR_DEPARTMENT'; event: string; department: string | null }
+  /** The reopen policy refuses: too late, too often, or not this role. */
+  | { reason: 'REOPEN_REFUSED'; why: 'role' | 'window' | 'limit'; days?: number; times?: number }
   | { reason: 'MISSING_FIELDS'; event: string; missing: readonly string[] }
   | { reason: 'BAD_REJECT_REASON'; event: string; rejectReason: string | null | undefined }
   | { reason: 'BAD_MEDIATION_OUTCOME'; event?: string; outcome: string | null | undefined }

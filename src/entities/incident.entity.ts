@@ -77,6 +77,14 @@ export class IncidentEntity {
   @Property({ type: 'datetime', columnType: 'timestamptz', nullable: true })
   closedAt?: Date | null;
 
+  /** A possible duplicate of this open incident, linked when it was reported (text similarity, same or neighbouring grid, recent). */
+  @ManyToOne(() => IncidentEntity, { fieldName: 'duplicate_of_id', nullable: true, deleteRule: 'set null' })
+  duplicateOf?: Rel<IncidentEntity> | null;
+
+  /** Merged by the centre into this survivor: figures count the matter once, on the survivor. */
+  @ManyToOne(() => IncidentEntity, { fieldName: 'merged_into_id', nullable: true, deleteRule: 'set null' })
+  mergedInto?: Rel<IncidentEntity> | null;
+
   /** Where the report came from when a channel can send it twice (`wechat:<bot>:<message id>`): unique, so a redelivered or resumed message never files a second incident. */
   @Property({ type: 'string', length: 200, nullable: true, unique: true })
   sourceKey?: string | null;

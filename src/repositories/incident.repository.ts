@@ -2,6 +2,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { OPEN_STATES, type IncidentState } from '../domain/incident-transitions.js';
 import { IncidentEntity } from '../entities/incident.entity.js';
 import { codeLayout } from '../domain/codes.js';
+import { DUPLICATE_POLICY } from '../domain/duplicate-policy.js';
 import { preparedQuery, query } from './sql.js';
 
 export interface IncidentFilter {
@@ -11,6 +12,8 @@ export interface IncidentFilter {
   urgent?: boolean | null;
   overdue?: boolean | null;
   colour?: string | null;
+  /** Dispatched to any of these departments (by name). */
+  department?: readonly string[] | null;
   from?: Date | null;
   to?: Date | null;
 }
@@ -57,6 +60,8 @@ export interface StoredIncidentRow {
   updated_at: string;
   closed_at: string | null;
   source_key: string | null;
+  /** Set after storing when the report looks like an open incident (see linkDuplicates). */
+  duplicate_of_code?: string | null;
 }
 
 export interface StatsRow {
@@ -81,6 +86,7 @@ export class IncidentRepository {
     if (f.category?.length) qb.andWhere({ category: { $in: [...f.category] } as never });
     if (f.urgent != null) qb.andWhere({ urgent: f.urgent });
     if (f.colour) qb.andWhere({ disputeColour: f.colour });
+    if (f.department?.length) qb.andWhere({ department: { name: { $in: [...f.department] } } });
     if (f.from) qb.andWhere({ createdAt: { $gte: f.from } });
     if (f.to) qb.andWhere({ createdAt: { $lt: f.to } });
     if (f.overdue != null) {
@@ -89,6 +95,50 @@ export class IncidentRepository {
     }
     if (after) qb.andWhere('(i.created_at, i.id) < (?, ?)', [after.createdAt, after.id]);
     return qb.getResultList();
+  }
+
+  /**
+   * Links each of the just-stored reports `ids` that looks like an open incident (similar text
+   * by pg_trgm, the same or a sibling grid, reported within the window before it) to the most
+   * similar one, in ONE statement per batch. Returns the new id → the original's code.
+   */
+  async linkDuplicates(ids: readonly number[], policy: typeof DUPLICATE_POLICY = DUPLICATE_POLICY): Promise<Map<number, string>> {
+    if (!ids.length) return new Map();
+    const rows = await query<{ id: number; code: string }>(
+      this.em,
+      `with found as (
+         select distinct on (n.id) n.id, o.id as original_id, o.code
+           from incident n
+           join incident o
+             on o.path <@ (case when nlevel(n.path) > 1 then subpath(n.path, 0, nlevel(n.path) - 1) else n.path end)
+            and nlevel(o.path) = nlevel(n.path)
+            and o.id < n.id
+            and o.status in (${policy.states.map(() => '?').join(', ')})
+            and o.merged_into_id is null and o.duplicate_of_id is null
+            and o.created_at >= n.created_at - make_interval(hours => ?)
+            and similarity(o.description, n.description) >= ?
+          where n.id = any(?::int[])
+          order by n.id, similarity(o.description, n.description) desc, o.id desc)
+       update incident i set duplicate_of_id = f.original_id from found f where i.id = f.id
+       returning i.id, f.code`,
+      [...policy.states, policy.windowHours, policy.similarity, `{${ids.join(',')}}`],
+    );
+    return new Map(rows.map((r) => [r.id, r.code]));
+  }
+
+  async codesByIds(ids: readonly number[]): Promise<Map<number, string>> {
+    const rows = await query<{ id: number; code: string }>(this.em, 'select id, code from incident where id = any(?::int[])', [`{${ids.join(',')}}`]);
+    return new Map(rows.map((r) => [r.id, r.code]));
+  }
+
+  /** How many times an incident went back after finishing: reopens and unsatisfied verdicts (see reopen-policy.ts). */
+  async reopenCount(incidentId: number): Promise<number> {
+    const [row] = await query<{ n: string }>(
+      this.em,
+      `select count(*) as n from incident_event where incident_id = ? and (event = 'reopen' or (event = 'rate' and to_state <> 'closed'))`,
+      [incidentId],
+    );
+    return Number(row?.n ?? 0);
   }
 
   /** Counts of docs/domain-rules.md#incidents for the incidents reported under `scopePath` in [from, to). */
@@ -104,7 +154,7 @@ export class IncidentRepository {
               percentile_cont(0.5) within group (order by extract(epoch from closed_at - created_at) / 3600)
                 filter (where status in ('handled', 'closed')) as median_hours
          from incident
-        where ${scopePath === '' ? '' : 'path <@ ?::ltree and '}created_at >= ? and created_at < ?`,
+        where merged_into_id is null and ${scopePath === '' ? '' : 'path <@ ?::ltree and '}created_at >= ? and created_at < ?`,
       [...OPEN_STATES, now, ...(scopePath === '' ? [] : [scopePath]), from, to],
     );
     return {

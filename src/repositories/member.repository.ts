@@ -24,6 +24,10 @@ export class MemberRepository {
     return this.em.find(DepartmentEntity, { grid: { $in: [...gridIds] } }, { orderBy: { id: 'asc' } });
   }
 
+  departmentsByIds(ids: readonly number[]): Promise<DepartmentEntity[]> {
+    return this.em.find(DepartmentEntity, { id: { $in: [...ids] } });
+  }
+
   async insertDepartment(gridId: number, name: string): Promise<number> {
     const [row] = await query<{ id: number }>(this.em, 'insert into department (grid_id, name) values (?, ?) returning id', [gridId, name]);
     return row!.id;

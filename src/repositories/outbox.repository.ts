@@ -115,6 +115,29 @@ export class OutboxRepository {
     );
   }
 
+  /**
+   * Queues `text` as a direct message to every bound WeChat contact of department
+   * `departmentId`'s members (room id = the contact id), sent by the bot account of the group
+   * nearest above the department's grid (else any account with a group). Dedupe keys are
+   * `dedupePrefix` + member id. Returns how many were queued (0: nobody of it is bound).
+   */
+  async enqueueForDepartment(opts: { departmentId: number; text: string; dedupePrefix: string; kind: string; ref: string }, now: Date): Promise<number> {
+    return this.insert(
+      `select b.bot_account, mc.contact_id, null, ?, '[]'::jsonb, '[]'::jsonb, ? || m.id, ?, ?, ?, ?
+         from member m
+         join member_contact mc on mc.member_id = m.id
+         join department d on d.id = m.department_id
+         join grid dg on dg.id = d.grid_id
+         join lateral (
+           select cg.bot_account from chat_group cg left join grid g on g.id = cg.grid_id
+            order by (g.path @> dg.path) desc nulls last, nlevel(g.path) desc nulls last, cg.id
+            limit 1) b on true
+        where m.department_id = ?`,
+      [opts.text, opts.dedupePrefix, opts.kind, opts.ref, now, now, opts.departmentId],
+      'on conflict (dedupe_key) do nothing',
+    );
+  }
+
   /** Queues messages to groups by room id (replies); returns how many were queued. */
   async enqueueForRooms(drafts: readonly RoomDraft[], now: Date): Promise<number> {
     if (!drafts.length) return 0;

@@ -11,7 +11,7 @@ import type { GqlContext } from './context.js';
 
 async function present(ctx: GqlContext, incident: IncidentEntity): Promise<IncidentType> {
   const grid = await ctx.scope.loaders.gridById.load(incident.grid.id);
-  return toIncident(incident, grid ? grid.code : '');
+  return toIncident(incident, { code: grid?.code ?? '', name: grid?.name ?? '' });
 }
 
 const step = async (ctx: GqlContext, code: string, event: IncidentEvent, input: IncidentStepInput = {}) =>
@@ -34,7 +34,7 @@ export class IncidentResolver {
     const f = filter ?? {};
     const { rows, hasNext } = await ctx.scope.incidents.list(
       ctx.scope.actor,
-      { under: f.under ?? null, status: (f.status as IncidentState[] | null) ?? null, category: f.category ?? null, urgent: f.urgent ?? null, overdue: f.overdue ?? null, colour: f.disputeColor ?? null, from: f.from ?? null, to: f.to ?? null },
+      { under: f.under ?? null, status: (f.status as IncidentState[] | null) ?? null, category: f.category ?? null, urgent: f.urgent ?? null, overdue: f.overdue ?? null, colour: f.disputeColor ?? null, department: f.department ?? null, from: f.from ?? null, to: f.to ?? null },
       first,
       after,
     );
@@ -53,6 +53,31 @@ export class IncidentResolver {
     @Ctx() ctx: GqlContext,
   ): Promise<StatsType> {
     return toStats(await ctx.scope.incidents.stats(ctx.scope.actor, scope, from, to));
+  }
+
+  @FieldResolver(() => String, { nullable: true, description: 'The department it was last dispatched to (城管, 民政 …).' })
+  async department(@Root() incident: IncidentType, @Ctx() ctx: GqlContext): Promise<string | null> {
+    return incident.departmentId === null ? null : ((await ctx.scope.loaders.departmentById.load(incident.departmentId))?.name ?? null);
+  }
+
+  @FieldResolver(() => String, { nullable: true, description: 'The open incident this report looks like (a possible duplicate, or the survivor it was merged into).' })
+  async duplicateOf(@Root() incident: IncidentType, @Ctx() ctx: GqlContext): Promise<string | null> {
+    return incident.duplicateOfId === null ? null : ctx.scope.loaders.incidentCodeById.load(incident.duplicateOfId);
+  }
+
+  @FieldResolver(() => String, { nullable: true, description: 'The survivor this incident was merged into; figures count the matter there.' })
+  async mergedInto(@Root() incident: IncidentType, @Ctx() ctx: GqlContext): Promise<string | null> {
+    return incident.mergedIntoId === null ? null : ctx.scope.loaders.incidentCodeById.load(incident.mergedIntoId);
+  }
+
+  @Mutation(() => IncidentType, { description: 'Merge a duplicate report into the survivor (the centre): the duplicate is rejected as a duplicate, the survivor’s timeline keeps it, both reporters are told.' })
+  async mergeIncidents(@Arg('survivor', () => String) survivor: string, @Arg('duplicate', () => String) duplicate: string, @Ctx() ctx: GqlContext): Promise<IncidentType> {
+    return present(ctx, await ctx.scope.duplicates.merge(ctx.scope.actor, survivor, duplicate));
+  }
+
+  @Mutation(() => IncidentType, { description: 'Undo a duplicate link or a merge (the centre); a merged incident gets its state back.' })
+  async splitIncident(@Arg('code', () => String) code: string, @Ctx() ctx: GqlContext): Promise<IncidentType> {
+    return present(ctx, await ctx.scope.duplicates.split(ctx.scope.actor, code));
   }
 
   @FieldResolver(() => [IncidentStepType], { description: 'Every step, oldest first.' })
@@ -150,6 +175,15 @@ export class IncidentResolver {
     subscribe: ({ args, context }: SubscribeResolverData<unknown, { scope?: string | null }, GqlContext>) => context.scope.incidents.watchChanges(context.scope.actor, args.scope ?? null),
   })
   incidentChanged(@Root() e: IncidentChangedEvent, @Arg('scope', () => String, { nullable: true }) _scope?: string): IncidentChangeType {
-    return Object.assign(new IncidentChangeType(), { code: e.code, event: e.event, status: e.status, at: new Date(e.at) });
+    return Object.assign(new IncidentChangeType(), { code: e.code, event: e.event, status: e.status, at: new Date(e.at), path: e.path });
+  }
+}
+
+/** `incidentChanged { incident { … } }`: the incident as it is now, so a dashboard needs no second query. */
+@Resolver(() => IncidentChangeType)
+export class IncidentChangeResolver {
+  @FieldResolver(() => IncidentType, { description: 'The incident as it is after this step.' })
+  async incident(@Root() change: IncidentChangeType, @Ctx() ctx: GqlContext): Promise<IncidentType> {
+    return present(ctx, await ctx.scope.incidents.get(ctx.scope.actor, change.code));
   }
 }

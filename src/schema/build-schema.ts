@@ -4,13 +4,13 @@ import { AuthResolver } from '../resolvers/auth.resolver.js';
 import { ClearanceResolver } from '../resolvers/clearance.resolver.js';
 import { GridFeedResolver } from '../resolvers/grid-feed.resolver.js';
 import { GridResolver } from '../resolvers/grid.resolver.js';
-import { IncidentResolver } from '../resolvers/incident.resolver.js';
+import { IncidentChangeResolver, IncidentResolver } from '../resolvers/incident.resolver.js';
 import { InstructionResolver } from '../resolvers/instruction.resolver.js';
 import { BotResolver } from '../resolvers/bot.resolver.js';
 import { DemoResolver } from '../resolvers/demo.resolver.js';
 
 /** Every resolver class of the API. */
-export const RESOLVERS = [GridResolver, GridFeedResolver, AuthResolver, IncidentResolver, BotResolver, ClearanceResolver, InstructionResolver] as const;
+export const RESOLVERS = [GridResolver, GridFeedResolver, AuthResolver, IncidentResolver, IncidentChangeResolver, BotResolver, ClearanceResolver, InstructionResolver] as const;
 
 /**
  * Builds the executable schema. `demo` adds `simulateMessage`, which exists only while the bot

@@ -22,6 +22,9 @@ export class IncidentFilterInput {
   @Field(() => DisputeColourEnum, { nullable: true })
   disputeColor?: string | null;
 
+  @Field(() => [String], { nullable: true, description: 'Dispatched to any of these departments (by name, e.g. 城管).' })
+  department?: string[] | null;
+
   @Field(() => Date, { nullable: true, description: 'Reported at or after.' })
   from?: Date | null;
 

@@ -18,6 +18,9 @@ export type MediationOutcomeEnum = EnumValue<typeof MediationOutcomeEnum>;
 export class IncidentGridRef {
   @Field(() => String)
   code!: string;
+
+  @Field(() => String)
+  name!: string;
 }
 
 @ObjectType('IncidentStep', { description: 'One immutable entry of an incident’s timeline.' })
@@ -95,6 +98,13 @@ export class IncidentType {
   @Field(() => Int)
   failedMediations!: number;
 
+  /** Loaded by a field resolver (department names batch through a loader). */
+  departmentId!: number | null;
+
+  /** Ids of the linked incidents; their codes are field resolvers. */
+  duplicateOfId!: number | null;
+  mergedIntoId!: number | null;
+
   @Field(() => Boolean, { nullable: true })
   satisfied!: boolean | null;
 
@@ -108,7 +118,7 @@ export class IncidentType {
   closedAt!: Date | null;
 }
 
-export const toIncident = (i: IncidentEntity, gridCode: string): IncidentType =>
+export const toIncident = (i: IncidentEntity, grid: { code: string; name: string }): IncidentType =>
   Object.assign(new IncidentType(), {
     id: i.code,
     dbId: i.id,
@@ -119,7 +129,10 @@ export const toIncident = (i: IncidentEntity, gridCode: string): IncidentType =>
     urgent: i.urgent,
     description: i.description,
     location: i.location ?? null,
-    grid: Object.assign(new IncidentGridRef(), { code: gridCode }),
+    grid: Object.assign(new IncidentGridRef(), { code: grid.code, name: grid.name }),
+    departmentId: i.department?.id ?? null,
+    duplicateOfId: i.duplicateOf?.id ?? null,
+    mergedIntoId: i.mergedInto?.id ?? null,
     disputeColor: i.disputeColour ?? null,
     failedMediations: i.failedMediations,
     satisfied: i.satisfied ?? null,
@@ -141,6 +154,9 @@ export class IncidentChangeType {
 
   @Field(() => Date)
   at!: Date;
+
+  /** The incident the field resolver loads (`incident { … }` beside the event). */
+  path!: string;
 }
 
 @InputType('ReportIncidentInput')

@@ -1,12 +1,13 @@
 import { LockMode } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { assertVisible, type Actor } from '../domain/actor.js';
+import { assertVisible, pathIds, type Actor } from '../domain/actor.js';
 import type { Role } from '../domain/roles.js';
 import { isCategoryId, type CategoryId } from '../domain/categories.js';
 import type { CategoryGuess } from '../domain/chat/index.js';
 import { normalizeCode } from '../domain/codes.js';
 import { dayKey, dayRange } from '../domain/day-key.js';
-import { deadlineFor } from '../domain/deadline-policy.js';
+import { deadlineFor, escalationTarget } from '../domain/deadline-policy.js';
+import { DEFAULT_REOPEN_POLICY, judgeReopen } from '../domain/reopen-policy.js';
 import { assertMediable, initialDisputeColour, recordMediation, type DisputeColour, type MediationOutcome } from '../domain/dispute-colours.js';
 import { DomainError } from '../domain/errors.js';
 import { storableText } from '../domain/text.js';
@@ -16,6 +17,12 @@ import { PAGE_LIMITS, pageSize } from '../domain/paging.js';
 import { DepartmentEntity } from '../entities/department.entity.js';
 import { IncidentEventEntity } from '../entities/incident-event.entity.js';
 import { IncidentEntity } from '../entities/incident.entity.js';
+import { GridEntity } from '../entities/grid.entity.js';
+import { IncidentEscalationEntity } from '../entities/incident-escalation.entity.js';
+import { MemberEntity } from '../entities/member.entity.js';
+import { EscalationRepository } from '../repositories/escalation.repository.js';
+import { OutboxRepository } from '../repositories/outbox.repository.js';
+import { departmentDispatchText } from '../texts/zh/index.js';
 import type { IncidentChangedEvent } from '../infra/pubsub.js';
 import { IncidentRepository, type IncidentFilter, type StatsRow } from '../repositories/incident.repository.js';
 import { MemberRepository } from '../repositories/member.repository.js';
@@ -49,6 +56,8 @@ const MAX_TEXT = 2000;
 
 /** Who may re-categorise an incident (the centre). */
 export const RECATEGORIZE_ROLES: readonly Role[] = ['commander', 'admin'];
+/** The steps only the department an incident was dispatched to may take. */
+const DEPARTMENT_WORK: readonly IncidentEvent[] = ['start', 'return', 'resolve'];
 
 /** Photos are storage keys from POST /photos; anything else is refused. */
 function assertPhotoKeys(photos: readonly string[] | null | undefined): void {
@@ -184,6 +193,14 @@ export class IncidentService {
       const current = await this.get(actor, code, tx, true);
       const isReporter = actor.memberId !== null && current.reporter?.id === actor.memberId;
       steps = planSteps({ state: current.status, event, actorRole: actor.role, isReporter, satisfied: input.satisfied ?? null });
+      if (DEPARTMENT_WORK.includes(event)) await this.assertDispatchedTo(actor, current, event, tx);
+      const reopening = event === 'reopen' || (event === 'rate' && input.satisfied === false);
+      const outcome = reopening
+        ? judgeReopen(
+            { kind: event === 'reopen' ? 'reopen' : 'verdict', role: actor.role, priorReopens: await new IncidentRepository(tx).reopenCount(current.id), closedAt: current.closedAt ?? null, now },
+            DEFAULT_REOPEN_POLICY,
+          )
+        : null;
       const next = steps[steps.length - 1]!.to;
       let department: DepartmentEntity | null = null;
       if (event === 'dispatch' && input.department) {
@@ -192,7 +209,11 @@ export class IncidentService {
         if (deptId === null) throw new DomainError('NOT_FOUND', `no department ${input.department} serves incident ${current.code}`);
         department = tx.getReference(DepartmentEntity, deptId);
       }
-      const deadline = event === 'dispatch' ? (input.deadline ?? deadlineFor({ category: current.category, urgent: current.urgent, colour: (current.disputeColour as DisputeColour | null) ?? null }, now, this.deps.config.deadlinePolicy)) : null;
+      const deadline =
+        event === 'dispatch'
+          ? (input.deadline ??
+            deadlineFor({ category: current.category, urgent: current.urgent, colour: (current.disputeColour as DisputeColour | null) ?? null, department: department ? String(input.department).trim() : null }, now, this.deps.config.deadlinePolicy))
+          : null;
       assertTransitionInput(event, { ...input, ...(deadline ? { deadline } : {}) });
       if (input.note && input.note.length > MAX_TEXT) throw new DomainError('BAD_USER_INPUT', `note must be at most ${MAX_TEXT} characters`);
       if (event === 'mediate') {
@@ -215,6 +236,8 @@ export class IncidentService {
       if (next === 'closed' || next === 'handled' || next === 'rejected') current.closedAt = now;
       else current.closedAt = null;
       tx.create(IncidentEventEntity, { incident: current, event, fromState: from, toState: next, actorRole: actor.role, actorMemberId: actor.memberId, note: (input.note && storableText(input.note).trim()) || input.reason || input.outcome || null, photos: [...(input.photos ?? [])], at: now });
+      if (outcome === 'escalate') await this.escalateOneLevel(current, now, tx);
+      if (department) await this.tellDepartment(current, department, String(input.department).trim(), now, tx);
       return current;
     });
     for (const taken of steps) this.publish(incident, taken.event, taken.to);
@@ -262,6 +285,45 @@ export class IncidentService {
     });
     this.publish(incident, 'recategorize');
     return incident;
+  }
+
+  /** Start, return and resolve belong to the department the incident was dispatched to (the operator excepted). */
+  private async assertDispatchedTo(actor: Actor, incident: IncidentEntity, event: IncidentEvent, tx: EntityManager): Promise<void> {
+    if (actor.role === 'admin') return;
+    const mine = actor.memberId === null ? null : ((await tx.findOne(MemberEntity, { id: actor.memberId }))?.department?.id ?? null);
+    const assigned = incident.department?.id ?? null;
+    if (mine !== null && mine === assigned) return;
+    const name = assigned === null ? null : ((await tx.findOne(DepartmentEntity, { id: assigned }))?.name ?? null);
+    throw new DomainError('FORBIDDEN', `only the department ${incident.code} was dispatched to may ${event} it`, { reason: 'NOT_YOUR_DEPARTMENT', event, department: name });
+  }
+
+  /** The dispatched department's contacts get the work in a direct message from the bot (outbox, same transaction). */
+  private async tellDepartment(incident: IncidentEntity, department: DepartmentEntity, name: string, now: Date, tx: EntityManager): Promise<void> {
+    const grid = await tx.findOneOrFail(GridEntity, { id: incident.grid.id });
+    const place = incident.location ? `${grid.name} ${incident.location}` : grid.name;
+    const text = departmentDispatchText({ ...incident, closedAt: null, place }, name, this.deps.config.timeZone);
+    await new OutboxRepository(tx).enqueueForDepartment({ departmentId: department.id, text, dedupePrefix: `dispatch:${incident.code}:${now.getTime()}:`, kind: 'dispatch', ref: incident.code }, now);
+  }
+
+  /**
+   * A reopen the policy marks `escalate` hands the incident one level up the ladder, as an
+   * overdue lapse would: an escalation row (keyed by this moment) and an `escalate_level` entry.
+   */
+  private async escalateOneLevel(incident: IncidentEntity, now: Date, tx: EntityManager): Promise<void> {
+    const repo = new EscalationRepository(tx);
+    const ids = pathIds(incident.path);
+    const byId = new Map((await repo.grids(ids)).map((g) => [g.id, g]));
+    const chain = ids.flatMap((id) => byId.get(id) ?? []);
+    const done = await tx.count(IncidentEscalationEntity, { incident: incident.id });
+    const target = escalationTarget(chain, done) ?? null;
+    if (!target) return;
+    tx.create(IncidentEscalationEntity, { incident, lapsedDeadline: now, target: tx.getReference(GridEntity, target.id), notified: [], at: now });
+    tx.create(IncidentEventEntity, { incident, event: 'escalate_level', fromState: incident.status, toState: incident.status, actorRole: 'system', actorMemberId: null, note: target.code, photos: [], at: now });
+  }
+
+  /** Tells live feeds an incident changed (for acts of other services on incidents: merge, split). */
+  published(incident: IncidentEntity, event: string): void {
+    this.publish(incident, event);
   }
 
   private publish(incident: IncidentEntity, event: string, status: string = incident.status): void {

@@ -28,6 +28,8 @@ export function incidentFromRow(em: EntityManager, row: StoredIncidentRow): Inci
     disputeColour: row.dispute_colour,
     failedMediations: row.failed_mediations,
     department: null,
+    duplicateOf: row.duplicate_of_code ? Object.assign(new IncidentEntity(), { code: row.duplicate_of_code }) : null,
+    mergedInto: null,
     deadlineAt: date(row.deadline_at),
     satisfied: row.satisfied,
     createdAt: date(row.created_at),
@@ -61,7 +63,11 @@ export class ReportWriter {
   private flushing: Promise<void> | null = null;
   private readonly incidents: IncidentRepository;
 
-  constructor(em: EntityManager) {
+  constructor(
+    em: EntityManager,
+    /** Told when linking duplicates fails (the reports are stored anyway). */
+    private readonly onError?: (err: unknown) => void,
+  ) {
     this.incidents = new IncidentRepository(em);
   }
 
@@ -77,12 +83,26 @@ export class ReportWriter {
     });
   }
 
+  /**
+   * After the batch is stored: one set-based statement links the reports that look like open
+   * incidents. A failure here loses no report (they are stored); they are just not linked.
+   */
+  private async linkDuplicates(rows: StoredIncidentRow[]): Promise<void> {
+    try {
+      const found = await this.incidents.linkDuplicates(rows.map((r) => r.id));
+      for (const row of rows) row.duplicate_of_code = found.get(row.id) ?? null;
+    } catch (err) {
+      this.onError?.(err);
+    }
+  }
+
   private async flush(): Promise<void> {
     try {
       while (this.queue.length) {
         const batch = this.queue.splice(0, MAX_BATCH);
         try {
           const rows = await this.incidents.storeReports(batch.map((w) => w.report));
+          await this.linkDuplicates(rows);
           batch.forEach((w, i) => w.resolve(rows[i]!));
         } catch (err) {
           for (const w of batch) w.reject(err);

@@ -3,6 +3,7 @@ import { ManualClock } from '../../src/infra/clock';
 import type * as Op from '../generated/operations';
 import { BIND_GROUP, CREATE_GRID, DELETE_GRID, INCIDENT_CHANGED, ISSUE_BIND_CODE, REGISTER_MEMBER, RESOLVE_INCIDENT, START_INCIDENT, UNBIND_GROUP, VERIFY_INCIDENT } from '../operations';
 import { codeIn, say, sayRaw } from '../setup/bot';
+import { departmentToken } from '../factories/departments';
 import { ADMIN, collect, gql, gqlOk, settle, useHub } from '../setup/hub';
 
 const clock = new ManualClock(new Date('2026-11-23T02:00:00Z'));
@@ -117,7 +118,7 @@ it('runs the loop from the groups: the centre dispatches, progress is visible, �
   expect((await say(t.hub, M, 'worker', `#进度 ${code}`))[0]).toMatch(new RegExp(`^${code}【设施损坏】 已派单，\\d+月\\d+日 \\d\\d:\\d\\d前办结$`));
 
   // The department works it through GraphQL with an after-photo; the worker verifies.
-  const dept = await token('DEPARTMENT', 'XHG-B02-C03');
+  const dept = await departmentToken(t.hub, t.databaseUrl, 'XHG-B02-C03', '城管');
   const worker = await token('WORKER', M);
   const jpeg = Buffer.concat([Buffer.from([0xff, 0xd8, 0xff, 0xe0]), Buffer.from('after photo')]);
   const upload = async () => ((await (await fetch(t.hub.url.replace('/graphql', '/photos'), { method: 'POST', headers: { authorization: `Bearer ${dept}` }, body: jpeg })).json()) as { key: string }).key;
@@ -133,6 +134,37 @@ it('runs the loop from the groups: the centre dispatches, progress is visible, �
   expect(await say(t.hub, M, 'worker', `#满意 ${code}`)).toEqual([`${code} 评价满意，已结案`]);
   const events = (await t.pg.query(`select e.event from incident_event e join incident i on i.id = e.incident_id where i.code = $1 order by e.id`, [code])).rows.map((r) => r.event);
   expect(events).toEqual(['report', 'accept', 'dispatch', 'start', 'resolve', 'verify', 'rate', 'start', 'resolve', 'verify', 'rate']);
+});
+
+it('#派单 tells the department’s contact directly, with the code, the place, its own deadline and how to answer', async () => {
+  const sent = jest.spyOn(world().puppet, 'messageSendText');
+  try {
+    const code = codeIn((await say(t.hub, M, 'worker', '#上报 3栋整栋楼停电'))[0]);
+    // 供电 answers within its own 24 hours (the deadline policy's department table): 10:00 the next day.
+    expect((await say(t.hub, 'XHG', 'commander', `#派单 ${code} 供电`))[0]).toBe(`${code} 已派单给供电，11月24日 10:00前办结`);
+    const { rows } = await t.pg.query(
+      `select mc.contact_id from member_contact mc join member m on m.id = mc.member_id join department d on d.id = m.department_id join grid g on g.id = d.grid_id where g.code = 'XHG-B02-C03' and d.name = '供电'`,
+    );
+    const contact = rows[0].contact_id as string;
+    const deadline = Date.now() + 20_000;
+    const toContact = () => sent.mock.calls.find((args: unknown[]) => args[0] === contact && String(args[1]).includes(code));
+    while (!toContact() && Date.now() < deadline) await settle(100);
+    const text = String(toContact()?.[1]);
+    expect(text.split('\n')).toEqual([
+      expect.stringMatching(new RegExp(`^【派单】${code}【.+】已派给供电$`)),
+      expect.stringMatching(/^地点：.*第5微网格$/),
+      '期限：11月24日 10:00前办结',
+      `回复 #接单 ${code} 开始处置；#办结 ${code} 处理结果（附照片）；不属本部门请回复 #退回 ${code} 原因`,
+    ]);
+  } finally {
+    sent.mockRestore();
+  }
+});
+
+it('a report that looks like an open one is linked, and the reporter is told so', async () => {
+  const first = codeIn((await say(t.hub, M, 'worker', '#上报 5栋楼顶广告牌松动，大风时摇晃'))[0]);
+  const replies = await say(t.hub, 'XHG-B02-C03-M04', 'worker', '#上报 5栋楼顶广告牌松动了，刮风摇晃');
+  expect(replies[0]!.split('\n')).toEqual([expect.stringMatching(/^已登记 E\d{8}-\d{4}【.+】，限 \d+ 小时内处置$/), `可能与 ${first} 重复，已关联`]);
 });
 
 it('three failed mediations in the group turn a blue dispute yellow', async () => {

@@ -65,6 +65,8 @@ export type IncidentCategory =
 
 export type IncidentFilter = {
   category?: Array<IncidentCategory> | null | undefined;
+  /** Dispatched to any of these departments (by name, e.g. 城管). */
+  department?: Array<string> | null | undefined;
   disputeColor?: DisputeColor | null | undefined;
   /** Reported at or after. */
   from?: string | null | undefined;
@@ -423,6 +425,36 @@ export type IncidentChangedSubscriptionVariables = Exact<{
 
 export type IncidentChangedSubscription = { incidentChanged: { code: string, event: string, status: IncidentStatus } };
 
+export type IncidentChangedWithIncidentSubscriptionVariables = Exact<{
+  scope?: string | null | undefined;
+}>;
+
+
+export type IncidentChangedWithIncidentSubscription = { incidentChanged: { code: string, event: string, incident: { code: string, status: IncidentStatus, category: IncidentCategory, urgent: boolean, department: string | null, deadlineAt: string, grid: { code: string, name: string } } } };
+
+export type IncidentsByDepartmentQueryVariables = Exact<{
+  filter?: IncidentFilter | null | undefined;
+}>;
+
+
+export type IncidentsByDepartmentQuery = { incidents: { edges: Array<{ node: { code: string, status: IncidentStatus, department: string | null, deadlineAt: string } }> } };
+
+export type ReopenIncidentMutationVariables = Exact<{
+  code: string;
+  note: string;
+}>;
+
+
+export type ReopenIncidentMutation = { reopenIncident: { code: string, status: IncidentStatus } };
+
+export type ReturnIncidentMutationVariables = Exact<{
+  code: string;
+  note: string;
+}>;
+
+
+export type ReturnIncidentMutation = { returnIncident: { code: string, status: IncidentStatus, department: string | null } };
+
 export type GridRiskColoursQueryVariables = Exact<{
   under?: string | null | undefined;
   level?: GridLevel | null | undefined;
@@ -566,6 +598,14 @@ export type IncidentCategoryQueryVariables = Exact<{
 
 export type IncidentCategoryQuery = { incident: { code: string, category: IncidentCategory, description: string, urgent: boolean, categoryGuesses: Array<{ category: IncidentCategory, confidence: number }>, timeline: Array<{ event: string, from: IncidentStatus | null, to: IncidentStatus, actorRole: string, note: string | null }> } };
 
+export type MergeIncidentsMutationVariables = Exact<{
+  survivor: string;
+  duplicate: string;
+}>;
+
+
+export type MergeIncidentsMutation = { mergeIncidents: { code: string, status: IncidentStatus, timeline: Array<{ event: string, note: string | null, photos: Array<string> }> } };
+
 export type RecategorizeIncidentMutationVariables = Exact<{
   code: string;
   category: IncidentCategory;
@@ -573,3 +613,17 @@ export type RecategorizeIncidentMutationVariables = Exact<{
 
 
 export type RecategorizeIncidentMutation = { recategorizeIncident: { code: string, category: IncidentCategory, categoryGuesses: Array<{ category: IncidentCategory, confidence: number }> } };
+
+export type SplitIncidentMutationVariables = Exact<{
+  code: string;
+}>;
+
+
+export type SplitIncidentMutation = { splitIncident: { code: string, status: IncidentStatus, duplicateOf: string | null, mergedInto: string | null } };
+
+export type IncidentLinksQueryVariables = Exact<{
+  code: string;
+}>;
+
+
+export type IncidentLinksQuery = { incident: { code: string, status: IncidentStatus, duplicateOf: string | null, mergedInto: string | null } };

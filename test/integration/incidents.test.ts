@@ -20,6 +20,7 @@ import {
   STATS_CHANGED,
   VERIFY_INCIDENT,
 } from '../operations';
+import { departmentToken } from '../factories/departments';
 import { ADMIN, collect, gql, gqlOk, settle, useHub } from '../setup/hub';
 
 const clock = new ManualClock(new Date('2026-11-22T02:00:00Z'));
@@ -36,7 +37,7 @@ it('runs the closed loop over GraphQL while a community dashboard watches live',
 
   const worker = await token('WORKER', 'XHG-B03-C07-M12');
   const centre = await token('COMMANDER', 'XHG');
-  const dept = await token('DEPARTMENT', 'XHG-B03-C07');
+  const dept = await departmentToken(t.hub, t.databaseUrl, 'XHG-B03-C07', '城管');
   const r = await gqlOk<Reported>(t.hub, worker, REPORT_INCIDENT, { input: { grid: 'XHG-B03-C07-M12', description: '3栋下水道篦子破损，有行人绊倒风险', location: '3栋东侧' } });
   // 10:00 in Shanghai on 2026-11-22; a safety hazard gets 24 hours.
   expect(r.reportIncident).toMatchObject({ code: 'E20261122-0001', status: 'REPORTED', category: 'SAFETY_HAZARD', grid: { code: 'XHG-B03-C07-M12' } });

@@ -51,8 +51,20 @@ describe('deadline policy', () => {
     expect(policy.ratingWindowHours).toBe(72);
   });
 
+  it.each([
+    ['供电', {}, false, 24],
+    ['派出所', {}, false, 24],
+    ['城管', {}, false, 72],
+    ['供电', {}, true, 2],
+    ['城管', { departments: { 城管: 48 } }, false, 48],
+    ['供电', { departments: { 供电: 12 } }, false, 12],
+  ] as const)('gives work dispatched to %s (override %j, urgent %s) its own %i hours', (department, override, urgent, expected) => {
+    expect(deadlineFor({ category: 'other', urgent, department }, t0, deadlinePolicy(override))).toEqual(hoursAfter(expected));
+  });
+
   it('refuses nonsense in an override', () => {
     const bad = [
+      { departments: { 城管: 0 } },
       { categories: { sanitation: { normal: 0 } } },
       { categories: { sanitation: { urgent: Number.NaN } } },
       { disputeColours: { blue: -1 } },

@@ -1,7 +1,14 @@
 import { DomainError } from '../../domain/errors.js';
 import type { IncidentEvent } from '../../domain/incident-transitions.js';
 import type { BotCommandContext, BotPlugin, BotReply } from '../plugin.js';
-import { closedText, dispatchedText, handledText, HANDLED_ON_SPOT_NOTE, incidentProgressText, mediatedText, ratedText, reportedText } from '../../texts/zh/index.js';
+import type { IncidentEntity } from '../../entities/incident.entity.js';
+import { closedText, dispatchedText, handledText, HANDLED_ON_SPOT_NOTE, incidentProgressText, mediatedText, possibleDuplicateText, ratedText, reportedText } from '../../texts/zh/index.js';
+
+/** The reply to a report, with a second line when it was linked to an open incident as a possible duplicate. */
+const reported = (incident: IncidentEntity, fromResident: boolean): string => {
+  const original = incident.duplicateOf?.code;
+  return original ? `${reportedText(incident, fromResident)}\n${possibleDuplicateText(original)}` : reportedText(incident, fromResident);
+};
 
 /** `ref` must be an incident code (E…); otherwise the command is incomplete. */
 function incidentRef(ctx: BotCommandContext): string {
@@ -26,12 +33,12 @@ async function report(ctx: BotCommandContext): Promise<BotReply> {
     const told = workers.filter((m) => m.role === 'worker');
     const mention = told.length ? told : workers;
     return {
-      text: reportedText(incident, true),
+      text: reported(incident, true),
       mentionMemberIds: mention.map((m) => m.id),
       ref: incident.code,
     };
   }
-  return { text: reportedText(incident, false), ref: incident.code };
+  return { text: reported(incident, false), ref: incident.code };
 }
 
 async function step(ctx: BotCommandContext, event: IncidentEvent): Promise<BotReply> {

@@ -35,12 +35,31 @@ export function reportedText(i: IncidentFacts, fromResident: boolean): string {
   return fromResident ? `已登记 ${label(i)}${urgent}，群众反映，请网格员核实，${within}` : `已登记 ${label(i)}${urgent}，${within}`;
 }
 
+/** The second line of a report's reply when it looks like an open incident. */
+export const possibleDuplicateText = (original: string): string => `可能与 ${original} 重复，已关联`;
+
+/** Told to each reporter when the centre merges a report into another. */
+export const mergedText = (merged: string, survivor: string): string => `${merged} 与 ${survivor} 为同一事件，已合并，请以 ${survivor} 查询进度`;
+
 export const handledText = (code: string): string => `${code} 已就地处置，事件办结`;
 
 export const closedText = (code: string): string => `${code} 已结案`;
 
 export const dispatchedText = (code: string, department: string, deadlineAt: Date, zone: string): string =>
   `${code} 已派单给${department}，${formatDeadline(deadlineAt, zone)}前办结`;
+
+/**
+ * The notice a department's contact gets when work is dispatched to it: code and category, the
+ * place, the deadline, and how to answer in the chat.
+ */
+export function departmentDispatchText(i: IncidentFacts & { readonly place: string }, department: string, zone: string): string {
+  return [
+    `【派单】${label(i)}${i.urgent ? '（紧急）' : ''}已派给${department}`,
+    `地点：${i.place}`,
+    `期限：${formatDeadline(i.deadlineAt, zone)}前办结`,
+    `回复 #接单 ${i.code} 开始处置；#办结 ${i.code} 处理结果（附照片）；不属本部门请回复 #退回 ${i.code} 原因`,
+  ].join('\n');
+}
 
 /** A mediation's record; `turnedYellow` when this failure moved the dispute to yellow. */
 export function mediatedText(code: string, outcome: MediationOutcome, failedMediations: number, turnedYellow: boolean): string {

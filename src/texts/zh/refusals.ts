@@ -18,6 +18,13 @@ const INCOMPLETE: Record<Extract<ErrorDetail, { reason: 'COMMAND_INCOMPLETE' }>[
   result_text: '请写明结果，如：#反馈 I20261122-003 已排查33人，无异常',
 };
 
+/** Why the reopen policy (src/domain/reopen-policy.ts) refused, in one line. */
+const REOPEN_REFUSED: Record<Extract<ErrorDetail, { reason: 'REOPEN_REFUSED' }>['why'], (d: { days?: number; times?: number }) => string> = {
+  role: () => '无权重新受理，请联系指挥中心',
+  window: (d) => `结案已超过 ${d.days ?? ''} 天，不能重新受理，请重新上报`,
+  limit: (d) => `已重新受理 ${d.times ?? ''} 次，不能再次重新受理，请重新上报`,
+};
+
 /** The refusal said from the error's code alone, when its detail needs nothing more. */
 function byCode(err: DomainError, command: ChatCommand, ref: string | null): string {
   switch (err.code) {
@@ -45,6 +52,10 @@ function byReason(d: ErrorDetail, ref: string | null): string | null {
     }
     case 'ROLE_MAY_NOT':
       return `${ACTOR_ROLE_LABELS[d.role] ?? d.role}不能${eventLabel(d.event)}${refText(ref)}，请联系网格长或指挥中心`;
+    case 'NOT_YOUR_DEPARTMENT':
+      return `${ref ?? ''} 已派给${d.department ?? '其他部门'}，只有该部门可以${eventLabel(d.event)}`.trim();
+    case 'REOPEN_REFUSED':
+      return REOPEN_REFUSED[d.why](d);
     case 'INSTRUCTION_CANCELLED':
       return `${d.code} 已撤销，无需签收和反馈`;
     case 'NO_OPEN_INSTRUCTION':

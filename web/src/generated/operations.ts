@@ -54,6 +54,8 @@ export type IncidentCategory =
 
 export type IncidentFilter = {
   category?: Array<IncidentCategory> | null | undefined;
+  /** Dispatched to any of these departments (by name, e.g. 城管). */
+  department?: Array<string> | null | undefined;
   disputeColor?: DisputeColor | null | undefined;
   /** Reported at or after. */
   from?: string | null | undefined;
