@@ -10,12 +10,14 @@ import { IncidentRepository } from './repositories/incident.repository.js';
 import { MemberRepository } from './repositories/member.repository.js';
 import { AuthService } from './services/auth.service.js';
 import { BindingService } from './services/binding.service.js';
+import { CityImportService } from './services/city-import.service.js';
 import { ClearanceScheduleService } from './services/clearance-schedule.service.js';
 import { ClearanceService } from './services/clearance.service.js';
 import type { AppDeps, ServiceDeps } from './services/context.js';
 import { DeliveryService } from './services/delivery.service.js';
 import { DemoService } from './services/demo.service.js';
 import { EscalationService } from './services/escalation.service.js';
+import { ExportService } from './services/export.service.js';
 import { GridService } from './services/grid.service.js';
 import { IncidentService } from './services/incident.service.js';
 import { InstructionChaseService } from './services/instruction-chase.service.js';
@@ -75,6 +77,8 @@ export interface Scope {
   readonly escalations: EscalationService;
   readonly clearanceSchedule: ClearanceScheduleService;
   readonly instructionChase: InstructionChaseService;
+  readonly cityImport: CityImportService;
+  readonly exports: ExportService;
 }
 
 /**
@@ -103,5 +107,7 @@ export function createScope(app: AppDeps, actor: Actor): Scope {
     escalations: new EscalationService(deps),
     clearanceSchedule: new ClearanceScheduleService(deps, clearance),
     instructionChase: new InstructionChaseService(deps),
+    cityImport: new CityImportService(deps, grids),
+    exports: new ExportService(deps, grids),
   };
 }

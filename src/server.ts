@@ -9,6 +9,7 @@ import { isDomainError } from './domain/errors.js';
 import type { Actor } from './domain/actor.js';
 import { OPERATOR } from './domain/actor.js';
 import { serveGraphqlWs } from './http/graphql-ws.js';
+import { exportRoutes } from './http/export.route.js';
 import { healthRoutes, type Readiness } from './http/health.route.js';
 import { photoRoutes } from './http/photos.route.js';
 import type { GqlContext } from './resolvers/context.js';
@@ -91,6 +92,7 @@ export async function createHttpServer(opts: HttpServerOptions): Promise<HttpSer
 
   healthRoutes(app, opts.readiness);
   photoRoutes(app, { photos: opts.photos, authenticate, log });
+  exportRoutes(app, { deps, authenticate, log });
   opts.routes?.(app);
   app.use(
     '/graphql',
