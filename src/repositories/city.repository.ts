@@ -26,6 +26,9 @@ export interface ExistingMember {
   departmentId: number | null;
 }
 
+/** `?, ?, …` for a list (the driver expands no arrays). */
+const marks = (list: readonly unknown[]) => list.map(() => '?').join(', ');
+
 /** Bulk reads and writes of the city import: what a file names, in a few statements whatever its size. */
 export class CityRepository {
   constructor(private readonly em: EntityManager) {}
@@ -35,14 +38,14 @@ export class CityRepository {
     return query<ExistingGrid>(
       this.em,
       `select g.id, g.code, g.name, g.level, g.path::text as path, p.code as "parentCode", g.households, g.population
-         from grid g left join grid p on p.id = g.parent_id where g.code = any(?)`,
-      [[...codes]],
+         from grid g left join grid p on p.id = g.parent_id where g.code in (${marks(codes)})`,
+      [...codes],
     );
   }
 
   async departmentsAt(gridIds: readonly number[]): Promise<ExistingDepartment[]> {
     if (!gridIds.length) return [];
-    return query<ExistingDepartment>(this.em, `select id, grid_id as "gridId", name from department where grid_id = any(?)`, [[...gridIds]]);
+    return query<ExistingDepartment>(this.em, `select id, grid_id as "gridId", name from department where grid_id in (${marks(gridIds)})`, [...gridIds]);
   }
 
   /** Members of these grids, oldest first (the import matches a member by grid and name, the oldest when a name repeats). */
@@ -50,8 +53,8 @@ export class CityRepository {
     if (!gridIds.length) return [];
     return query<ExistingMember>(
       this.em,
-      `select id, grid_id as "gridId", name, role, phone, department_id as "departmentId" from member where grid_id = any(?) order by id`,
-      [[...gridIds]],
+      `select id, grid_id as "gridId", name, role, phone, department_id as "departmentId" from member where grid_id in (${marks(gridIds)}) order by id`,
+      [...gridIds],
     );
   }
 
