@@ -60,18 +60,7 @@ export class CityRepository {
 
   /** Sets name, households and population of many grids in one statement. */
   async updateGrids(rows: ReadonlyArray<{ id: number; name: string; households: number; population: number }>): Promise<void> {
-    if (!rows.length) return;
-    const values: unknown[] = [];
-    const tuples = rows.map((r) => {
-      values.push(r.id, r.name, r.households, r.population);
-      return '(?::int, ?::text, ?::int, ?::int)';
-    });
-    await query(
-      this.em,
-      `update grid g set name = v.name, households = v.households, population = v.population, updated_at = now()
-         from (values ${tuples.join(', ')}) as v(id, name, households, population) where g.id = v.id`,
-      values,
-    );
+    await this.updateById('grid', ['name::text', 'households::int', 'population::int'], rows.map((r) => [r.id, r.name, r.households, r.population]), ', updated_at = now()');
   }
 
   async insertDepartments(rows: ReadonlyArray<{ gridId: number; name: string }>): Promise<ExistingDepartment[]> {
@@ -86,17 +75,19 @@ export class CityRepository {
 
   /** Sets role, phone and department of many members in one statement. */
   async updateMembers(rows: ReadonlyArray<{ id: number; role: string; phone: string | null; departmentId: number | null }>): Promise<void> {
+    await this.updateById('member', ['role::text', 'phone::text', 'department_id::int'], rows.map((r) => [r.id, r.role, r.phone, r.departmentId]), '');
+  }
+
+  /** `update <table> set <columns> from (values …)` keyed by id; each row is [id, ...values in `columns` order]; `extra` appends to the set list. */
+  private async updateById(table: string, columns: readonly string[], rows: ReadonlyArray<readonly unknown[]>, extra: string): Promise<void> {
     if (!rows.length) return;
-    const values: unknown[] = [];
-    const tuples = rows.map((r) => {
-      values.push(r.id, r.role, r.phone, r.departmentId);
-      return '(?::int, ?::text, ?::text, ?::int)';
-    });
+    const names = columns.map((c) => c.split('::')[0]!);
+    const tuple = `(?::int, ${columns.map((c) => `?::${c.split('::')[1]!}`).join(', ')})`;
     await query(
       this.em,
-      `update member m set role = v.role, phone = v.phone, department_id = v.department_id
-         from (values ${tuples.join(', ')}) as v(id, role, phone, department_id) where m.id = v.id`,
-      values,
+      `update ${table} t set ${names.map((n) => `${n} = v.${n}`).join(', ')}${extra}
+         from (values ${rows.map(() => tuple).join(', ')}) as v(id, ${names.join(', ')}) where t.id = v.id`,
+      rows.flat(),
     );
   }
 }
