@@ -11,6 +11,7 @@ import { MemberRepository } from './repositories/member.repository.js';
 import { AuthService } from './services/auth.service.js';
 import { BindingService } from './services/binding.service.js';
 import { CapService } from './services/cap.service.js';
+import { CityImportService } from './services/city-import.service.js';
 import { ClearanceScheduleService } from './services/clearance-schedule.service.js';
 import { ClearanceService } from './services/clearance.service.js';
 import type { AppDeps, ServiceDeps } from './services/context.js';
@@ -18,6 +19,7 @@ import { DeliveryService } from './services/delivery.service.js';
 import { DemoService } from './services/demo.service.js';
 import { DuplicateService } from './services/duplicate.service.js';
 import { EscalationService } from './services/escalation.service.js';
+import { ExportService } from './services/export.service.js';
 import { GridService } from './services/grid.service.js';
 import { IncidentService } from './services/incident.service.js';
 import { InstructionChaseService } from './services/instruction-chase.service.js';
@@ -90,6 +92,8 @@ export interface Scope {
   readonly instructionChase: InstructionChaseService;
   readonly cap: CapService;
   readonly open311: Open311Service;
+  readonly cityImport: CityImportService;
+  readonly exports: ExportService;
 }
 
 /**
@@ -122,5 +126,7 @@ export function createScope(app: AppDeps, actor: Actor): Scope {
     instructionChase: new InstructionChaseService(deps),
     cap: new CapService(deps, grids),
     open311: new Open311Service(deps, grids, incidents),
+    cityImport: new CityImportService(deps, grids),
+    exports: new ExportService(deps, grids),
   };
 }

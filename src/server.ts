@@ -12,6 +12,7 @@ import { OPERATOR } from './domain/actor.js';
 import { capRoutes } from './http/cap.route.js';
 import { corsRoutes, verifyOrigin } from './http/cors.js';
 import { serveGraphqlWs } from './http/graphql-ws.js';
+import { exportRoutes } from './http/export.route.js';
 import { healthRoutes, type Readiness } from './http/health.route.js';
 import { open311Routes } from './http/open311.route.js';
 import { photoRoutes } from './http/photos.route.js';
@@ -105,6 +106,7 @@ export async function createHttpServer(opts: HttpServerOptions): Promise<HttpSer
   photoRoutes(app, { photos: opts.photos, authenticate, log });
   open311Routes(app, deps, log);
   capRoutes(app, deps, log);
+  exportRoutes(app, { deps, authenticate, log });
   opts.routes?.(app);
   app.use(
     '/graphql',

@@ -15,6 +15,8 @@ import { createScope } from '../scope.js';
 import { seedCity } from '../services/seed.service.js';
 import { runParse } from './parse.command.js';
 import { runChat } from './chat.command.js';
+import { runExport, runImport } from './city.command.js';
+import { formatOf } from '../infra/spreadsheet.js';
 
 const out = (line: string) => process.stdout.write(`${line}\n`);
 
@@ -173,6 +175,29 @@ export async function main(argv: string[]): Promise<void> {
           throw err;
         }
       });
+    });
+
+  const err = (line: string) => process.stderr.write(`${line}\n`);
+  program
+    .command('import')
+    .description('load grids, departments and members from a .csv or .xlsx city file (README.md#import-and-export); all or nothing, re-runnable')
+    .argument('<file>', 'the city file')
+    .action(async (file: string) => {
+      process.exitCode = await withCore((deps) => runImport(deps, file, out, err));
+    });
+
+  program
+    .command('export')
+    .description('write incidents, instruction receipts or clearance records of a period and subtree as .csv or .xlsx')
+    .requiredOption('--what <what>', 'incidents, receipts or clearance')
+    .requiredOption('--from <day>', 'first day, YYYY-MM-DD (in TZ_GRID)')
+    .requiredOption('--to <day>', 'last day, YYYY-MM-DD, included')
+    .option('--scope <code>', 'a grid code: only its subtree (default: every grid)')
+    .option('--format <format>', 'csv or xlsx (default: from --out, else csv)')
+    .requiredOption('--out <file>', 'where to write')
+    .action(async (o: { what: string; from: string; to: string; scope?: string; format?: string; out: string }) => {
+      const format = o.format ?? formatOf(o.out) ?? 'csv';
+      process.exitCode = await withCore((deps) => runExport(deps, { ...o, format, scope: o.scope ?? null }, out, err));
     });
 
   program

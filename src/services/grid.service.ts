@@ -1,6 +1,7 @@
 import { assertVisible, type Actor } from '../domain/actor.js';
 import { DomainError } from '../domain/errors.js';
-import { canNest, GRID_CODE_PATTERN, isWithin, normalizeGridCode, type GridLevel, type RiskColour } from '../domain/grid-levels.js';
+import { countProblem, gridCodeProblem, gridNameProblem } from '../domain/city-rules.js';
+import { canNest, isWithin, normalizeGridCode, type GridLevel, type RiskColour } from '../domain/grid-levels.js';
 import { mayDo, rolesFor, type AdminAction } from '../domain/roles.js';
 import { PAGE_LIMITS, pageSize } from '../domain/paging.js';
 import type { GridEntity } from '../entities/grid.entity.js';
@@ -82,12 +83,9 @@ export class GridService {
   async create(actor: Actor, input: CreateGridInput): Promise<GridEntity> {
     assertMay(actor, 'grid.create');
     const code = normalizeGridCode(input.code);
-    if (!GRID_CODE_PATTERN.test(code)) throw new DomainError('BAD_USER_INPUT', `grid code ${code} must be letters and digits in dash-separated parts, e.g. XHG-B03-C07`);
     const name = input.name.trim();
-    if (!name || name.length > 128) throw new DomainError('BAD_USER_INPUT', 'grid name must be 1 to 128 characters');
-    for (const [field, v] of [['households', input.households], ['population', input.population]] as const) {
-      if (v !== undefined && (!Number.isInteger(v) || v < 0)) throw new DomainError('BAD_USER_INPUT', `${field} must be a whole number ≥ 0`);
-    }
+    const problem = gridCodeProblem(code) ?? gridNameProblem(name) ?? countProblem('households', input.households) ?? countProblem('population', input.population);
+    if (problem) throw new DomainError('BAD_USER_INPUT', problem);
     let parent: GridEntity | null = null;
     if (input.parent) {
       parent = await this.get(actor, input.parent);
@@ -105,7 +103,8 @@ export class GridService {
   async rename(actor: Actor, code: string, name: string): Promise<GridEntity> {
     assertMay(actor, 'grid.rename');
     const trimmed = name.trim();
-    if (!trimmed || trimmed.length > 128) throw new DomainError('BAD_USER_INPUT', 'grid name must be 1 to 128 characters');
+    const problem = gridNameProblem(trimmed);
+    if (problem) throw new DomainError('BAD_USER_INPUT', problem);
     const grid = await this.get(actor, code);
     grid.name = trimmed;
     await this.deps.em.flush();

@@ -1,4 +1,5 @@
 import type { Actor } from '../domain/actor.js';
+import { departmentNameProblem, memberDepartmentProblem, memberNameProblem, phoneProblem } from '../domain/city-rules.js';
 import { DomainError } from '../domain/errors.js';
 import type { MemberRole } from '../domain/roles.js';
 import { DepartmentEntity } from '../entities/department.entity.js';
@@ -14,8 +15,6 @@ export interface RegisterMemberInput {
   department?: string | null;
 }
 
-const PHONE = /^\+?[0-9][0-9 -]{4,30}$/;
-
 /** People of the grid teams and the departments that receive dispatched work. */
 export class MemberService {
   constructor(
@@ -27,16 +26,13 @@ export class MemberService {
     assertMay(actor, 'member.register');
     const grid = await this.gridService.get(actor, input.grid);
     const name = input.name.trim();
-    if (!name || name.length > 64) throw new DomainError('BAD_USER_INPUT', 'member name must be 1 to 64 characters');
     const phone = input.phone?.trim() || null;
-    if (phone && !PHONE.test(phone)) throw new DomainError('BAD_USER_INPUT', `phone ${phone} is not a phone number`);
+    const problem = memberNameProblem(name) ?? phoneProblem(phone) ?? memberDepartmentProblem(input.role, input.department);
+    if (problem) throw new DomainError('BAD_USER_INPUT', problem);
     let department: DepartmentEntity | null = null;
-    if (input.role === 'department') {
-      if (!input.department) throw new DomainError('BAD_USER_INPUT', 'a department member needs its department');
+    if (input.role === 'department' && input.department) {
       department = await this.deps.em.findOne(DepartmentEntity, { grid, name: input.department.trim() });
       if (!department) throw new DomainError('NOT_FOUND', `department ${input.department} not found at grid ${grid.code}`);
-    } else if (input.department) {
-      throw new DomainError('BAD_USER_INPUT', 'only members with role department belong to a department');
     }
     const member = this.deps.em.create(MemberEntity, { grid, name, role: input.role, phone, department });
     await this.deps.em.flush();
@@ -48,7 +44,8 @@ export class MemberService {
     assertMay(actor, 'department.create');
     const grid = await this.gridService.get(actor, gridCode);
     const trimmed = name.trim();
-    if (!trimmed || trimmed.length > 64) throw new DomainError('BAD_USER_INPUT', 'department name must be 1 to 64 characters');
+    const problem = departmentNameProblem(trimmed);
+    if (problem) throw new DomainError('BAD_USER_INPUT', problem);
     if (await this.deps.em.findOne(DepartmentEntity, { grid, name: trimmed })) {
       throw new DomainError('CONFLICT', `department ${trimmed} already exists at grid ${grid.code}`);
     }
