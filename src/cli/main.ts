@@ -10,7 +10,6 @@ import { isDomainError } from '../domain/errors.js';
 import { isRole, ROLES, type Role } from '../domain/roles.js';
 import { createLogger } from '../infra/logger.js';
 import { migrate } from '../infra/orm.js';
-import { installProcessGuards } from '../infra/process-guards.js';
 import { buildHubSchema } from '../schema/build-schema.js';
 import { createScope } from '../scope.js';
 import { seedCity } from '../services/seed.service.js';
@@ -52,10 +51,7 @@ async function withCore<T>(fn: (deps: AppDeps) => Promise<T>, opts: { migrate?: 
 }
 
 async function serve(): Promise<void> {
-  const cfg = config();
-  const log = createLogger(cfg.logLevel);
-  installProcessGuards(process, log, (code) => process.exit(code));
-  const hub = await startHub({ config: cfg, log });
+  const hub = await startHub({ config: config() });
   out(`GridHub is up: ${hub.url} (subscriptions: ${hub.url.replace(/^http/, 'ws')})`);
   if (hub.adminToken) out(`admin token: ${hub.adminToken}`);
   else out('admin token: the ADMIN_TOKEN you configured');
