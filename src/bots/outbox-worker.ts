@@ -42,11 +42,15 @@ async function withTimeout<T>(work: Promise<T>, ms: number): Promise<T> {
   }
 }
 
+/** How long past the send timeout a claimed message stays leased to its worker. */
+const LEASE_MARGIN_MS = 30_000;
+
 /**
- * Drains one bot account's outbox: one message at a time, each in its own transaction that
- * holds the row (FOR UPDATE SKIP LOCKED) while it is sent and commits it as sent, so nothing
- * is sent twice by two workers and a restart resumes with what is still pending. A crash
- * between WeChat accepting a message and the commit can repeat that one message; no other.
+ * Drains one bot account's outbox, one message at a time: claim (a lease, one short
+ * statement), send (no transaction open, no pool connection held, however long the puppet
+ * takes), then record the outcome (another short statement). Two workers never send the same
+ * row; a restart resumes with what is still pending. A crash between WeChat accepting a
+ * message and the record repeats that one message once its lease ends; no other.
  */
 export class OutboxWorker extends EventEmitter<{ sent: [SentEvent] }> {
   private running = false;
@@ -116,24 +120,21 @@ export class OutboxWorker extends EventEmitter<{ sent: [SentEvent] }> {
 
   /** Claims, sends and settles one due message; false when none is due. */
   private async sendOne(): Promise<boolean> {
-    const em = this.app.orm.em.fork();
-    return em.transactional(async (tx) => {
-      const repo = new OutboxRepository(tx);
-      const now = this.app.clock.now();
-      const [msg] = await repo.claimDue(this.botAccount, now, 1);
-      if (!msg) return false;
-      try {
-        const mentions = await repo.mentionTargets(msg.mentionMemberIds, msg.gridId, msg.mentionRoles);
-        await withTimeout(this.send(msg.roomId, msg.text, mentions.map((m) => ({ name: m.name, contactId: m.contactId }))), this.sendTimeoutMs);
-        await repo.markSent(msg.id, this.app.clock.now());
-        this.emit('sent', { id: msg.id, roomId: msg.roomId, text: msg.text, dedupeKey: msg.dedupeKey });
-      } catch (err) {
-        const retryAt = nextAttemptAt(msg.attempts + 1, this.app.clock.now(), this.policy, Math.random());
-        const why = err instanceof Error ? err.message : String(err);
-        this.log.warn({ id: msg.id, roomId: msg.roomId, attempt: msg.attempts + 1, retryAt, err: why }, retryAt ? 'send failed, will retry' : 'send failed for good');
-        await repo.markAttemptFailed(msg.id, why, retryAt);
-      }
+    const repo = new OutboxRepository(this.app.orm.em.fork());
+    const [msg] = await repo.claimDue(this.botAccount, this.app.clock.now(), 1, this.sendTimeoutMs + LEASE_MARGIN_MS);
+    if (!msg) return false;
+    try {
+      const mentions = await repo.mentionTargets(msg.mentionMemberIds, msg.gridId, msg.mentionRoles);
+      await withTimeout(this.send(msg.roomId, msg.text, mentions.map((m) => ({ name: m.name, contactId: m.contactId }))), this.sendTimeoutMs);
+    } catch (err) {
+      const retryAt = nextAttemptAt(msg.attempts + 1, this.app.clock.now(), this.policy, Math.random());
+      const why = err instanceof Error ? err.message : String(err);
+      this.log.warn({ id: msg.id, roomId: msg.roomId, attempt: msg.attempts + 1, retryAt, err: why }, retryAt ? 'send failed, will retry' : 'send failed for good');
+      await repo.markAttemptFailed(msg.id, why, retryAt);
       return true;
-    });
+    }
+    await repo.markSent(msg.id, this.app.clock.now());
+    this.emit('sent', { id: msg.id, roomId: msg.roomId, text: msg.text, dedupeKey: msg.dedupeKey });
+    return true;
   }
 }

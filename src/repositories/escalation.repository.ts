@@ -33,8 +33,13 @@ export interface PlannedEscalation {
 export class EscalationRepository {
   constructor(private readonly em: EntityManager) {}
 
-  /** Open incidents past their deadline with an unescalated lapse, earliest deadline first. */
-  dueIncidents(now: Date, limit: number): Promise<DueIncident[]> {
+  /**
+   * Open incidents past their deadline with an unescalated lapse, earliest deadline first, a
+   * page of `limit` after `after` (keyset: the previous page's last row), so a run can walk
+   * past lapses that cannot be escalated (already at the top) instead of meeting them first
+   * every time.
+   */
+  dueIncidents(now: Date, limit: number, after?: Pick<DueIncident, 'deadline_at' | 'id'>): Promise<DueIncident[]> {
     return query<DueIncident>(
       this.em,
       `select i.id, i.code, i.path::text as path, i.deadline_at,
@@ -42,9 +47,10 @@ export class EscalationRepository {
          from incident i
         where i.status in (${marks(OPEN_STATES)}) and i.deadline_at < ?
           and not exists (select 1 from incident_escalation e where e.incident_id = i.id and e.lapsed_deadline = i.deadline_at)
+          ${after ? 'and (i.deadline_at, i.id) > (?::timestamptz, ?::int)' : ''}
         order by i.deadline_at, i.id
         limit ?`,
-      [...OPEN_STATES, now, limit],
+      [...OPEN_STATES, now, ...(after ? [after.deadline_at, after.id] : []), limit],
     );
   }
 

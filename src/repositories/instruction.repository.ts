@@ -54,6 +54,9 @@ export interface AnswerOutcome {
   reported: boolean;
 }
 
+/** An active instruction the chase looks at. */
+export interface ChaseCandidate { id: number; code: string; title: string; scope_path: string; issued_at: Date; ack_deadline_at: Date; result_deadline_at: Date; chased: string[] }
+
 /** A receipt claimed by a chase stage. */
 export interface ChasedReceipt {
   gridId: number;
@@ -238,13 +241,17 @@ export class InstructionRepository {
     return { first, acknowledged: true, reported: duty === 'result' || !firstResult };
   }
 
-  /** Active instructions with a chase stage not yet run, oldest first. */
-  async chaseCandidates(limit: number): Promise<Array<{ id: number; code: string; title: string; scope_path: string; issued_at: Date; ack_deadline_at: Date; result_deadline_at: Date; chased: string[] }>> {
+  /**
+   * Active instructions with a chase stage not yet run, oldest first (ids follow issue order), a
+   * page of `limit` after the id `afterId` (keyset), so the chase reaches every one of them.
+   */
+  async chaseCandidates(limit: number, afterId = 0): Promise<ChaseCandidate[]> {
     const rows = await query<{ id: number; code: string; title: string; scope_path: string; issued_at: Date | string; ack_deadline_at: Date | string; result_deadline_at: Date | string; chased: string[] }>(
       this.em,
       `select id, code, title, scope_path::text as scope_path, issued_at, ack_deadline_at, result_deadline_at, chased
-         from instruction where status = 'active' and jsonb_array_length(chased) < 4 order by issued_at limit ?`,
-      [limit],
+         from instruction where status = 'active' and jsonb_array_length(chased) < 4 and id > ?
+        order by id limit ?`,
+      [afterId, limit],
     );
     // Raw rows carry timestamps as the driver gives them.
     return rows.map((r) => ({ ...r, issued_at: new Date(r.issued_at), ack_deadline_at: new Date(r.ack_deadline_at), result_deadline_at: new Date(r.result_deadline_at) }));

@@ -164,16 +164,21 @@ export class OutboxRepository {
   }
 
   /**
-   * Claims up to `limit` due messages of one bot account. Rows are locked (SKIP LOCKED) for the
-   * caller's transaction, so two workers of the same account never send the same row.
+   * Claims up to `limit` due messages of one bot account by leasing them: one autocommitted
+   * statement moves their next attempt `leaseMs` ahead (SKIP LOCKED against a worker claiming
+   * at the same moment), so no other worker takes them while they are being sent, and no
+   * transaction (nor pool connection) is held across the send. A worker that dies mid-send
+   * leaves the row pending: it is due again when the lease ends.
    */
-  async claimDue(botAccount: string, now: Date, limit: number): Promise<DueMessage[]> {
+  async claimDue(botAccount: string, now: Date, limit: number, leaseMs: number): Promise<DueMessage[]> {
     const rows = await query<{ id: string; room_id: string; grid_id: number | null; text: string; mention_member_ids: number[]; mention_roles: string[]; attempts: number; dedupe_key: string }>(
       this.em,
-      `select id, room_id, grid_id, text, mention_member_ids, mention_roles, attempts, dedupe_key from outbox_message
-       where bot_account = ? and status = 'pending' and next_attempt_at <= ?
-       order by next_attempt_at, id limit ? for update skip locked`,
-      [botAccount, now, limit],
+      `update outbox_message m set next_attempt_at = ?::timestamptz
+        where m.id in (select id from outbox_message
+                        where bot_account = ? and status = 'pending' and next_attempt_at <= ?
+                        order by next_attempt_at, id limit ? for update skip locked)
+       returning m.id, m.room_id, m.grid_id, m.text, m.mention_member_ids, m.mention_roles, m.attempts, m.dedupe_key`,
+      [new Date(now.getTime() + leaseMs), botAccount, now, limit],
     );
     return rows.map((r) => ({ id: String(r.id), roomId: r.room_id, gridId: r.grid_id, text: r.text, mentionMemberIds: r.mention_member_ids ?? [], mentionRoles: r.mention_roles ?? [], attempts: r.attempts, dedupeKey: r.dedupe_key }));
   }

@@ -1,6 +1,6 @@
 import { escalationTarget } from '../domain/deadline-policy.js';
 import { pathIds } from '../domain/actor.js';
-import { EscalationRepository } from '../repositories/escalation.repository.js';
+import { EscalationRepository, type DueIncident } from '../repositories/escalation.repository.js';
 import { escalatedNote } from '../texts/zh/index.js';
 import type { ServiceDeps } from './context.js';
 
@@ -17,14 +17,28 @@ export interface EscalationResult {
  * "小事不出网格，大事不出社区，难事不出街道": every open incident past its deadline is handed one
  * level up (micro-grid → community → street), once per lapsed deadline. The unique
  * (incident, lapsed deadline) row is the guard, so two instances never escalate a lapse twice.
- * Set-based: four statements a run however many incidents lapsed (see EscalationRepository).
+ * Set-based: four statements a batch however many incidents lapsed (see EscalationRepository).
  */
 export class EscalationService {
   constructor(private readonly deps: ServiceDeps) {}
 
-  async escalateOverdue(now: Date, limit = 500): Promise<EscalationResult[]> {
+  /**
+   * Walks every due lapse, `batch` at a time (four statements a batch): a batch of lapses that
+   * cannot go higher (already at the street) must not hide the ones behind it.
+   */
+  async escalateOverdue(now: Date, batch = 500): Promise<EscalationResult[]> {
     const repo = new EscalationRepository(this.deps.em);
-    const due = await repo.dueIncidents(now, limit);
+    const results: EscalationResult[] = [];
+    let after: DueIncident | undefined;
+    for (;;) {
+      const due = await repo.dueIncidents(now, batch, after);
+      results.push(...(await this.escalate(repo, due, now)));
+      if (due.length < batch) return results;
+      after = due[due.length - 1];
+    }
+  }
+
+  private async escalate(repo: EscalationRepository, due: readonly DueIncident[], now: Date): Promise<EscalationResult[]> {
     if (!due.length) return [];
     const gridIds = [...new Set(due.flatMap((inc) => pathIds(inc.path)))];
     const gridById = new Map((await repo.grids(gridIds)).map((g) => [g.id, g]));

@@ -1,6 +1,6 @@
 import { CHASE_STAGES, stageDue, type ChaseStage } from '../domain/instruction-chase.js';
 import { instructionReminderText, overdueListText } from '../texts/zh/index.js';
-import { InstructionRepository, type ChasedReceipt } from '../repositories/instruction.repository.js';
+import { InstructionRepository, type ChaseCandidate, type ChasedReceipt } from '../repositories/instruction.repository.js';
 import { OutboxRepository, type OutboxDraft } from '../repositories/outbox.repository.js';
 import type { ServiceDeps } from './context.js';
 
@@ -21,45 +21,55 @@ export interface ChaseResult {
 export class InstructionChaseService {
   constructor(private readonly deps: ServiceDeps) {}
 
-  async run(now: Date, limit = 200): Promise<ChaseResult[]> {
+  /** Walks every active instruction, `batch` at a time, so a backlog of old ones never hides a new urgent one. */
+  async run(now: Date, batch = 200): Promise<ChaseResult[]> {
+    const results: ChaseResult[] = [];
+    const repo = new InstructionRepository(this.deps.em);
+    for (let afterId = 0; ; ) {
+      const page = await repo.chaseCandidates(batch, afterId);
+      for (const i of page) results.push(...(await this.chase(i, now)));
+      if (page.length < batch) return results;
+      afterId = page[page.length - 1]!.id;
+    }
+  }
+
+  private async chase(i: ChaseCandidate, now: Date): Promise<ChaseResult[]> {
     const results: ChaseResult[] = [];
     const tz = this.deps.config.timeZone;
-    for (const i of await new InstructionRepository(this.deps.em).chaseCandidates(limit)) {
-      for (const stage of CHASE_STAGES) {
-        const deadline = stage.duty === 'ack' ? i.ack_deadline_at : i.result_deadline_at;
-        if (i.chased.includes(stage.name) || !stageDue(stage, i.issued_at, deadline, now)) continue;
-        const result = await this.deps.em.transactional(async (tx) => {
-          const repo = new InstructionRepository(tx);
-          const claimed = await repo.claimStage(i.id, stage, now);
-          if (!claimed.length) return null;
-          const drafts: OutboxDraft[] = [];
-          if (stage.action === 'remind') {
-            const text = instructionReminderText(i.code, i.title, stage.duty, deadline, now, tz);
-            for (const g of await repo.receivingGroups(i.id, claimed.map((c) => c.gridId))) {
-              drafts.push({ gridId: g.gridId, text, dedupeKey: `${i.code}:${stage.name}:${g.gridId}`, kind: 'reminder', ref: i.code, mentionMemberIds: g.chiefIds });
-            }
-          } else {
-            const byParent = new Map<number, ChasedReceipt[]>();
-            for (const c of claimed) if (c.parentId !== null) byParent.set(c.parentId, [...(byParent.get(c.parentId) ?? []), c]);
-            const chiefs = await repo.chiefsOf([...byParent.keys()]);
-            for (const [parentId, list] of byParent) {
-              drafts.push({
-                gridId: parentId,
-                text: overdueListText(i.code, i.title, stage.duty, list.map((c) => c.name)),
-                dedupeKey: `${i.code}:${stage.name}:${parentId}`,
-                kind: 'reminder',
-                ref: i.code,
-                mentionMemberIds: chiefs.get(parentId) ?? [],
-              });
-            }
+    for (const stage of CHASE_STAGES) {
+      const deadline = stage.duty === 'ack' ? i.ack_deadline_at : i.result_deadline_at;
+      if (i.chased.includes(stage.name) || !stageDue(stage, i.issued_at, deadline, now)) continue;
+      const result = await this.deps.em.transactional(async (tx) => {
+        const repo = new InstructionRepository(tx);
+        const claimed = await repo.claimStage(i.id, stage, now);
+        if (!claimed.length) return null;
+        const drafts: OutboxDraft[] = [];
+        if (stage.action === 'remind') {
+          const text = instructionReminderText(i.code, i.title, stage.duty, deadline, now, tz);
+          for (const g of await repo.receivingGroups(i.id, claimed.map((c) => c.gridId))) {
+            drafts.push({ gridId: g.gridId, text, dedupeKey: `${i.code}:${stage.name}:${g.gridId}`, kind: 'reminder', ref: i.code, mentionMemberIds: g.chiefIds });
           }
-          const messages = await new OutboxRepository(tx).enqueueForGrids(drafts, now);
-          return { code: i.code, stage: stage.name, grids: claimed.length, messages };
-        });
-        if (!result) continue;
-        results.push(result);
-        if (stage.action === 'overdue') this.deps.pubsub.publish('instructionChanged', { path: i.scope_path, code: i.code, kind: 'overdue', at: now.toISOString() });
-      }
+        } else {
+          const byParent = new Map<number, ChasedReceipt[]>();
+          for (const c of claimed) if (c.parentId !== null) byParent.set(c.parentId, [...(byParent.get(c.parentId) ?? []), c]);
+          const chiefs = await repo.chiefsOf([...byParent.keys()]);
+          for (const [parentId, list] of byParent) {
+            drafts.push({
+              gridId: parentId,
+              text: overdueListText(i.code, i.title, stage.duty, list.map((c) => c.name)),
+              dedupeKey: `${i.code}:${stage.name}:${parentId}`,
+              kind: 'reminder',
+              ref: i.code,
+              mentionMemberIds: chiefs.get(parentId) ?? [],
+            });
+          }
+        }
+        const messages = await new OutboxRepository(tx).enqueueForGrids(drafts, now);
+        return { code: i.code, stage: stage.name, grids: claimed.length, messages };
+      });
+      if (!result) continue;
+      results.push(result);
+      if (stage.action === 'overdue') this.deps.pubsub.publish('instructionChanged', { path: i.scope_path, code: i.code, kind: 'overdue', at: now.toISOString() });
     }
     return results;
   }

@@ -168,6 +168,23 @@ it('a send the puppet never confirms times out and is retried later instead of s
   expect(row.last_error).toMatch(/did not confirm the send within 200 ms/);
 });
 
+it('a send in flight holds no transaction nor pool connection, and no second worker takes its message', async () => {
+  const hub = hubs[0] ?? (await start());
+  let release: () => void = () => undefined;
+  let sending = 0;
+  const slow = new OutboxWorker(hub.deps, 'slow-account', () => (sending++, new Promise<void>((r) => (release = r))), DEMO_POLICY);
+  const other = new OutboxWorker(hub.deps, 'slow-account', async () => undefined, DEMO_POLICY);
+  await new OutboxRepository(hub.deps.orm.em.fork()).enqueueForRooms([{ botAccount: 'slow-account', roomId: ROOM, text: '慢发', dedupeKey: 'test:slow:1', kind: 'reply' }], clock.now());
+  const drained = slow.drain();
+  await until('the puppet called', async () => sending === 1);
+  const open = await one<{ n: number }>(`select count(*)::int as n from pg_stat_activity where datname = current_database() and state like 'idle in transaction%'`);
+  expect(open).toEqual({ n: 0 });
+  expect(await other.drain()).toBe(0);
+  release();
+  expect(await drained).toBe(1);
+  expect(await one(`select status, attempts from outbox_message where dedupe_key = 'test:slow:1'`)).toEqual({ status: 'sent', attempts: 1 });
+});
+
 it('starting on a real puppet retires the demo world: mock groups, contacts and undelivered messages', async () => {
   while (hubs.length) await stop(hubs[0]!);
   const before = await one<{ groups: number; contacts: number }>(`select (select count(*)::int from chat_group where bot_account = 'demo') as groups, (select count(*)::int from member_contact where contact_id like 'demo-m%') as contacts`);

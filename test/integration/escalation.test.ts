@@ -80,3 +80,16 @@ it('lets one holder at a time run a job, through Redis or PostgreSQL', async () 
     await redis.close();
   }
 });
+
+it('escalates a newer lapse behind more than a batch of lapses that cannot go higher', async () => {
+  const [a] = t.hubs as [Hub];
+  const report = async (grid: string) => (await gqlOk<Op.ReportIncidentMutation>(a, ADMIN, REPORT_INCIDENT, { input: { grid, description: '积水', urgent: true } })).reportIncident.code;
+  // Street-level matters escalate nowhere; they lapse first, and more of them than one batch.
+  for (let i = 0; i < 4; i++) await report('XHG');
+  clock.advance(60_000);
+  const below = await report('XHG-B02-C02-M03');
+  clock.advance(2 * 3600_000 + 60_000);
+  const escalated = await createScope(a.deps, OPERATOR).escalations.escalateOverdue(clock.now(), 3);
+  expect(escalated).toMatchObject([{ code: below, target: 'XHG-B02-C02' }]);
+  expect(await createScope(a.deps, OPERATOR).escalations.escalateOverdue(clock.now(), 3)).toEqual([]);
+});

@@ -81,3 +81,16 @@ it('stops chasing a cancelled instruction', async () => {
   clock.advance(3 * 24 * 3600_000);
   expect((await both()).filter((r) => r.code === issueInstruction.code)).toEqual([]);
 });
+
+it('chases a new urgent instruction behind more than a batch of older ones', async () => {
+  const commander = await token('COMMANDER', 'XHG');
+  const issue = async (title: string, ackWithin: number, resultWithin: number) =>
+    (await gqlOk<Op.IssueInstructionMutation>(t.hub, commander, ISSUE_INSTRUCTION, { input: { scope: 'XHG-B03-C07', grade: 'III', title, ackWithin, resultWithin } })).issueInstruction;
+  // Four older instructions with long windows: nothing of theirs is due for hours.
+  for (let i = 0; i < 4; i++) await issue(`长期排查 ${i}`, 600, 1200);
+  clock.advance(60_000);
+  const urgent = await issue('紧急转移', 10, 20);
+  clock.advance(5 * 60_000 + 1000);
+  const chased = await createScope(t.hub.deps, OPERATOR).instructionChase.run(clock.now(), 3);
+  expect(chased).toEqual([{ code: urgent.code, stage: 'ack_reminder', grids: urgent.targets, messages: urgent.targets }]);
+});
