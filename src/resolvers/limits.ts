@@ -2,6 +2,12 @@ import { GraphQLError, type DocumentNode, type GraphQLSchema, type ValidationRul
 import depthLimit from 'graphql-depth-limit';
 import { fieldExtensionsEstimator, getComplexity, simpleEstimator } from 'graphql-query-complexity';
 
+/**
+ * The largest GraphQL request accepted, in bytes: an HTTP body and a WebSocket message alike
+ * (ws would otherwise take messages of up to 100 MiB, bypassing the HTTP limit).
+ */
+export const MAX_GRAPHQL_MESSAGE_BYTES = 2 * 1024 * 1024;
+
 /** Validation rules every operation passes, over HTTP and WebSocket alike. */
 export const limitRules = (maxDepth: number): ValidationRule[] => [depthLimit(maxDepth) as ValidationRule];
 

@@ -1,0 +1,74 @@
+import WebSocket from 'ws';
+import type * as Op from '../generated/operations';
+import { ACKNOWLEDGE_INSTRUCTION, CREATE_GRID, ISSUE_INSTRUCTION, REGISTER_MEMBER, VIEWER } from '../operations';
+import { ADMIN, gql, gqlOk, useHub } from '../setup/hub';
+
+const t = useHub();
+const token = (role: Op.Role, grid: string | null) => t.token(role, grid);
+const M = 'XHG-B01-C01-M01';
+
+describe('who may give which role', () => {
+  it('a registrar gives only roles below their own: a chief cannot register a commander to bind to', async () => {
+    const chief = await token('CHIEF', M);
+    const register = (tk: string, role: Op.Role, name: string) => gql<Op.RegisterMemberMutation>(t.hub, tk, REGISTER_MEMBER, { input: { grid: M, name, role } });
+    for (const role of ['COMMANDER', 'INSTRUCTOR', 'CHIEF'] as const) {
+      expect({ role, code: (await register(chief, role, '冒名者')).errors?.[0]?.extensions?.code }).toEqual({ role, code: 'FORBIDDEN' });
+    }
+    expect((await register(chief, 'WORKER', '王小二')).data?.registerMember).toMatchObject({ role: 'WORKER' });
+    const commander = await token('COMMANDER', 'XHG');
+    expect((await register(commander, 'COMMANDER', '冒名者')).errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+    expect((await register(commander, 'CHIEF', '李网格')).data?.registerMember).toMatchObject({ role: 'CHIEF' });
+    expect((await register(ADMIN, 'COMMANDER', '周指挥')).data?.registerMember).toMatchObject({ role: 'COMMANDER' });
+    const { rows } = await t.pg.query(`select count(*)::int as n from member where name = '冒名者'`);
+    expect(rows[0]).toEqual({ n: 0 });
+  });
+});
+
+describe('message size', () => {
+  const big = (bytes: number) => JSON.stringify({ query: VIEWER, variables: { pad: 'x'.repeat(bytes) } });
+
+  it('an HTTP body over 2 MB is refused with 413', async () => {
+    const res = await fetch(t.hub.url, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${ADMIN}` }, body: big(3 * 1024 * 1024) });
+    expect(res.status).toBe(413);
+  });
+
+  it('a WebSocket message over 2 MB closes the socket (1009), as the HTTP body limit refuses it', async () => {
+    const socket = new WebSocket(t.hub.url.replace(/^http/, 'ws'), 'graphql-transport-ws');
+    const closed = new Promise<number>((resolve) => socket.on('close', (code) => resolve(code)));
+    await new Promise((resolve, reject) => socket.once('open', resolve).once('error', reject));
+    socket.send(JSON.stringify({ type: 'connection_init', payload: { authorization: `Bearer ${ADMIN}`, pad: 'x'.repeat(3 * 1024 * 1024) } }));
+    expect(await closed).toBe(1009);
+  });
+
+  it('a WebSocket message under the limit still works', async () => {
+    const client = t.ws(ADMIN);
+    const result = await new Promise<unknown>((resolve, reject) => {
+      client.subscribe({ query: VIEWER, variables: { pad: 'x'.repeat(1024 * 1024) } }, { next: resolve, error: reject, complete: () => undefined });
+    });
+    expect(result).toEqual({ data: { viewer: { role: 'ADMIN', scope: null } } });
+  });
+});
+
+describe('text that PostgreSQL cannot store', () => {
+  const NUL = '\u0000';
+  const LONE = '\uD800';
+
+  it('NUL and lone surrogates in names, instructions and notes never make a mutation fail with an internal error', async () => {
+    const grid = await gql<Op.CreateGridMutation>(t.hub, ADMIN, CREATE_GRID, { input: { code: 'XHG-B01-C01-M01-U77', name: `新单元${NUL}${LONE}`, level: 'UNIT', parent: M } });
+    expect(grid.errors).toBeUndefined();
+    expect(grid.data?.createGrid.name).toBe('新单元\uFFFD');
+    const member = await gql<Op.RegisterMemberMutation>(t.hub, ADMIN, REGISTER_MEMBER, { input: { grid: M, name: `${LONE}赵${NUL}六`, role: 'WORKER' } });
+    expect(member.data?.registerMember.name).toBe('\uFFFD赵六');
+    const commander = await token('COMMANDER', 'XHG');
+    const issued = await gql<Op.IssueInstructionMutation>(t.hub, commander, ISSUE_INSTRUCTION, { input: { scope: 'XHG-B01-C01', grade: 'III', title: `排查${NUL}燃气`, body: `逐户${LONE}排查` } });
+    expect(issued.errors).toBeUndefined();
+    expect(issued.data?.issueInstruction.title).toBe('排查燃气');
+    const chief = await token('CHIEF', M);
+    const ack = await gql<Op.AcknowledgeInstructionMutation>(t.hub, chief, ACKNOWLEDGE_INSTRUCTION, { code: issued.data!.issueInstruction.code, grid: null, note: `收到${NUL}${LONE}` });
+    expect(ack.errors).toBeUndefined();
+    // A code with a NUL is a code that does not exist, not a crash.
+    const wrong = await gql(t.hub, chief, ACKNOWLEDGE_INSTRUCTION, { code: `I2026${NUL}`, grid: null, note: null });
+    expect(wrong.errors?.[0]?.extensions?.code).not.toBe('INTERNAL_SERVER_ERROR');
+    expect(await gqlOk<Op.ViewerQuery>(t.hub, ADMIN, VIEWER)).toEqual({ viewer: { role: 'ADMIN', scope: null } });
+  });
+});
