@@ -295,6 +295,22 @@ export const INCIDENTS = /* GraphQL */ `
   }
 `;
 
+export const INCIDENT_TIMELINES = /* GraphQL */ `
+  query IncidentTimelines($filter: IncidentFilter, $first: Int) {
+    incidents(filter: $filter, first: $first) {
+      edges {
+        node {
+          code
+          timeline {
+            event
+            at
+          }
+        }
+      }
+    }
+  }
+`;
+
 export const ESCALATE_INCIDENT = /* GraphQL */ `
   mutation EscalateIncident($code: String!, $note: String) {
     escalateIncident(code: $code, note: $note) {

@@ -77,10 +77,6 @@ export class IncidentService {
     return incident;
   }
 
-  async timeline(incidentId: number): Promise<IncidentEventEntity[]> {
-    return this.deps.em.find(IncidentEventEntity, { incident: incidentId }, { orderBy: { id: 'asc' } });
-  }
-
   /** Incidents under `under` (default: the actor's subtree), newest first, keyset-paged. */
   async list(actor: Actor, filter: Omit<IncidentFilter, 'scopePath'> & { under?: string | null }, first: number, after: string | null): Promise<{ rows: IncidentEntity[]; hasNext: boolean }> {
     pageSize(first, PAGE_LIMITS.rows);

@@ -340,6 +340,14 @@ export type IncidentsQueryVariables = Exact<{
 
 export type IncidentsQuery = { incidents: { edges: Array<{ cursor: string, node: { code: string, status: IncidentStatus } }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } };
 
+export type IncidentTimelinesQueryVariables = Exact<{
+  filter?: IncidentFilter | null | undefined;
+  first?: number | null | undefined;
+}>;
+
+
+export type IncidentTimelinesQuery = { incidents: { edges: Array<{ node: { code: string, timeline: Array<{ event: string, at: string }> } }> } };
+
 export type EscalateIncidentMutationVariables = Exact<{
   code: string;
   note?: string | null | undefined;

@@ -1,9 +1,11 @@
 import WebSocket from 'ws';
 import type * as Op from '../generated/operations';
-import { ACKNOWLEDGE_INSTRUCTION, CREATE_GRID, ISSUE_INSTRUCTION, REGISTER_MEMBER, VIEWER } from '../operations';
+import { ACKNOWLEDGE_INSTRUCTION, CREATE_GRID, INCIDENT_TIMELINES, ISSUE_INSTRUCTION, REGISTER_MEMBER, REPORT_INCIDENT, VIEWER } from '../operations';
+import { ALIASED_TIMELINES } from '../refused-operations';
 import { ADMIN, gql, gqlOk, useHub } from '../setup/hub';
 
-const t = useHub();
+const statements: string[] = [];
+const t = useHub({ onQuery: (sql) => statements.push(sql) });
 const token = (role: Op.Role, grid: string | null) => t.token(role, grid);
 const M = 'XHG-B01-C01-M01';
 
@@ -70,5 +72,24 @@ describe('text that PostgreSQL cannot store', () => {
     const wrong = await gql(t.hub, chief, ACKNOWLEDGE_INSTRUCTION, { code: `I2026${NUL}`, grid: null, note: null });
     expect(wrong.errors?.[0]?.extensions?.code).not.toBe('INTERNAL_SERVER_ERROR');
     expect(await gqlOk<Op.ViewerQuery>(t.hub, ADMIN, VIEWER)).toEqual({ viewer: { role: 'ADMIN', scope: null } });
+  });
+});
+
+describe('query cost', () => {
+  it('weights every list by its page size: forty aliased pages of incidents with timelines are refused before any SQL runs', async () => {
+    statements.length = 0;
+    const r = await gql(t.hub, ADMIN, ALIASED_TIMELINES);
+    expect(r.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+    expect(r.errors?.[0]?.message).toMatch(/cost/);
+    expect(statements.filter((q) => /incident/.test(q))).toEqual([]);
+  });
+
+  it('loads the timelines of a page of incidents in one statement', async () => {
+    for (let i = 0; i < 5; i++) await gqlOk(t.hub, ADMIN, REPORT_INCIDENT, { input: { grid: M, description: `楼道堆放杂物 ${i}` } });
+    statements.length = 0;
+    const d = await gqlOk<Op.IncidentTimelinesQuery>(t.hub, ADMIN, INCIDENT_TIMELINES, { filter: { under: M }, first: 5 });
+    expect(d.incidents.edges).toHaveLength(5);
+    for (const e of d.incidents.edges) expect(e.node.timeline).toHaveLength(1);
+    expect(statements.filter((q) => /from "incident_event"/.test(q))).toHaveLength(1);
   });
 });
