@@ -271,6 +271,21 @@ export type RevokeTokenMutationVariables = Exact<{
 
 export type RevokeTokenMutation = { revokeToken: boolean };
 
+export type TokensQueryVariables = Exact<{
+  label?: string | null | undefined;
+  first?: number | null | undefined;
+}>;
+
+
+export type TokensQuery = { tokens: Array<{ id: string, label: string | null, role: Role, grid: string | null, revokedAt: string | null }> };
+
+export type RevokeTokensByLabelMutationVariables = Exact<{
+  label: string;
+}>;
+
+
+export type RevokeTokensByLabelMutation = { revokeTokensByLabel: number };
+
 export type GridChangedSubscriptionVariables = Exact<{
   scope?: string | null | undefined;
 }>;

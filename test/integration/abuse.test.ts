@@ -1,6 +1,6 @@
 import WebSocket from 'ws';
 import type * as Op from '../generated/operations';
-import { ACKNOWLEDGE_INSTRUCTION, CREATE_GRID, INCIDENT_TIMELINES, ISSUE_INSTRUCTION, REGISTER_MEMBER, REPORT_INCIDENT, VIEWER } from '../operations';
+import { ACKNOWLEDGE_INSTRUCTION, CREATE_GRID, INCIDENT_TIMELINES, ISSUE_INSTRUCTION, ISSUE_TOKEN, REGISTER_MEMBER, REPORT_INCIDENT, REVOKE_TOKENS_BY_LABEL, TOKENS, VIEWER } from '../operations';
 import { ALIASED_TIMELINES } from '../refused-operations';
 import { ADMIN, gql, gqlOk, useHub } from '../setup/hub';
 
@@ -91,5 +91,39 @@ describe('query cost', () => {
     expect(d.incidents.edges).toHaveLength(5);
     for (const e of d.incidents.edges) expect(e.node.timeline).toHaveLength(1);
     expect(statements.filter((q) => /from "incident_event"/.test(q))).toHaveLength(1);
+  });
+});
+
+describe('tokens by label and API-only instances', () => {
+  it('lists tokens by label inside the subtree and revokes them all by label', async () => {
+    const mint = async (grid: string, label: string) =>
+      (await gqlOk<Op.IssueTokenMutation>(t.hub, ADMIN, ISSUE_TOKEN, { input: { role: 'WORKER', grid, label } })).issueToken.token;
+    const lost = [await mint(M, '平板-07'), await mint('XHG-B01-C01-M02', '平板-07')];
+    const kept = await mint(M, '平板-08');
+    const listed = await gqlOk<Op.TokensQuery>(t.hub, ADMIN, TOKENS, { label: '平板-07' });
+    expect(listed.tokens.map((x) => ({ label: x.label, grid: x.grid, revokedAt: x.revokedAt }))).toEqual([
+      { label: '平板-07', grid: 'XHG-B01-C01-M02', revokedAt: null },
+      { label: '平板-07', grid: M, revokedAt: null },
+    ]);
+    expect(JSON.stringify(listed)).not.toContain(lost[0]!.slice(-20));
+    // Another block's commander neither sees nor revokes them; a worker may do neither.
+    const other = await token('COMMANDER', 'XHG-B02');
+    expect((await gqlOk<Op.TokensQuery>(t.hub, other, TOKENS, { label: '平板-07' })).tokens).toEqual([]);
+    expect((await gqlOk<Op.RevokeTokensByLabelMutation>(t.hub, other, REVOKE_TOKENS_BY_LABEL, { label: '平板-07' })).revokeTokensByLabel).toBe(0);
+    expect((await gql(t.hub, kept, TOKENS, { label: null })).errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+
+    expect((await gqlOk<Op.RevokeTokensByLabelMutation>(t.hub, ADMIN, REVOKE_TOKENS_BY_LABEL, { label: '平板-07' })).revokeTokensByLabel).toBe(2);
+    for (const tk of lost) expect((await gql(t.hub, tk, VIEWER)).errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
+    expect((await gqlOk<Op.ViewerQuery>(t.hub, kept, VIEWER)).viewer.role).toBe('WORKER');
+    expect((await gqlOk<Op.RevokeTokensByLabelMutation>(t.hub, ADMIN, REVOKE_TOKENS_BY_LABEL, { label: '平板-07' })).revokeTokensByLabel).toBe(0);
+  });
+
+  it('BOT=off runs an API-only instance: no bots, no bot checks, the API serves', async () => {
+    const api = await t.start({ env: { BOT: 'off' }, bots: true });
+    expect(api.bots).toBeNull();
+    const ready = (await (await fetch(api.url.replace('/graphql', '/readyz'))).json()) as { checks: Record<string, unknown> };
+    expect(Object.keys(ready.checks).filter((k) => k.startsWith('bot:'))).toEqual([]);
+    expect((await gqlOk<Op.ViewerQuery>(api, ADMIN, VIEWER)).viewer.role).toBe('ADMIN');
+    await t.stop(api);
   });
 });
