@@ -69,3 +69,12 @@ const ROLE_RANK: Record<ActorRole, number> = {
 
 /** Whether `actor` may give someone the role `granted` (strictly below their own; the operator may give any). */
 export const mayGrantRole = (actor: ActorRole, granted: Role): boolean => actor === 'admin' || ROLE_RANK[granted] < ROLE_RANK[actor];
+
+/** Viewers only watch; departments take dispatched work: neither reports incidents. */
+const NOT_REPORTING: readonly ActorRole[] = ['viewer', 'department'];
+
+/** Whether `role` may report an incident (residents report in their grid's group). */
+export const mayReport = (role: ActorRole): boolean => !NOT_REPORTING.includes(role);
+
+/** Whether `role` may upload photos: everyone who acts on incidents (a department's after-photo of its work), not viewers. */
+export const mayUploadPhotos = (role: ActorRole): boolean => role !== 'viewer';
