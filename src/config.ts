@@ -123,6 +123,8 @@ const schema = z.object({
   CLEARANCE_WORKDAYS: dayList,
   /** Pause between two messages one bot account sends, in ms (WeChat throttles bursts). */
   BOT_SEND_INTERVAL_MS: z.coerce.number().int().min(0).max(600_000).optional(),
+  /** `off` runs an API-only instance (GraphQL, feeds, jobs; no WeChat bot), to scale the API apart from the bots. */
+  BOT: z.enum(['on', 'off']).default('on'),
   /** How many bot accounts to run on a real puppet, each serving the groups it is in. */
   BOT_ACCOUNTS: z.coerce.number().int().min(1).max(100).default(1),
   /** Where photos go: `local` (DATA_DIR/storage) or `s3` (an S3-compatible bucket, S3_* below). */
@@ -201,6 +203,8 @@ export interface Config {
   readonly open311AddressMap: Readonly<Record<string, string>>;
   /** Other origins allowed to call the API from a browser: `*` (any), or a list (empty: same origin only). */
   readonly corsOrigins: '*' | readonly string[];
+  /** Whether this instance runs the WeChat bots (`BOT=off`: API only). */
+  readonly bots: boolean;
 }
 
 export class ConfigError extends Error {
@@ -289,6 +293,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     photoStorage,
     puppetServiceTokens: tokens,
     botSendIntervalMs: e.BOT_SEND_INTERVAL_MS,
+    bots: e.BOT === 'on',
     botAccounts: e.WECHATY_PUPPET === 'wechaty-puppet-service' ? Math.max(1, tokens.length) : e.BOT_ACCOUNTS,
     cap: Object.freeze({ sender: e.CAP_SENDER, publicGrid: e.CAP_PUBLIC_GRID }),
     open311AddressMap: Object.freeze({ ...e.OPEN311_ADDRESS_MAP }),

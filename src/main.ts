@@ -196,7 +196,8 @@ export async function startHub(opts: HubOptions): Promise<Hub> {
     }
     const photos = new PhotoService(storage);
     let bots: BotRuntime | null = null;
-    if (opts.bots ?? true) {
+    // BOT=off: an API-only instance; the instances that run bots serve the groups.
+    if ((opts.bots ?? true) && config.bots) {
       const started = (bots = await startBots(deps, photos));
       parts.add('bots', () => started.stop());
     }

@@ -2,6 +2,7 @@ import DataLoader from 'dataloader';
 import type { Actor } from './domain/actor.js';
 import type { DepartmentEntity } from './entities/department.entity.js';
 import type { GridEntity } from './entities/grid.entity.js';
+import type { IncidentEventEntity } from './entities/incident-event.entity.js';
 import type { MemberEntity } from './entities/member.entity.js';
 import type { RiskColour } from './domain/grid-levels.js';
 import { suggestRiskColour } from './domain/risk-colour.js';
@@ -42,6 +43,7 @@ const groupBy = <T>(keys: readonly number[], rows: T[], keyOf: (row: T) => numbe
 export function createLoaders(deps: ServiceDeps, actor: Actor) {
   const grids = new GridRepository(deps.em);
   const members = new MemberRepository(deps.em);
+  const incidents = new IncidentRepository(deps.em);
   return {
     /** Grids by id, limited to the actor's subtree (a parent outside it loads as null). */
     gridById: new DataLoader<number, GridEntity | null>(async (ids) => {
@@ -53,7 +55,7 @@ export function createLoaders(deps: ServiceDeps, actor: Actor) {
     membersOf: new DataLoader<number, MemberEntity[]>(async (ids) => groupBy(ids, await members.membersOf(ids), (m) => m.grid.id)),
     /** Suggested risk colour per grid from its subtree's open incidents (docs/domain-rules.md#grid-tree, issue 3). */
     riskOf: new DataLoader<number, RiskColour>(async (ids) => {
-      const counts = await new IncidentRepository(deps.em).riskCounts(ids, deps.clock.now());
+      const counts = await incidents.riskCounts(ids, deps.clock.now());
       return ids.map((id) => suggestRiskColour(counts.get(id) ?? { openRedDisputes: 0, overdue: 0, openUrgent: 0 }));
     }),
     /** Incident codes by id (the codes of linked incidents: duplicateOf, mergedInto). */
@@ -65,6 +67,8 @@ export function createLoaders(deps: ServiceDeps, actor: Actor) {
       const byId = new Map((await members.departmentsByIds(ids)).map((d) => [d.id, d]));
       return ids.map((id) => byId.get(id) ?? null);
     }),
+    /** Incident timelines by incident id, oldest step first: one query for a whole page of incidents. */
+    timelineOf: new DataLoader<number, IncidentEventEntity[]>(async (ids) => groupBy(ids, await incidents.timelinesOf(ids), (e) => e.incident.id)),
     departmentsOf: new DataLoader<number, DepartmentEntity[]>(async (ids) => groupBy(ids, await members.departmentsOf(ids), (d) => d.grid.id)),
   };
 }

@@ -19,7 +19,7 @@ import { photoRoutes } from './http/photos.route.js';
 import { webRoutes } from './http/web.route.js';
 import type { GqlContext } from './resolvers/context.js';
 import { codedError, createErrorFormatter } from './resolvers/errors.js';
-import { assertCost, limitRules } from './resolvers/limits.js';
+import { assertCost, limitRules, MAX_GRAPHQL_MESSAGE_BYTES } from './resolvers/limits.js';
 import { createScope } from './scope.js';
 import { bearer } from './services/auth.service.js';
 import type { BotsPort } from './services/bots.port.js';
@@ -63,7 +63,8 @@ export async function createHttpServer(opts: HttpServerOptions): Promise<HttpSer
   const server = createServer(app);
 
   // No permessage-deflate: shared subscription frames are written as they are (http/graphql-ws.ts).
-  const wss = new WebSocketServer({ server, path: '/graphql', perMessageDeflate: false, verifyClient: verifyOrigin(deps.config.corsOrigins) });
+  // A message larger than an HTTP body may be closes the socket (1009).
+  const wss = new WebSocketServer({ server, path: '/graphql', perMessageDeflate: false, maxPayload: MAX_GRAPHQL_MESSAGE_BYTES, verifyClient: verifyOrigin(deps.config.corsOrigins) });
   const ws = serveGraphqlWs(wss, { deps, schema, feeds: deps.feeds, bots: opts.bots, authenticate });
 
   const apollo = new ApolloServer<GqlContext>({
@@ -110,7 +111,7 @@ export async function createHttpServer(opts: HttpServerOptions): Promise<HttpSer
   opts.routes?.(app);
   app.use(
     '/graphql',
-    express.json({ limit: '2mb' }),
+    express.json({ limit: MAX_GRAPHQL_MESSAGE_BYTES }),
     expressMiddleware(apollo, {
       context: async ({ req }) => {
         try {

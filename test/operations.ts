@@ -129,6 +129,24 @@ export const REVOKE_TOKEN = /* GraphQL */ `
   }
 `;
 
+export const TOKENS = /* GraphQL */ `
+  query Tokens($label: String, $first: Int) {
+    tokens(label: $label, first: $first) {
+      id
+      label
+      role
+      grid
+      revokedAt
+    }
+  }
+`;
+
+export const REVOKE_TOKENS_BY_LABEL = /* GraphQL */ `
+  mutation RevokeTokensByLabel($label: String!) {
+    revokeTokensByLabel(label: $label)
+  }
+`;
+
 export const GRID_CHANGED = /* GraphQL */ `
   subscription GridChanged($scope: String) {
     gridChanged(scope: $scope) {
@@ -290,6 +308,22 @@ export const INCIDENTS = /* GraphQL */ `
       pageInfo {
         hasNextPage
         endCursor
+      }
+    }
+  }
+`;
+
+export const INCIDENT_TIMELINES = /* GraphQL */ `
+  query IncidentTimelines($filter: IncidentFilter, $first: Int) {
+    incidents(filter: $filter, first: $first) {
+      edges {
+        node {
+          code
+          timeline {
+            event
+            at
+          }
+        }
       }
     }
   }

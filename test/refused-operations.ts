@@ -12,3 +12,6 @@ export const COSTLY_GRIDS = `{ grids(first: 500) { children { children { members
 
 /** Cut off mid-argument. */
 export const BROKEN_SYNTAX = '{ grid(code: ';
+
+/** 40 aliased pages of 200 incidents with their timelines: ~10⁴ statements before lists were weighted. */
+export const ALIASED_TIMELINES = `{ ${Array.from({ length: 40 }, (_, i) => `a${i}: incidents(first: 200) { edges { node { code timeline { event note at } } } }`).join(' ')} }`;

@@ -48,3 +48,33 @@ const ADMIN_ACTIONS: Record<AdminAction, readonly Role[]> = {
 
 export const mayDo = (role: ActorRole, action: AdminAction): boolean => role !== 'resident' && ADMIN_ACTIONS[action].includes(role);
 export const rolesFor = (action: AdminAction): readonly Role[] => ADMIN_ACTIONS[action];
+
+/**
+ * Rank of each role for handing out roles: a registrar may give a member only a role ranked
+ * strictly below their own (a chief cannot register a commander and bind their WeChat to it).
+ * Departments and viewers only watch or take dispatched work: they rank lowest.
+ */
+const ROLE_RANK: Record<ActorRole, number> = {
+  admin: 100,
+  commander: 80,
+  instructor: 70,
+  chief: 60,
+  worker: 40,
+  assistant: 30,
+  volunteer: 20,
+  department: 10,
+  viewer: 10,
+  resident: 0,
+};
+
+/** Whether `actor` may give someone the role `granted` (strictly below their own; the operator may give any). */
+export const mayGrantRole = (actor: ActorRole, granted: Role): boolean => actor === 'admin' || ROLE_RANK[granted] < ROLE_RANK[actor];
+
+/** Viewers only watch; departments take dispatched work: neither reports incidents. */
+const NOT_REPORTING: readonly ActorRole[] = ['viewer', 'department'];
+
+/** Whether `role` may report an incident (residents report in their grid's group). */
+export const mayReport = (role: ActorRole): boolean => !NOT_REPORTING.includes(role);
+
+/** Whether `role` may upload photos: everyone who acts on incidents (a department's after-photo of its work), not viewers. */
+export const mayUploadPhotos = (role: ActorRole): boolean => role !== 'viewer';

@@ -11,18 +11,19 @@ const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt
 
 /**
  * GET /bot/login: the bot accounts' state and, for an account waiting for a scan (wechat4u),
- * its login QR code. Operators only (admin or commander token, as a Bearer header or
- * `?token=` so a browser can open it): whoever scans the code logs their WeChat in as the bot.
+ * its login QR code. The operator only (an admin token, as a Bearer header: never in the query
+ * string, where it would land in logs and browser history): whoever scans the code logs their
+ * WeChat in as the bot.
  * `Accept: application/json` gets JSON.
  */
 export function botLoginRoute(app: express.Express, deps: AppDeps, bots: BotsPort | null): void {
   app.get('/bot/login', (req, res) => {
-    const token = bearer(req.headers.authorization) ?? (typeof req.query['token'] === 'string' ? req.query['token'] : null);
+    const token = bearer(req.headers.authorization);
     createScope(deps, OPERATOR)
       .auth.authenticate(token)
       .then(async (actor) => {
-        if (actor.role !== 'admin' && actor.role !== 'commander') {
-          res.status(403).json({ error: { code: 'FORBIDDEN', message: 'only admins and commanders see the bot login' } });
+        if (actor.role !== 'admin') {
+          res.status(403).json({ error: { code: 'FORBIDDEN', message: 'only the operator sees the bot login' } });
           return;
         }
         const accounts = bots?.status() ?? [];

@@ -1,6 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { OPEN_STATES, type IncidentState } from '../domain/incident-transitions.js';
 import { IncidentEntity } from '../entities/incident.entity.js';
+import { IncidentEventEntity } from '../entities/incident-event.entity.js';
 import { codeLayout } from '../domain/codes.js';
 import { DUPLICATE_POLICY } from '../domain/duplicate-policy.js';
 import { preparedQuery, query } from './sql.js';
@@ -77,6 +78,11 @@ export interface StatsRow {
 /** Incident lists and aggregates; subtree filters go through the GiST index on `path`. */
 export class IncidentRepository {
   constructor(private readonly em: EntityManager) {}
+
+  /** The timelines of many incidents in one query, each oldest first. */
+  async timelinesOf(incidentIds: readonly number[]): Promise<IncidentEventEntity[]> {
+    return this.em.find(IncidentEventEntity, { incident: { $in: [...incidentIds] } }, { orderBy: { id: 'asc' } });
+  }
 
   /** Newest first, keyset-paged on (created_at, id). */
   async list(f: IncidentFilter, now: Date, first: number, after: { createdAt: Date; id: number } | null): Promise<IncidentEntity[]> {

@@ -1,7 +1,7 @@
-import { Arg, Ctx, ID, Mutation, Query, Resolver } from 'type-graphql';
+import { Arg, Ctx, ID, Int, Mutation, Query, Resolver } from 'type-graphql';
 import { IssueTokenInput } from '../schema/grid.inputs.js';
 import { RoleEnum } from '../schema/enums.js';
-import { IssuedTokenType, ViewerType } from '../schema/grid.type.js';
+import { ApiTokenType, IssuedTokenType, ViewerType, toApiToken } from '../schema/grid.type.js';
 import type { GqlContext } from './context.js';
 
 @Resolver()
@@ -33,5 +33,19 @@ export class AuthResolver {
   async revokeToken(@Arg('id', () => ID) id: string, @Ctx() { scope }: GqlContext): Promise<boolean> {
     await scope.auth.revoke(scope.actor, Number(id));
     return true;
+  }
+
+  @Query(() => [ApiTokenType], { description: 'Admin: tokens in your subtree, newest first, optionally only those with this label.' })
+  async tokens(
+    @Arg('label', () => String, { nullable: true }) label: string | null,
+    @Arg('first', () => Int, { defaultValue: 100 }) first: number,
+    @Ctx() { scope }: GqlContext,
+  ): Promise<ApiTokenType[]> {
+    return (await scope.auth.list(scope.actor, label, first)).map(toApiToken);
+  }
+
+  @Mutation(() => Int, { description: 'Admin: revoke every live token in your subtree with this label; returns how many.' })
+  revokeTokensByLabel(@Arg('label', () => String) label: string, @Ctx() { scope }: GqlContext): Promise<number> {
+    return scope.auth.revokeByLabel(scope.actor, label);
   }
 }

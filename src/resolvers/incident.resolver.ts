@@ -82,7 +82,7 @@ export class IncidentResolver {
 
   @FieldResolver(() => [IncidentStepType], { description: 'Every step, oldest first.' })
   async timeline(@Root() incident: IncidentType, @Ctx() ctx: GqlContext): Promise<IncidentStepType[]> {
-    return (await ctx.scope.incidents.timeline(incident.dbId)).map(toStep);
+    return (await ctx.scope.loaders.timelineOf.load(incident.dbId)).map(toStep);
   }
 
   @Mutation(() => IncidentType, { description: 'Report a matter in a grid of your subtree (一键上报).' })

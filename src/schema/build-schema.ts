@@ -8,6 +8,7 @@ import { IncidentChangeResolver, IncidentResolver } from '../resolvers/incident.
 import { InstructionResolver } from '../resolvers/instruction.resolver.js';
 import { BotResolver } from '../resolvers/bot.resolver.js';
 import { DemoResolver } from '../resolvers/demo.resolver.js';
+import { guardInputText } from '../resolvers/input-guard.js';
 
 /** Every resolver class of the API. */
 export const RESOLVERS = [GridResolver, GridFeedResolver, AuthResolver, IncidentResolver, IncidentChangeResolver, BotResolver, ClearanceResolver, InstructionResolver] as const;
@@ -17,7 +18,7 @@ export const RESOLVERS = [GridResolver, GridFeedResolver, AuthResolver, Incident
  * runs on the mock puppet (the committed schema.graphql is the demo default's).
  */
 export async function buildHubSchema(opts: { demo?: boolean } = { demo: true }): Promise<GraphQLSchema> {
-  return buildSchema({
+  const schema = await buildSchema({
     resolvers: opts.demo ? [...RESOLVERS, DemoResolver] : [...RESOLVERS],
     validate: false,
     emitSchemaFile: false,
@@ -31,4 +32,5 @@ export async function buildHubSchema(opts: { demo?: boolean } = { demo: true }):
       },
     },
   });
+  return guardInputText(schema);
 }

@@ -134,3 +134,30 @@ export class IssuedTokenType {
   @Field(() => Date)
   expiresAt!: Date;
 }
+
+@ObjectType('ApiToken', { description: 'A bearer token as its issuer sees it later: never its secret.' })
+export class ApiTokenType {
+  @Field(() => ID)
+  id!: string;
+
+  @Field(() => String, { nullable: true })
+  label!: string | null;
+
+  @Field(() => RoleEnum)
+  role!: RoleEnum;
+
+  @Field(() => String, { nullable: true })
+  grid!: string | null;
+
+  @Field(() => Date)
+  createdAt!: Date;
+
+  @Field(() => Date)
+  expiresAt!: Date;
+
+  @Field(() => Date, { nullable: true })
+  revokedAt!: Date | null;
+}
+
+export const toApiToken = (t: { id: number; label?: string | null; role: string; grid?: { code: string } | null; createdAt: Date; expiresAt: Date; revokedAt?: Date | null }): ApiTokenType =>
+  Object.assign(new ApiTokenType(), { id: String(t.id), label: t.label ?? null, role: t.role as RoleEnum, grid: t.grid ? t.grid.code : null, createdAt: t.createdAt, expiresAt: t.expiresAt, revokedAt: t.revokedAt ?? null });

@@ -6,6 +6,8 @@ import { ROLE_LABELS, type Role } from '../domain/roles.js';
 import { ApiTokenEntity } from '../entities/api-token.entity.js';
 import type { GridEntity } from '../entities/grid.entity.js';
 import { MemberEntity } from '../entities/member.entity.js';
+import { TokenRepository } from '../repositories/token.repository.js';
+import { PAGE_LIMITS, pageSize } from '../domain/paging.js';
 import type { ServiceDeps } from './context.js';
 import { assertMay, type GridService } from './grid.service.js';
 
@@ -106,5 +108,27 @@ export class AuthService {
       await this.deps.em.flush();
     }
     return row;
+  }
+
+  /** Tokens in the actor's subtree, optionally only those with `label` (exactly), newest first. Never their secrets. */
+  async list(actor: Actor, label: string | null, first: number): Promise<ApiTokenEntity[]> {
+    assertMay(actor, 'token.revoke');
+    pageSize(first, PAGE_LIMITS.smallRows);
+    return new TokenRepository(this.deps.em).list(actor.path, label?.trim() ?? null, first);
+  }
+
+  /**
+   * Revokes every live token in the actor's subtree with this label (e.g. all of a lost
+   * device's or a departed contractor's tokens at once); returns how many stopped working.
+   */
+  async revokeByLabel(actor: Actor, label: string): Promise<number> {
+    assertMay(actor, 'token.revoke');
+    const trimmed = label.trim();
+    if (!trimmed) throw new DomainError('BAD_USER_INPUT', 'a label is required');
+    const live = (await new TokenRepository(this.deps.em).list(actor.path, trimmed, null)).filter((t) => !t.revokedAt);
+    const now = this.deps.clock.now();
+    for (const row of live) row.revokedAt = now;
+    await this.deps.em.flush();
+    return live.length;
   }
 }

@@ -11,6 +11,7 @@ import { DEFAULT_REOPEN_POLICY, judgeReopen } from '../domain/reopen-policy.js';
 import { assertMediable, initialDisputeColour, recordMediation, type DisputeColour, type MediationOutcome } from '../domain/dispute-colours.js';
 import { DomainError } from '../domain/errors.js';
 import { storableText } from '../domain/text.js';
+import { mayReport } from '../domain/roles.js';
 import { PHOTO_KEY_PATTERN } from '../domain/photos.js';
 import { assertTransitionInput, planSteps, type IncidentEvent, type PlannedStep, type TransitionInput } from '../domain/incident-transitions.js';
 import { PAGE_LIMITS, pageSize } from '../domain/paging.js';
@@ -95,10 +96,6 @@ export class IncidentService {
     return incident;
   }
 
-  async timeline(incidentId: number): Promise<IncidentEventEntity[]> {
-    return this.deps.em.find(IncidentEventEntity, { incident: incidentId }, { orderBy: { id: 'asc' } });
-  }
-
   /** Incidents under `under` (default: the actor's subtree), newest first, keyset-paged. */
   async list(actor: Actor, filter: Omit<IncidentFilter, 'scopePath'> & { under?: string | null }, first: number, after: string | null): Promise<{ rows: IncidentEntity[]; hasNext: boolean }> {
     pageSize(first, PAGE_LIMITS.rows);
@@ -143,6 +140,7 @@ export class IncidentService {
 
   /** Registers a report with a gap-free code of the day (grid time zone) and its deadline. */
   async report(actor: Actor, input: ReportIncidentInput): Promise<IncidentEntity> {
+    if (!mayReport(actor.role)) throw new DomainError('FORBIDDEN', `a ${actor.role} does not report incidents`);
     assertPhotoKeys(input.photos);
     const description = storableText(input.description).trim();
     if (!description || description.length > MAX_TEXT) throw new DomainError('BAD_USER_INPUT', `description must be 1 to ${MAX_TEXT} characters`);

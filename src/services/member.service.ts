@@ -1,7 +1,7 @@
 import type { Actor } from '../domain/actor.js';
 import { departmentNameProblem, memberDepartmentProblem, memberNameProblem, phoneProblem } from '../domain/city-rules.js';
 import { DomainError } from '../domain/errors.js';
-import type { MemberRole } from '../domain/roles.js';
+import { mayGrantRole, type MemberRole } from '../domain/roles.js';
 import { DepartmentEntity } from '../entities/department.entity.js';
 import { MemberEntity } from '../entities/member.entity.js';
 import type { ServiceDeps } from './context.js';
@@ -24,6 +24,9 @@ export class MemberService {
 
   async register(actor: Actor, input: RegisterMemberInput): Promise<MemberEntity> {
     assertMay(actor, 'member.register');
+    if (!mayGrantRole(actor.role, input.role)) {
+      throw new DomainError('FORBIDDEN', `a ${actor.role} may not register a ${input.role}: only roles below their own`);
+    }
     const grid = await this.gridService.get(actor, input.grid);
     const name = input.name.trim();
     const phone = input.phone?.trim() || null;

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Actor } from '../domain/actor.js';
+import { mayUploadPhotos } from '../domain/roles.js';
 import { DomainError } from '../domain/errors.js';
 import { checkPhoto, detectPhotoType, PHOTO_KEY_PATTERN, type PhotoType } from '../domain/photos.js';
 import type { PhotoStorage } from '../infra/storage.js';
@@ -8,7 +9,8 @@ import type { PhotoStorage } from '../infra/storage.js';
 export class PhotoService {
   constructor(private readonly storage: PhotoStorage) {}
 
-  async upload(_actor: Actor, bytes: Uint8Array): Promise<{ key: string; type: PhotoType; size: number }> {
+  async upload(actor: Actor, bytes: Uint8Array): Promise<{ key: string; type: PhotoType; size: number }> {
+    if (!mayUploadPhotos(actor.role)) throw new DomainError('FORBIDDEN', `a ${actor.role} does not upload photos`);
     const { type, extension } = checkPhoto(bytes);
     const key = `photos/${createHash('sha256').update(bytes).digest('hex')}.${extension}`;
     await this.storage.put(key, bytes, type);

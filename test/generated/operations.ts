@@ -273,6 +273,21 @@ export type RevokeTokenMutationVariables = Exact<{
 
 export type RevokeTokenMutation = { revokeToken: boolean };
 
+export type TokensQueryVariables = Exact<{
+  label?: string | null | undefined;
+  first?: number | null | undefined;
+}>;
+
+
+export type TokensQuery = { tokens: Array<{ id: string, label: string | null, role: Role, grid: string | null, revokedAt: string | null }> };
+
+export type RevokeTokensByLabelMutationVariables = Exact<{
+  label: string;
+}>;
+
+
+export type RevokeTokensByLabelMutation = { revokeTokensByLabel: number };
+
 export type GridChangedSubscriptionVariables = Exact<{
   scope?: string | null | undefined;
 }>;
@@ -341,6 +356,14 @@ export type IncidentsQueryVariables = Exact<{
 
 
 export type IncidentsQuery = { incidents: { edges: Array<{ cursor: string, node: { code: string, status: IncidentStatus } }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } };
+
+export type IncidentTimelinesQueryVariables = Exact<{
+  filter?: IncidentFilter | null | undefined;
+  first?: number | null | undefined;
+}>;
+
+
+export type IncidentTimelinesQuery = { incidents: { edges: Array<{ node: { code: string, timeline: Array<{ event: string, at: string }> } }> } };
 
 export type EscalateIncidentMutationVariables = Exact<{
   code: string;

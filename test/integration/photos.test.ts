@@ -38,3 +38,19 @@ it('refuses photos that are not images, too large, or sent without a token', asy
   expect(bogus.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
   expect((await fetch(`${base()}/photos/${'0'.repeat(64)}.jpg`, { headers: { authorization: `Bearer ${ADMIN}` } })).status).toBe(404);
 });
+
+it('viewers only watch and departments only work what is dispatched: neither reports, viewers upload no photos, a worker does both', async () => {
+  const viewer = await t.token('VIEWER', 'XHG-B01-C01');
+  const res = await upload(JPEG, viewer);
+  expect({ status: res.status, body: await res.json() }).toEqual({ status: 403, body: { error: expect.objectContaining({ code: 'FORBIDDEN' }) } });
+  // A department uploads the after-photo of its work (resolveIncident), but reports nothing.
+  expect((await upload(JPEG, await t.token('DEPARTMENT', 'XHG-B01-C01'))).status).toBe(201);
+  for (const role of ['VIEWER', 'DEPARTMENT'] as const) {
+    const tk = await t.token(role, 'XHG-B01-C01');
+    const r = await gql(t.hub, tk, REPORT_INCIDENT, { input: { grid: 'XHG-B01-C01-M01', description: '路面破损' } });
+    expect({ role, code: r.errors?.[0]?.extensions?.code }).toEqual({ role, code: 'FORBIDDEN' });
+  }
+  const worker = await t.token('WORKER', 'XHG-B01-C01-M01');
+  expect((await upload(JPEG, worker)).status).toBe(201);
+  expect((await gqlOk<Op.ReportIncidentMutation>(t.hub, worker, REPORT_INCIDENT, { input: { grid: 'XHG-B01-C01-M01', description: '路面破损' } })).reportIncident.status).toBe('REPORTED');
+});
