@@ -114,7 +114,7 @@ describe('the category classifier', () => {
   });
 
   it('loads in well under a second and classifies thousands of reports a second', () => {
-    let t = performance.now();
+    const t = performance.now();
     const fresh = loadCategoryClassifier();
     expect(performance.now() - t).toBeLessThan(1000);
     const texts = readLabelledReports(HELD_OUT_FILE()).map((r) => r.text);
