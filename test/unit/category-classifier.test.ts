@@ -80,7 +80,7 @@ describe('the category classifier', () => {
   });
 
   it('files a report it cannot place as other, with its two best guesses and their confidence', () => {
-    for (const text of ['', '嗯嗯', '？？？', 'ok 👌']) {
+    for (const text of ['', '嗯嗯', '？？？']) {
       const result = classifier.classify(text);
       expect(result.category).toBe('other');
       expect(result.sure).toBe(false);
@@ -89,6 +89,12 @@ describe('the category classifier', () => {
       expect(first.category).not.toBe(second.category);
       expect(first.confidence).toBeGreaterThanOrEqual(second.confidence);
       expect(first.confidence).toBe(result.confidence);
+    }
+  });
+
+  it('is never sure of a text without a Chinese character', () => {
+    for (const text of ['ok 👌', 'hello', '123 456', '👍👍']) {
+      expect(classifier.classify(text)).toMatchObject({ category: 'other', sure: false });
     }
   });
 
@@ -108,14 +114,16 @@ describe('the category classifier', () => {
   });
 
   it('loads in well under a second and classifies thousands of reports a second', () => {
-    let t = performance.now();
+    const t = performance.now();
     const fresh = loadCategoryClassifier();
     expect(performance.now() - t).toBeLessThan(1000);
     const texts = readLabelledReports(HELD_OUT_FILE()).map((r) => r.text);
-    t = performance.now();
+    // CPU time, not wall time: on a loaded 2-core machine other processes take the wall clock.
+    const cpu = process.cpuUsage();
     for (let i = 0; i < 5000; i++) fresh.classify(texts[i % texts.length]!);
-    // A loose floor for a loaded CI machine; bench/classifier.bench.ts measures the real rate.
-    expect(5000 / ((performance.now() - t) / 1000)).toBeGreaterThan(1000);
+    const used = process.cpuUsage(cpu);
+    // A loose floor; bench/classifier.bench.ts measures the real rate.
+    expect(5000 / ((used.user + used.system) / 1e6)).toBeGreaterThan(1000);
   });
 
   it('refuses a model file of another format or shape', () => {

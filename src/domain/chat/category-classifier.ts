@@ -164,9 +164,11 @@ export class CategoryClassifier {
       { category: this.categories[a]!, confidence: p[a]! },
       { category: this.categories[b]!, confidence: p[b]! },
     ] as const;
-    // A dictionary word that names the category outright is as good as a confident model.
-    const sure = p[a]! >= threshold || (verdict !== null && guesses[0].category === verdict);
-    if (!sure) {
+    // A dictionary word that names the category outright is as good as a confident model. Text
+    // without a Chinese character (`ok 👌`) says nothing the model was trained on: never sure.
+    const chinese = HAN.test(normalised);
+    const sure = chinese && (p[a]! >= threshold || (verdict !== null && guesses[0].category === verdict));
+    if (!sure && chinese) {
       // Unsure, but a dictionary word (even one) names one of the two guesses: the two agree, so
       // that one is filed rather than `other` (`3栋下水道篦子破损`: 篦子 and the model's second guess).
       const named = classifyCategory(normalised);
@@ -176,6 +178,8 @@ export class CategoryClassifier {
     return { category: sure ? guesses[0].category : 'other', confidence: p[a]!, guesses, sure, dictionary: column !== undefined };
   }
 }
+
+const HAN = /\p{Script=Han}/u;
 
 /** Softmax, stable for large log-odds. */
 export function softmax(z: ArrayLike<number>): Float64Array {
