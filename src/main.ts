@@ -135,13 +135,18 @@ export async function openCore(opts: CoreOptions): Promise<Core> {
       const connected = (redis = await connectRedis(config.redisUrl, log));
       parts.add('redis', () => connected.close());
     }
-    const pubsub = createHubPubSub(config.redisPrefix, redis ?? undefined);
+    const pubsub = createHubPubSub(config.redisPrefix, redis ?? undefined, log);
     const gridRefs = new GridRefCache(pubsub);
     parts.add('grid-ref cache', () => gridRefs.close());
     const reports = new ReportWriter(orm.em.fork(), (err) => log.warn({ err }, 'linking possible duplicates failed'));
     parts.add('report writer', () => reports.close());
     const feeds = new LiveFeeds();
     parts.add('live feeds', () => feeds.stop());
+    // Events published while Redis was away are lost; the live queries recompute once it is back.
+    redis?.onReconnect(() => {
+      log.info({ component: 'redis' }, 'redis back: live feeds resync');
+      feeds.resync();
+    });
     const categorise = categoriseWith(loadCategoryClassifier());
     warmUpNormaliser();
     const deps: AppDeps = { config, log, clock, orm, pubsub, gridRefs, reports, feeds, categorise };

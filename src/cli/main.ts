@@ -10,6 +10,7 @@ import { isDomainError } from '../domain/errors.js';
 import { isRole, ROLES, type Role } from '../domain/roles.js';
 import { createLogger } from '../infra/logger.js';
 import { migrate } from '../infra/orm.js';
+import { installProcessGuards } from '../infra/process-guards.js';
 import { buildHubSchema } from '../schema/build-schema.js';
 import { createScope } from '../scope.js';
 import { seedCity } from '../services/seed.service.js';
@@ -53,7 +54,10 @@ async function withCore<T>(fn: (deps: AppDeps) => Promise<T>, opts: { migrate?: 
 }
 
 async function serve(): Promise<void> {
-  const hub = await startHub({ config: config() });
+  const cfg = config();
+  const log = createLogger(cfg.logLevel);
+  installProcessGuards(process, log, (code) => process.exit(code));
+  const hub = await startHub({ config: cfg, log });
   out(`GridHub is up: ${hub.url} (subscriptions: ${hub.url.replace(/^http/, 'ws')})`);
   if (hub.pageUrl) out(`command centre page: ${hub.pageUrl} (sign in with a token, or open ${hub.pageUrl}#token=<token>); GraphQL explorer: ${hub.url}`);
   else out('command centre page: not built (run `npm run build`); the GraphQL API above works without it');

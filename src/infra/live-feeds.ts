@@ -62,6 +62,8 @@ const noop = () => undefined;
 export class LiveFeeds {
   private readonly channels = new Map<string, Channel<unknown>>();
   private readonly replaying = new WeakSet<object>();
+  /** One recompute trigger per running live query (see {@link resync}). */
+  private readonly recomputes = new Set<() => void>();
   private stopped = false;
 
   /** Subscribers per running channel (for tests and metrics). */
@@ -94,7 +96,7 @@ export class LiveFeeds {
    */
   watch<T>(key: string, spec: FeedSpec<T>): AsyncIterable<T> {
     const replay = 'compute' in spec;
-    const start = replay ? () => liveQuery(spec) : spec.events;
+    const start = replay ? () => liveQuery(spec, this.recomputes) : spec.events;
     const stream = new Repeater<T>(async (push, stop) => {
       const detach = this.join<T>(`feed:${key}`, start, { replay }, { next: (v) => void push(v).catch(noop), end: (err) => stop(err) });
       await stop;
@@ -107,6 +109,14 @@ export class LiveFeeds {
   /** True for a stream from {@link watch} whose latest value is a state to replay to late joiners. */
   replays(stream: object): boolean {
     return this.replaying.has(stream);
+  }
+
+  /**
+   * Recomputes every running live query (within its coalescing interval): events that never
+   * arrived (Redis was away) must not leave a dashboard stale. Event feeds have nothing to redo.
+   */
+  resync(): void {
+    for (const recompute of this.recomputes) recompute();
   }
 
   /** Stops every channel (their subscribers see the end) and refuses new ones. */
@@ -144,7 +154,7 @@ export class LiveFeeds {
 }
 
 /** A query feed's source: computed at once, then after events, one computation at a time, coalesced. */
-function liveQuery<T>(spec: QueryFeed<T>): Repeater<T> {
+function liveQuery<T>(spec: QueryFeed<T>, recomputes: Set<() => void>): Repeater<T> {
   const interval = spec.coalesceMs ?? 0;
   return new Repeater<T>(async (push, stop) => {
     const events = spec.when()[Symbol.asyncIterator]();
@@ -174,10 +184,12 @@ function liveQuery<T>(spec: QueryFeed<T>): Repeater<T> {
       else if (!timer) timer = setTimeout(() => void run(), Math.max(0, last + interval - Date.now()));
     };
     if (spec.atOnce ?? true) void run();
+    recomputes.add(schedule);
     void (async () => {
       for (let e = await events.next(); !e.done; e = await events.next()) schedule();
     })().catch((err: unknown) => stop(err));
     await stop;
+    recomputes.delete(schedule);
     stopped = true;
     if (timer) clearTimeout(timer);
     await events.return?.();

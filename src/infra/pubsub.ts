@@ -1,6 +1,6 @@
-import { createRedisEventTarget } from '@graphql-yoga/redis-event-target';
-import { createPubSub, filter, pipe, type Repeater } from '@graphql-yoga/subscription';
+import { createPubSub, filter, pipe, type PubSubEventTarget, type Repeater } from '@graphql-yoga/subscription';
 import { isWithin } from '../domain/grid-levels.js';
+import type { Logger } from './logger.js';
 import type { RedisClients } from './redis.js';
 
 /**
@@ -88,14 +88,81 @@ export interface PubSub {
 
 type Args = { [K in keyof Topics as string]: [Topics[keyof Topics]] };
 
+type Listener = ((e: CustomEvent) => void) | { handleEvent(e: CustomEvent): void } | null;
+
+/** How often, and how long apart, a publish that cannot reach Redis is tried again before it is logged and dropped. */
+const PUBLISH_ATTEMPTS = 3;
+const PUBLISH_RETRY_MS = 1000;
+
+/**
+ * An event target over two ioredis clients (as @graphql-yoga/redis-event-target) that never
+ * lets a Redis failure escape: a publish is fire-and-forget for the service that calls it, so
+ * a rejected publish (Redis stopped: MaxRetriesPerRequestError) is retried a few times, then
+ * logged; a failed (un)subscribe is logged, and ioredis re-subscribes on reconnect by itself.
+ * Events lost while Redis was away are made good by the live feeds' resync (LiveFeeds.resync).
+ */
+function redisEventTarget(redis: RedisClients, log: Logger): PubSubEventTarget<Args> {
+  const { publisher, subscriber } = redis;
+  const callbacks = new Map<string, Set<(e: CustomEvent) => void>>();
+  const warn = (action: string, topic: string) => (err: unknown) => log.warn({ component: 'pubsub', topic, err: (err as Error)?.message ?? String(err) }, `redis ${action} failed`);
+  subscriber.on('message', (channel: string, message: string) => {
+    const set = callbacks.get(channel);
+    if (!set) return;
+    let detail: unknown;
+    try {
+      detail = message === '' ? null : JSON.parse(message);
+    } catch (err) {
+      warn('message parse', channel)(err);
+      return;
+    }
+    const event = new CustomEvent(channel, { detail });
+    for (const cb of set) cb(event);
+  });
+  const publish = (topic: string, message: string, attempt: number): void => {
+    publisher.publish(topic, message).catch((err: unknown) => {
+      if (attempt >= PUBLISH_ATTEMPTS) {
+        log.error({ component: 'pubsub', topic, attempts: attempt, err: (err as Error)?.message ?? String(err) }, 'redis publish dropped after retries');
+        return;
+      }
+      setTimeout(() => publish(topic, message, attempt + 1), PUBLISH_RETRY_MS * attempt).unref();
+    });
+  };
+  const listener = (l: Exclude<Listener, null>) => ('handleEvent' in l ? (e: CustomEvent) => l.handleEvent(e) : l);
+  const bound = new WeakMap<object, (e: CustomEvent) => void>();
+  return {
+    addEventListener(topic: string, l: Listener) {
+      if (!l) return;
+      const cb = bound.get(l) ?? listener(l);
+      bound.set(l, cb);
+      let set = callbacks.get(topic);
+      if (!set) {
+        callbacks.set(topic, (set = new Set()));
+        subscriber.subscribe(topic).catch(warn('subscribe', topic));
+      }
+      set.add(cb);
+    },
+    removeEventListener(topic: string, l: Listener) {
+      const cb = l && bound.get(l);
+      const set = callbacks.get(topic);
+      if (!cb || !set) return;
+      set.delete(cb);
+      if (set.size) return;
+      callbacks.delete(topic);
+      subscriber.unsubscribe(topic).catch(warn('unsubscribe', topic));
+    },
+    dispatchEvent(event: CustomEvent) {
+      publish(event.type, event.detail === undefined ? '' : JSON.stringify(event.detail), 1);
+      return true;
+    },
+  } as PubSubEventTarget<Args>;
+}
+
 /**
  * Redis pub/sub when clients are given (events reach every hub instance), in-process
  * otherwise. Channel names carry `prefix` so hubs or test files can share one Redis.
  */
-export function createHubPubSub(prefix: string, redis?: RedisClients): PubSub {
-  const inner = createPubSub<Args>(
-    redis ? { eventTarget: createRedisEventTarget({ publishClient: redis.publisher, subscribeClient: redis.subscriber }) } : {},
-  );
+export function createHubPubSub(prefix: string, redis?: RedisClients, log?: Logger): PubSub {
+  const inner = createPubSub<Args>(redis && log ? { eventTarget: redisEventTarget(redis, log) } : {});
   return {
     publish(topic, payload) {
       inner.publish(`${prefix}${topic}`, payload);

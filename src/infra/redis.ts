@@ -5,7 +5,10 @@ import type { Logger } from './logger.js';
 export interface RedisClients {
   readonly publisher: Redis;
   readonly subscriber: Redis;
+  /** False at once while a client is not connected (no command waits for a reconnect). */
   ping(): Promise<boolean>;
+  /** Runs `fn` each time the subscriber is connected again after losing Redis (it has re-subscribed by then). */
+  onReconnect(fn: () => void): void;
   close(): Promise<void>;
 }
 
@@ -19,10 +22,22 @@ export async function connectRedis(url: string, log: Logger): Promise<RedisClien
   const publisher = make('publisher');
   const subscriber = make('subscriber');
   await Promise.all([publisher.connect(), subscriber.connect()]);
+  let lost = false;
+  const reconnected: Array<() => void> = [];
+  subscriber.on('close', () => (lost = true));
+  subscriber.on('ready', () => {
+    if (!lost) return;
+    lost = false;
+    for (const fn of reconnected) fn();
+  });
   return {
     publisher,
     subscriber,
+    onReconnect(fn) {
+      reconnected.push(fn);
+    },
     async ping() {
+      if (publisher.status !== 'ready' || subscriber.status !== 'ready') return false;
       try {
         return (await publisher.ping()) === 'PONG';
       } catch {
