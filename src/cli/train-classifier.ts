@@ -163,9 +163,8 @@ export function confusionTable(pairs: ReadonlyArray<readonly [CategoryId, Catego
   ];
 }
 
-function main(): void {
-  const corpus = readLabelledReports(CORPUS_FILE());
-  const heldOut = readLabelledReports(HELD_OUT_FILE());
+/** The model's skeleton and the corpus as training examples (featurised as the runtime will). */
+function prepare(corpus: readonly LabelledReport[]) {
   const categories = [...CATEGORY_IDS];
   const label = new Map(categories.map((c, i) => [c, i]));
   const base = {
@@ -178,6 +177,22 @@ function main(): void {
   // Featurise with the same segmenter the runtime will load.
   const segmenter = Jieba.withDict(Buffer.from(base.segmenterDictionary));
   const examples = corpus.map((r) => ({ features: categoryFeatures(r.text, segmenter), label: label.get(r.category)! }));
+  return { categories, base, examples };
+}
+
+/**
+ * The shipped model: trained on all of the corpus with the dictionary rule and threshold the
+ * cross-validation chose (deterministic: the same corpus and choices give the same weights).
+ */
+export function trainShippedModel(corpus: readonly LabelledReport[], dictionary: CategoryModel['dictionary'], threshold: number): CategoryModel {
+  const { base, examples } = prepare(corpus);
+  return train(examples, { ...base, dictionary, threshold }, 1);
+}
+
+function main(): void {
+  const corpus = readLabelledReports(CORPUS_FILE());
+  const heldOut = readLabelledReports(HELD_OUT_FILE());
+  const { categories, base, examples } = prepare(corpus);
 
   // Folds: each category's sources (situations, whole reports) dealt round-robin after a shuffle.
   const random = seededRandom(2024);
@@ -209,7 +224,7 @@ function main(): void {
   const dictionaryOnCorpus = score(corpus.map((r) => [r.category, classifyCategory(r.text) ?? 'other'] as const));
 
   // The shipped model: all of the corpus.
-  const model = train(examples, { ...base, dictionary: rule, threshold }, 1);
+  const model = trainShippedModel(corpus, rule, threshold);
   const file = categoryModelFile();
   const measured = {
     reports: corpus.length,

@@ -1,11 +1,15 @@
 import { performance } from 'node:perf_hooks';
 import { CORPUS_FILE, HELD_OUT_FILE, readLabelledReports } from '../../src/cli/chat-corpus.js';
+import { commandMisses, readCommandCases, readHeldOutReports } from '../../src/cli/held-out.js';
+import { trainShippedModel } from '../../src/cli/train-classifier.js';
 import { CATEGORY_IDS, type CategoryId } from '../../src/domain/categories.js';
-import { CategoryClassifier, type CategoryModel } from '../../src/domain/chat/category-classifier.js';
+import { CategoryClassifier, categoriseWith, type CategoryModel } from '../../src/domain/chat/category-classifier.js';
 import { normaliseChatText, toSimplified } from '../../src/domain/chat/normalise.js';
 import { categoryModelFile, loadCategoryClassifier } from '../../src/infra/category-model.js';
 
 const classifier = loadCategoryClassifier();
+/** A little under what `npm run heldout` measured for the shipped model on set B. */
+const HELDOUT_B_FLOOR = 0.9;
 
 describe('the normaliser', () => {
   it.each([
@@ -30,11 +34,43 @@ describe('the normaliser', () => {
 });
 
 describe('the category classifier', () => {
-  it('gets at least 88% of the held-out reports right (written apart from the training corpus)', () => {
+  const accuracyOn = (rows: ReadonlyArray<{ category: CategoryId; text: string }>) =>
+    rows.filter((r) => classifier.classify(r.text).category === r.category).length / rows.length;
+
+  it('gets at least 92% of the development set right (set A, written apart from the training corpus)', () => {
     const heldOut = readLabelledReports(HELD_OUT_FILE());
     expect(heldOut.length).toBeGreaterThanOrEqual(150);
-    const right = heldOut.filter((r) => classifier.classify(r.text).category === r.category).length;
-    expect(right / heldOut.length).toBeGreaterThanOrEqual(0.88);
+    expect(accuracyOn(heldOut)).toBeGreaterThanOrEqual(0.92);
+  });
+
+  // Set B and the command set were written before any tuning and are never read by the corpus
+  // builder or the training script (data/chat-corpus/heldout/README.md); `npm run heldout` gives
+  // the figures. The floors are a little under what the shipped model measured.
+  it('gets at least HELDOUT_B_FLOOR of the reports it has never seen right (set B), every category covered', () => {
+    const heldOut = readHeldOutReports();
+    expect(heldOut.length).toBeGreaterThanOrEqual(200);
+    for (const c of CATEGORY_IDS) expect(heldOut.filter((r) => r.category === c).length).toBeGreaterThanOrEqual(15);
+    expect(accuracyOn(heldOut)).toBeGreaterThanOrEqual(HELDOUT_B_FLOOR);
+  });
+
+  it('reads at least 99% of the held-out messages as the command they are (bare forms, # commands, chat)', () => {
+    const cases = readCommandCases();
+    expect(cases.length).toBeGreaterThanOrEqual(150);
+    for (const command of ['report', 'ack', 'clearance', 'zero_report', 'unknown', 'none'] as const) {
+      expect(cases.filter((c) => c.command === command).length).toBeGreaterThanOrEqual(5);
+    }
+    const misses = commandMisses(cases, categoriseWith(classifier));
+    expect(1 - misses.length / cases.length).toBeGreaterThanOrEqual(0.99);
+  });
+
+  it('is the model the training script builds from the corpus (deterministic)', () => {
+    const shipped = classifier.model;
+    const rebuilt = trainShippedModel(readLabelledReports(CORPUS_FILE()), shipped.dictionary, shipped.threshold);
+    expect(rebuilt.segmenterDictionary).toBe(shipped.segmenterDictionary);
+    expect(rebuilt.vocabulary).toBe(shipped.vocabulary);
+    expect(rebuilt.weightScale).toBe(shipped.weightScale);
+    expect(rebuilt.weights).toBe(shipped.weights);
+    expect(rebuilt.bias).toEqual(shipped.bias);
   });
 
   it('is trained on a corpus of at least 2,000 reports covering every category', () => {
@@ -113,17 +149,20 @@ describe('the category classifier', () => {
     expect(classifier.dictionaryVerdict('楼下那辆旧车停了一年')).toBeNull();
   });
 
-  it('loads in well under a second and classifies thousands of reports a second', () => {
+  it('loads in well under a second and classifies thousands of reports a CPU-second', () => {
     const t = performance.now();
     const fresh = loadCategoryClassifier();
     expect(performance.now() - t).toBeLessThan(1000);
-    const texts = readLabelledReports(HELD_OUT_FILE()).map((r) => r.text);
-    // CPU time, not wall time: on a loaded 2-core machine other processes take the wall clock.
+    const texts = [...readLabelledReports(HELD_OUT_FILE()), ...readHeldOutReports()].map((r) => r.text);
+    for (let i = 0; i < 2000; i++) fresh.classify(texts[i % texts.length]!); // warm-up
+    // CPU time, not wall time: on a loaded 2-core machine other processes take the wall clock,
+    // and even CPU time stretches when eight builds share two cores (a quarter of the idle rate
+    // seen at load 16). So the floor here is loose; the issue's 20,000/s is checked by
+    // bench/classifier.bench.ts, which measured ~40,000 per CPU-second.
     const cpu = process.cpuUsage();
-    for (let i = 0; i < 5000; i++) fresh.classify(texts[i % texts.length]!);
+    for (let i = 0; i < 20_000; i++) fresh.classify(texts[i % texts.length]!);
     const used = process.cpuUsage(cpu);
-    // A loose floor; bench/classifier.bench.ts measures the real rate.
-    expect(5000 / ((used.user + used.system) / 1e6)).toBeGreaterThan(1000);
+    expect(20_000 / ((used.user + used.system) / 1e6)).toBeGreaterThan(5_000);
   });
 
   it('refuses a model file of another format or shape', () => {
