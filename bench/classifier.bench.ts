@@ -1,5 +1,6 @@
 import { performance } from 'node:perf_hooks';
 import { readLabelledReports, CORPUS_FILE, HELD_OUT_FILE } from '../src/cli/chat-corpus';
+import { readHeldOutReports } from '../src/cli/held-out';
 import { classifyCategory } from '../src/domain/chat/category-dictionary';
 import { warmUpNormaliser } from '../src/domain/chat/normalise';
 import { loadCategoryClassifier } from '../src/infra/category-model';
@@ -23,7 +24,7 @@ function rate(texts: readonly string[], count: number, fn: (text: string) => unk
 
 /**
  * The category classifier (normalise → jieba → features → logistic regression → dictionary)
- * over the corpus and held-out reports, beside the keyword dictionary alone on the same texts
+ * over the corpus and both held-out sets, beside the keyword dictionary alone on the same texts
  * in the same run; plus the model's load time (the normaliser's OpenCC tables apart).
  */
 export function classifierBench(): void {
@@ -36,7 +37,7 @@ export function classifierBench(): void {
   const loadMs = performance.now() - t;
   const loadCpu = process.cpuUsage(cpu0);
   const loadCpuMs = (loadCpu.user + loadCpu.system) / 1000;
-  const texts = [...readLabelledReports(CORPUS_FILE()), ...readLabelledReports(HELD_OUT_FILE())].map((r) => r.text);
+  const texts = [...readLabelledReports(CORPUS_FILE()), ...readLabelledReports(HELD_OUT_FILE()), ...readHeldOutReports()].map((r) => r.text);
   const model = rate(texts, MESSAGES, (text) => classifier.classify(text));
   const dictionary = rate(texts, MESSAGES, (text) => classifyCategory(text));
   console.log(

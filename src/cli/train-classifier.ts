@@ -10,7 +10,7 @@
  * The final figures on text never seen (set B and the command set, data/chat-corpus/heldout/)
  * are `npm run heldout` (src/cli/evaluate-held-out.ts): nothing here reads them.
  */
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { Jieba } from '@node-rs/jieba';
@@ -295,4 +295,24 @@ function main(): void {
   console.log(`wrote ${file}`);
 }
 
-if (require.main === module) main();
+/**
+ * `--check [FILE]`: rebuilds the shipped model from the corpus with the choices recorded in it
+ * (the dictionary rule and the threshold) and exits 1 unless it is the model in FILE (by
+ * default the committed data/category-model.json).
+ */
+function check(file: string): void {
+  const shipped = JSON.parse(readFileSync(file, 'utf8')) as CategoryModel;
+  const rebuilt = trainShippedModel(readLabelledReports(CORPUS_FILE()), shipped.dictionary, shipped.threshold);
+  const keys = ['format', 'categories', 'segmenterDictionary', 'vocabulary', 'weights', 'weightScale', 'bias', 'dictionary', 'threshold'] as const;
+  const differ = keys.filter((k) => JSON.stringify(rebuilt[k]) !== JSON.stringify(shipped[k]));
+  if (differ.length) {
+    console.error(`${file} is not what the corpus trains (${differ.join(', ')} differ): run npm run corpus && npm run train`);
+    process.exitCode = 1;
+  } else console.log(`${file} is the model the corpus trains`);
+}
+
+if (require.main === module) {
+  const at = process.argv.indexOf('--check');
+  if (at >= 0) check(process.argv[at + 1] ?? categoryModelFile());
+  else main();
+}

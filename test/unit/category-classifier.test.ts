@@ -1,14 +1,17 @@
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { CORPUS_FILE, HELD_OUT_FILE, readLabelledReports } from '../../src/cli/chat-corpus.js';
 import { commandMisses, readCommandCases, readHeldOutReports } from '../../src/cli/held-out.js';
-import { trainShippedModel } from '../../src/cli/train-classifier.js';
 import { CATEGORY_IDS, type CategoryId } from '../../src/domain/categories.js';
 import { CategoryClassifier, categoriseWith, type CategoryModel } from '../../src/domain/chat/category-classifier.js';
 import { normaliseChatText, toSimplified } from '../../src/domain/chat/normalise.js';
-import { categoryModelFile, loadCategoryClassifier } from '../../src/infra/category-model.js';
+import { categoryModelFile, loadCategoryClassifier, repositoryRoot } from '../../src/infra/category-model.js';
 
 const classifier = loadCategoryClassifier();
-/** A little under what `npm run heldout` measured for the shipped model on set B. */
+/** A little under what `npm run heldout` measured for the shipped model on set B (91.8%). */
 const HELDOUT_B_FLOOR = 0.9;
 
 describe('the normaliser', () => {
@@ -46,7 +49,7 @@ describe('the category classifier', () => {
   // Set B and the command set were written before any tuning and are never read by the corpus
   // builder or the training script (data/chat-corpus/heldout/README.md); `npm run heldout` gives
   // the figures. The floors are a little under what the shipped model measured.
-  it('gets at least HELDOUT_B_FLOOR of the reports it has never seen right (set B), every category covered', () => {
+  it('gets at least 90% of the reports it has never seen right (set B, measured 91.8%), every category covered', () => {
     const heldOut = readHeldOutReports();
     expect(heldOut.length).toBeGreaterThanOrEqual(200);
     for (const c of CATEGORY_IDS) expect(heldOut.filter((r) => r.category === c).length).toBeGreaterThanOrEqual(15);
@@ -64,13 +67,23 @@ describe('the category classifier', () => {
   });
 
   it('is the model the training script builds from the corpus (deterministic)', () => {
-    const shipped = classifier.model;
-    const rebuilt = trainShippedModel(readLabelledReports(CORPUS_FILE()), shipped.dictionary, shipped.threshold);
-    expect(rebuilt.segmenterDictionary).toBe(shipped.segmenterDictionary);
-    expect(rebuilt.vocabulary).toBe(shipped.vocabulary);
-    expect(rebuilt.weightScale).toBe(shipped.weightScale);
-    expect(rebuilt.weights).toBe(shipped.weights);
-    expect(rebuilt.bias).toEqual(shipped.bias);
+    // The compiled script (npm test builds first): training under ts-jest on a busy machine
+    // takes minutes, compiled it takes seconds.
+    const script = join(repositoryRoot(), 'dist', 'src', 'cli', 'train-classifier.js');
+    const out = execFileSync(process.execPath, [script, '--check'], { encoding: 'utf8', timeout: 300_000 });
+    expect(out).toMatch(/is the model the corpus trains/);
+  });
+
+  it('notices a model file the corpus does not train', () => {
+    const script = join(repositoryRoot(), 'dist', 'src', 'cli', 'train-classifier.js');
+    const dir = mkdtempSync(join(tmpdir(), 'gridhub-model-'));
+    const model = JSON.parse(readFileSync(categoryModelFile(), 'utf8')) as CategoryModel;
+    const file = join(dir, 'category-model.json');
+    writeFileSync(file, JSON.stringify({ ...model, bias: model.bias.map((b, i) => (i === 0 ? b + 0.5 : b)) }));
+    const run = spawnSync(process.execPath, [script, '--check', file], { encoding: 'utf8', timeout: 300_000 });
+    rmSync(dir, { recursive: true, force: true });
+    expect(run.status).toBe(1);
+    expect(run.stderr).toMatch(/bias differ/);
   });
 
   it('is trained on a corpus of at least 2,000 reports covering every category', () => {
