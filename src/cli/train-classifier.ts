@@ -251,14 +251,14 @@ function main(): void {
     `Corpus: ${corpus.length} reports (${categories.map((c) => `${c} ${measured.perCategory[c]}`).join(', ')}); model: ${model.vocabulary.split('\n').length} features, file ${(JSON.stringify(model).length / 1024).toFixed(0)} KiB, loads in ${loadMs.toFixed(1)} ms.`,
     `Dictionary rule chosen by cross-validation: counted when its best category scores ≥ ${rule.minScore} and leads by ≥ ${rule.minMargin}, with a bonus of ${rule.weight} in log-odds. Threshold: ${threshold} (below it: \`other\` with the two best guesses).`,
     '',
-    '| accuracy | grouped 5-fold on the corpus | held-out set |',
+    '| accuracy | grouped 5-fold on the corpus | set A (held-out.tsv, development) |',
     '|---|---|---|',
     `| keyword dictionary alone (today's parser; no word → \`other\`) | ${pct(dictionaryOnCorpus.accuracy)} | ${pct(heldDictionary.accuracy)} |`,
     `| model alone | ${pct(alone.accuracy)} | ${pct(heldAlone.accuracy)} |`,
     `| model + dictionary | ${pct(combined.accuracy)} | ${pct(heldCombined.accuracy)} |`,
     `| model + dictionary + threshold (unsure → \`other\`) | ${pct(withThreshold.accuracy)} | ${pct(heldThreshold.accuracy)} (${fellBack} of ${heldOut.length} unsure) |`,
     '',
-    '| category | k-fold precision | k-fold recall | k-fold F1 | held-out F1 |',
+    '| category | k-fold precision | k-fold recall | k-fold F1 | set A F1 |',
     '|---|---|---|---|---|',
     ...categories.map((c) => {
       const s = combined.perCategory[c];
