@@ -129,13 +129,15 @@ describe('the category classifier', () => {
   });
 
   it('files a report it cannot place as other, with its two best guesses and their confidence', () => {
-    for (const text of ['', '嗯嗯', '？？？']) {
+    for (const text of ['', '嗯嗯', '？？？', '老张家那边的事情还没弄好']) {
       const result = classifier.classify(text);
       expect(result.category).toBe('other');
       expect(result.sure).toBe(false);
       expect(result.confidence).toBeLessThan(classifier.model.threshold);
       const [first, second] = result.guesses;
       expect(first.category).not.toBe(second.category);
+      // Two real categories the centre can re-categorise to, never `other` itself.
+      expect([first.category, second.category]).not.toContain('other');
       expect(first.confidence).toBeGreaterThanOrEqual(second.confidence);
       expect(first.confidence).toBe(result.confidence);
     }

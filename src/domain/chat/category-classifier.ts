@@ -50,9 +50,12 @@ export interface CategoryGuess {
 export interface CategoryResult {
   /** The category to file: the best guess, or `other` when it is below the threshold. */
   readonly category: CategoryId;
-  /** The filed category's probability; the best guess's when `category` fell back to `other`. */
+  /** The filed category's probability; the first guess's when `category` fell back to `other`. */
   readonly confidence: number;
-  /** The two best guesses, best first. */
+  /**
+   * The two best guesses, best first; when the report fell back to `other` for want of
+   * confidence, the two best categories other than `other`.
+   */
   readonly guesses: readonly [CategoryGuess, CategoryGuess];
   /**
    * False when the best guess was below the threshold (and not the dictionary's sure verdict, nor
@@ -153,21 +156,18 @@ export class CategoryClassifier {
     const column = verdict ? this.column.get(verdict) : undefined;
     if (column !== undefined) z[column]! += rule.weight;
     const p = softmax(z);
-    let a = 0;
-    let b = 1;
-    if (p[b]! > p[a]!) [a, b] = [b, a];
-    for (let c = 2; c < p.length; c++) {
-      if (p[c]! > p[a]!) [a, b] = [c, a];
-      else if (p[c]! > p[b]!) b = c;
-    }
-    const guesses = [
-      { category: this.categories[a]!, confidence: p[a]! },
-      { category: this.categories[b]!, confidence: p[b]! },
-    ] as const;
+    const [a, b] = this.twoBest(p);
     // A dictionary word that names the category outright is as good as a confident model. Text
     // without a Chinese character (`ok 👌`) says nothing the model was trained on: never sure.
     const chinese = HAN.test(normalised);
-    const sure = chinese && (p[a]! >= threshold || (verdict !== null && guesses[0].category === verdict));
+    const sure = chinese && (p[a]! >= threshold || (verdict !== null && this.categories[a] === verdict));
+    // Filed as `other` for want of confidence: the two guesses for the centre are the two best
+    // real categories (`other` as a guess would give it nothing to re-categorise to).
+    const [ga, gb] = sure ? [a, b] : this.twoBest(p, this.column.get('other'));
+    const guesses = [
+      { category: this.categories[ga]!, confidence: p[ga]! },
+      { category: this.categories[gb]!, confidence: p[gb]! },
+    ] as const;
     if (!sure && chinese) {
       // Unsure, but a dictionary word (even one) names one of the two guesses: the two agree, so
       // that one is filed rather than `other` (`3栋下水道篦子破损`: 篦子 and the model's second guess).
@@ -175,7 +175,19 @@ export class CategoryClassifier {
       const agreed = named === null ? undefined : guesses.find((g) => g.category === named);
       if (agreed) return { category: agreed.category, confidence: agreed.confidence, guesses, sure: true, dictionary: true };
     }
-    return { category: sure ? guesses[0].category : 'other', confidence: p[a]!, guesses, sure, dictionary: column !== undefined };
+    return { category: sure ? guesses[0].category : 'other', confidence: guesses[0].confidence, guesses, sure, dictionary: column !== undefined };
+  }
+
+  /** The columns of the two highest probabilities, best first, leaving out column `skip`. */
+  private twoBest(p: Float64Array, skip = -1): [number, number] {
+    let a = -1;
+    let b = -1;
+    for (let c = 0; c < p.length; c++) {
+      if (c === skip) continue;
+      if (a < 0 || p[c]! > p[a]!) [a, b] = [c, a];
+      else if (b < 0 || p[c]! > p[b]!) b = c;
+    }
+    return [a, b];
   }
 }
 
