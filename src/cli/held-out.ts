@@ -1,6 +1,5 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { CategoryId } from '../domain/categories.js';
 import { CHAT_COMMANDS, type ChatCommand } from '../domain/chat/chat-commands.js';
 import { describeParsed, parseMessage, type Categorise } from '../domain/chat/parse-message.js';
 import { CORPUS_DIR, readLabelledReports, type LabelledReport } from './chat-corpus.js';
@@ -56,9 +55,4 @@ export function commandMisses(cases: readonly CommandCase[], categorise?: Catego
     const right = got['command'] === c.command && Object.entries(c.checks).every(([k, v]) => got[k] === v);
     return right ? [] : [{ case: c, got }];
   });
-}
-
-/** Accuracy of a category function on labelled reports (`other` when it gives nothing). */
-export function categoryAccuracy(rows: readonly LabelledReport[], classify: (text: string) => CategoryId): number {
-  return rows.filter((r) => classify(r.text) === r.category).length / Math.max(1, rows.length);
 }
