@@ -33,7 +33,7 @@ export async function outboxBench(serverUrl: string): Promise<void> {
       const bareMs = performance.now() - t;
 
       await new OutboxRepository(orm.em.fork()).enqueueForRooms(
-        rooms.map((roomId, i) => ({ botAccount: 'bench', roomId, text: '请各网格 20:00 前完成日清', dedupeKey: `bench:${i}`, kind: 'rollcall' })),
+        rooms.map((roomId, i) => ({ botAccount: 'bench', roomId, text: '请各网格 20:00 前完成日清', dedupeKey: `bench:${i}`, kind: 'rollcall', priority: 4 })),
         new Date(),
       );
       const worker = new OutboxWorker(core.deps, 'bench', send, { ...DEMO_POLICY, intervalMs: 0 });

@@ -10,6 +10,7 @@ import { Migration20261123233001 } from './Migration20261123233001.js';
 import { Migration20261203235624 } from './Migration20261203235624.js';
 import { Migration20261204012000 } from './Migration20261204012000.js';
 import { Migration20261204012500 } from './Migration20261204012500.js';
+import { Migration20261204100000 } from './Migration20261204100000.js';
 
 /**
  * Every committed migration, in order. Listed explicitly so the compiled server, ts-jest and
@@ -27,4 +28,5 @@ export const MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261203235624', class: Migration20261203235624 },
   { name: 'Migration20261204012000', class: Migration20261204012000 },
   { name: 'Migration20261204012500', class: Migration20261204012500 },
+  { name: 'Migration20261204100000', class: Migration20261204100000 },
 ];

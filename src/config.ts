@@ -126,7 +126,20 @@ const schema = z.object({
   /** `off` runs an API-only instance (GraphQL, feeds, jobs; no WeChat bot), to scale the API apart from the bots. */
   BOT: z.enum(['on', 'off']).default('on'),
   /** How many bot accounts to run on a real puppet, each serving the groups it is in. */
-  BOT_ACCOUNTS: z.coerce.number().int().min(1).max(100).default(1),
+  BOT_ACCOUNTS: z.coerce.number().int().min(1).max(1000).default(1),
+  /** Pacing per account (token bucket): sends that may go back to back after a pause. */
+  BOT_SEND_BURST: z.coerce.number().int().min(1).max(100).optional(),
+  /** Pacing per account: most sends in an hour / a day (0: no cap). */
+  BOT_SENDS_PER_HOUR: z.coerce.number().int().min(0).max(1_000_000).optional(),
+  BOT_SENDS_PER_DAY: z.coerce.number().int().min(0).max(10_000_000).optional(),
+  /** First back-off of an account WeChat answered "发送消息过于频繁" (doubles on repeats). */
+  BOT_RATE_LIMIT_BACKOFF_MS: z.coerce.number().int().min(1000).max(24 * 3600_000).optional(),
+  /** A message whose group has no online account for this long is reported undeliverable. */
+  BOT_UNDELIVERABLE_AFTER_MS: z.coerce.number().int().min(1000).max(7 * 24 * 3600_000).default(10 * 60_000),
+  /** How long an instance's lease on an account lasts without a heartbeat (renewed every third of it). */
+  BOT_LEASE_MS: z.coerce.number().int().min(1000).max(600_000).default(30_000),
+  /** Most accounts one instance serves (it serves its fair share of the fleet, up to this). */
+  BOT_INSTANCE_CAPACITY: z.coerce.number().int().min(0).max(10_000).default(1000),
   /** Where photos go: `local` (DATA_DIR/storage) or `s3` (an S3-compatible bucket, S3_* below). */
   PHOTO_STORAGE: z.enum(['local', 's3']).default('local'),
   /** The S3 API's base URL for MinIO, Ceph, OSS, COS …; unset means AWS itself. */
@@ -197,6 +210,16 @@ export interface Config {
   readonly puppetServiceTokens: readonly string[];
   readonly botSendIntervalMs: number | undefined;
   readonly botAccounts: number;
+  /** The fleet (README "Running a fleet"): pacing overrides, undeliverable time, leases, capacity. */
+  readonly fleet: {
+    readonly burst: number | undefined;
+    readonly perHour: number | undefined;
+    readonly perDay: number | undefined;
+    readonly rateLimitBackoffMs: number | undefined;
+    readonly undeliverableAfterMs: number;
+    readonly leaseMs: number;
+    readonly instanceCapacity: number;
+  };
   /** CAP 1.2 feed of instructions (http/cap.route.ts). */
   readonly cap: { readonly sender: string; readonly publicGrid: string | undefined };
   /** Open311 address text → grid code (http/open311.route.ts). */
@@ -295,6 +318,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     botSendIntervalMs: e.BOT_SEND_INTERVAL_MS,
     bots: e.BOT === 'on',
     botAccounts: e.WECHATY_PUPPET === 'wechaty-puppet-service' ? Math.max(1, tokens.length) : e.BOT_ACCOUNTS,
+    fleet: Object.freeze({
+      burst: e.BOT_SEND_BURST,
+      perHour: e.BOT_SENDS_PER_HOUR,
+      perDay: e.BOT_SENDS_PER_DAY,
+      rateLimitBackoffMs: e.BOT_RATE_LIMIT_BACKOFF_MS,
+      undeliverableAfterMs: e.BOT_UNDELIVERABLE_AFTER_MS,
+      leaseMs: e.BOT_LEASE_MS,
+      instanceCapacity: e.BOT_INSTANCE_CAPACITY,
+    }),
     cap: Object.freeze({ sender: e.CAP_SENDER, publicGrid: e.CAP_PUBLIC_GRID }),
     open311AddressMap: Object.freeze({ ...e.OPEN311_ADDRESS_MAP }),
     corsOrigins: e.CORS_ORIGINS,

@@ -21,6 +21,7 @@ import { DemoService } from './services/demo.service.js';
 import { DuplicateService } from './services/duplicate.service.js';
 import { EscalationService } from './services/escalation.service.js';
 import { ExportService } from './services/export.service.js';
+import { FleetService } from './services/fleet.service.js';
 import { GridService } from './services/grid.service.js';
 import { IncidentService } from './services/incident.service.js';
 import { InstructionChaseService } from './services/instruction-chase.service.js';
@@ -90,6 +91,7 @@ export interface Scope {
   readonly instructions: InstructionService;
   readonly bindings: BindingService;
   readonly deliveries: DeliveryService;
+  readonly fleet: FleetService;
   readonly demo: DemoService;
   readonly escalations: EscalationService;
   readonly clearanceSchedule: ClearanceScheduleService;
@@ -124,6 +126,7 @@ export function createScope(app: AppDeps, actor: Actor): Scope {
     instructions: new InstructionService(deps, grids),
     bindings: new BindingService(deps, grids),
     deliveries: new DeliveryService(deps, grids),
+    fleet: new FleetService(deps, grids),
     demo: new DemoService(grids),
     escalations: new EscalationService(deps),
     clearanceSchedule: new ClearanceScheduleService(deps, clearance),

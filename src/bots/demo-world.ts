@@ -16,7 +16,7 @@ import { OutboxRepository } from '../repositories/outbox.repository.js';
 import type { AppDeps } from '../services/context.js';
 import { BOT_NAME, DEMO_GROUP_SUFFIX, demoResidentName } from '../texts/zh/index.js';
 import type { BotInbox, InboxOutcome } from './inbox.js';
-import type { OutboxWorker, SentEvent } from './outbox-worker.js';
+import type { SentEvent } from './outbox-worker.js';
 
 type ContactMock = ReturnType<mock.Mocker['createContact']>;
 type RoomMock = ReturnType<mock.Mocker['createRoom']>;
@@ -27,60 +27,105 @@ export const SPEAKER_ROLES = ['chief', 'worker', 'instructor', 'commander', 'ass
 export { DEMO_ACCOUNT };
 
 /**
- * How long `speak` waits for the bot to take a message and send its reply. Replies share the
- * account's outbox with broadcasts (no priority lanes yet), so the commander's "已下达" waits
- * behind a 631-group broadcast: seconds on a quiet machine, tens of seconds on a loaded one.
+ * How long `speak` waits for the bot to take a message and send its reply (a reply jumps the
+ * broadcast lanes within a second, but a loaded machine may be slow).
  */
 const WAIT_MS = 60_000;
 
 // The mock puppet tells images by name; the hub checks the bytes themselves anyway.
 const photoName = (bytes: Uint8Array) => (bytes[0] === 0x89 ? 'photo.png' : 'photo.jpg');
 
+/** One demo account's own simulated WeChat: a mock puppet holds one logged-in account. */
+interface MockAccount {
+  readonly mocker: mock.Mocker;
+  readonly puppet: PuppetMock;
+  readonly bot: WechatyInterface;
+  readonly rooms: Map<string, RoomMock>;
+  readonly contacts: Map<string, ContactMock>;
+}
+
+/** What the demo world needs of the bots: their inbox, their sends, a nudge for their outbox. */
+export interface DemoBots {
+  readonly inbox: BotInbox;
+  onSent(listener: (e: SentEvent) => void): () => void;
+  kick(): void;
+}
+
+/** The demo accounts' own contact ids: the first is `demo-bot`, the others `demo-bot-<name>`. */
+export const demoBotContactId = (account: string): string => (account === DEMO_ACCOUNT ? DEMO_BOT_CONTACT_ID : `${DEMO_BOT_CONTACT_ID}-${account}`);
+
 /**
  * Demo mode (docs/domain-rules.md#demo-city): a simulated WeChat on `wechaty-puppet-mock` where every grid has its
- * group with the bot, its members (bound) and a resident (unbound) in it. `speak` sends a
- * message as one of them through Wechaty's real message path and returns what the bot then
- * said in that group.
+ * group with the bot accounts this instance serves, its members (bound) and a resident
+ * (unbound) in it. `speak` sends a message as one of them through Wechaty's real message path
+ * and returns what the bots then said in that group.
  */
 export class DemoWorld {
-  private inbox: BotInbox | null = null;
-  private worker: OutboxWorker | null = null;
-  private readonly rooms = new Map<string, RoomMock>();
-  private readonly contacts = new Map<string, ContactMock>();
+  private bots: DemoBots | null = null;
+  private readonly accounts = new Map<string, MockAccount>();
+  private grids: DemoGrid[] = [];
+  private byGrid = new Map<number, DemoMember[]>();
   private turn: Promise<unknown> = Promise.resolve();
 
-  constructor(
-    private readonly app: AppDeps,
-    readonly mocker: mock.Mocker,
-    readonly puppet: PuppetMock,
-  ) {}
+  constructor(private readonly app: AppDeps) {}
 
-  attach(inbox: BotInbox, worker: OutboxWorker): void {
-    this.inbox = inbox;
-    this.worker = worker;
+  attach(bots: DemoBots): void {
+    this.bots = bots;
   }
 
-  /** Creates a mock group for every grid and a contact for every member, and binds them. Idempotent. */
+  /** The listening account's mock WeChat (the first demo account when this instance serves it). */
+  get mocker(): mock.Mocker {
+    return this.listener().mocker;
+  }
+
+  get puppet(): PuppetMock {
+    return this.listener().puppet;
+  }
+
+  /** Binds a mock group to every grid and a contact to every member (idempotent), and remembers them for the accounts. */
   async populate(): Promise<{ groups: number; members: number }> {
     const repo = this.repo();
     const now = this.app.clock.now();
     await repo.bindMockGroups(DEMO_ACCOUNT, DEMO_GROUP_SUFFIX, now);
     await repo.bindMockContacts(now);
-    const grids = await repo.grids();
+    this.grids = await repo.grids();
     const members = await repo.members();
-    const byGrid = new Map<number, DemoMember[]>();
-    for (const m of members) {
-      this.contact(DEMO_MEMBER_CONTACT.of(m.id), m.name);
-      byGrid.set(m.gridId, [...(byGrid.get(m.gridId) ?? []), m]);
-    }
-    for (const g of grids) this.room(g, (byGrid.get(g.id) ?? []).map((m) => DEMO_MEMBER_CONTACT.of(m.id)));
-    return { groups: grids.length, members: members.length };
+    this.byGrid = new Map();
+    for (const m of members) this.byGrid.set(m.gridId, [...(this.byGrid.get(m.gridId) ?? []), m]);
+    return { groups: this.grids.length, members: members.length };
+  }
+
+  /** A Wechaty for demo account `name` on a mock WeChat of its own; `start` logs it in, in every demo group. */
+  account(name: string): { bot: WechatyInterface; start(): Promise<void> } {
+    const mocker = new mock.Mocker();
+    const puppet = new PuppetMock({ mocker });
+    const bot = WechatyBuilder.build({ name: `gridhub-${name}`, puppet });
+    const acc: MockAccount = { mocker, puppet, bot, rooms: new Map(), contacts: new Map() };
+    return {
+      bot,
+      start: async () => {
+        await bot.start();
+        const me = mocker.createContact({ id: demoBotContactId(name), name: BOT_NAME });
+        mocker.login(me);
+        // PuppetMock never emits `ready` by itself (stack notes).
+        puppet.emit('ready', { data: 'ready' });
+        await bot.ready();
+        for (const [gridId, list] of this.byGrid) for (const m of list) if (gridId) this.contact(acc, DEMO_MEMBER_CONTACT.of(m.id), m.name);
+        for (const g of this.grids) this.room(acc, g, (this.byGrid.get(g.id) ?? []).map((m) => DEMO_MEMBER_CONTACT.of(m.id)));
+        this.accounts.set(name, acc);
+      },
+    };
+  }
+
+  /** The account no longer runs here (stopped, or another instance took it). */
+  forget(name: string): void {
+    this.accounts.delete(name);
   }
 
   /**
    * Says `text` (and/or sends `image`) in `gridCode`'s group as `from`: a member's name or a
    * role word (that grid's member in that role, else the nearest ancestor's; `resident` is an
-   * unbound resident of the grid). Resolves with the bot's replies in that group.
+   * unbound resident of the grid). Resolves with the bots' replies in that group.
    */
   speak(gridCode: string, from: string, text: string | null, image: Uint8Array | null): Promise<string[]> {
     const next = this.turn.then(() => this.speakNow(gridCode, from, text, image));
@@ -88,36 +133,42 @@ export class DemoWorld {
     return next;
   }
 
+  private listener(): MockAccount {
+    const acc = this.accounts.get(DEMO_ACCOUNT) ?? this.accounts.values().next().value;
+    if (!acc) throw new DomainError('CONFLICT', 'no demo bot account runs on this instance');
+    return acc;
+  }
+
   private async speakNow(gridCode: string, from: string, text: string | null, image: Uint8Array | null): Promise<string[]> {
-    if (!this.inbox || !this.worker) throw new Error('the demo world is not attached to a bot');
+    const bots = this.bots;
+    if (!bots) throw new Error('the demo world is not attached to a bot');
     if (!text?.trim() && !image) throw new DomainError('BAD_USER_INPUT', 'say something: text or image');
     const code = normalizeGridCode(gridCode);
     const grid = await this.repo().grid(code);
     if (!grid) throw new DomainError('NOT_FOUND', `grid ${code} not found`);
-    const room = this.room(grid, []);
-    const speaker = await this.speaker(grid, from.trim());
+    const acc = this.listener();
+    const room = this.room(acc, grid, []);
+    const speaker = await this.speaker(acc, grid, from.trim());
     const roomId = room.id;
     const replies: string[] = [];
-    const onSent = (e: SentEvent) => {
+    const off = bots.onSent((e: SentEvent) => {
       if (e.roomId === roomId) replies.push(e.text);
-    };
-    this.worker.on('sent', onSent);
+    });
     try {
       for (const part of [text?.trim() ? text : null, image ? FileBox.fromBase64(Buffer.from(image).toString('base64'), photoName(image)) : null]) {
         if (!part) continue;
-        const processed = this.nextOutcome(roomId, speaker.id);
+        const processed = this.nextOutcome(bots.inbox, roomId, speaker.id);
         speaker.say(part).to(room);
         const outcome = await processed;
         if (outcome.replyKey) await this.delivered(outcome.replyKey);
       }
     } finally {
-      this.worker.off('sent', onSent);
+      off();
     }
     return replies;
   }
 
-  private nextOutcome(roomId: string, senderId: string): Promise<InboxOutcome> {
-    const inbox = this.inbox!;
+  private nextOutcome(inbox: BotInbox, roomId: string, senderId: string): Promise<InboxOutcome> {
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => {
         inbox.off('processed', on);
@@ -137,7 +188,7 @@ export class DemoWorld {
   private async delivered(dedupeKey: string): Promise<void> {
     const outbox = new OutboxRepository(this.app.orm.em.fork());
     const deadline = Date.now() + WAIT_MS;
-    this.worker!.kick();
+    this.bots!.kick();
     while (Date.now() < deadline) {
       const status = await outbox.statusOf(dedupeKey);
       if (status !== 'pending') return;
@@ -146,29 +197,29 @@ export class DemoWorld {
     throw new Error('the bot did not send its reply in time');
   }
 
-  private async speaker(grid: DemoGrid, from: string): Promise<ContactMock> {
-    if (from === 'resident') return this.contact(DEMO_RESIDENT_CONTACT.of(grid.id), demoResidentName(grid.name), grid);
+  private async speaker(acc: MockAccount, grid: DemoGrid, from: string): Promise<ContactMock> {
+    if (from === 'resident') return this.contact(acc, DEMO_RESIDENT_CONTACT.of(grid.id), demoResidentName(grid.name), grid);
     const byRole = (SPEAKER_ROLES as readonly string[]).includes(from);
     // Nearest first: the grid itself, then its ancestors up to the root.
     const m = await this.repo().nearestMember(grid.path, byRole ? { role: from } : { name: from });
     if (!m) {
       if (byRole) throw new DomainError('NOT_FOUND', `no ${from} in grid ${grid.code} or above it`);
       // Someone the hub does not know: an unbound contact, i.e. a resident with that name.
-      return this.contact(DEMO_GUEST_CONTACT.of(Buffer.from(from).toString('hex').slice(0, 40)), from.slice(0, 32), grid);
+      return this.contact(acc, DEMO_GUEST_CONTACT.of(Buffer.from(from).toString('hex').slice(0, 40)), from.slice(0, 32), grid);
     }
-    return this.contact(DEMO_MEMBER_CONTACT.of(m.id), m.name, grid);
+    return this.contact(acc, DEMO_MEMBER_CONTACT.of(m.id), m.name, grid);
   }
 
-  private contact(id: string, name: string, grid?: DemoGrid): ContactMock {
-    let c = this.contacts.get(id);
+  private contact(acc: MockAccount, id: string, name: string, grid?: DemoGrid): ContactMock {
+    let c = acc.contacts.get(id);
     if (!c) {
-      c = this.mocker.createContact({ id, name });
-      this.contacts.set(id, c);
+      c = acc.mocker.createContact({ id, name });
+      acc.contacts.set(id, c);
     }
     if (grid) {
-      const room = this.room(grid, []);
-      const payload = this.mocker.roomPayload(room.id);
-      if (!payload.memberIdList.includes(id)) this.mocker.roomPayload(room.id, { ...payload, memberIdList: [...payload.memberIdList, id] });
+      const room = this.room(acc, grid, []);
+      const payload = acc.mocker.roomPayload(room.id);
+      if (!payload.memberIdList.includes(id)) acc.mocker.roomPayload(room.id, { ...payload, memberIdList: [...payload.memberIdList, id] });
     }
     return c;
   }
@@ -177,34 +228,12 @@ export class DemoWorld {
     return new DemoRepository(this.app.orm.em.fork());
   }
 
-  private room(grid: DemoGrid, memberIds: string[]): RoomMock {
-    let room = this.rooms.get(grid.code);
+  private room(acc: MockAccount, grid: DemoGrid, memberIds: string[]): RoomMock {
+    let room = acc.rooms.get(grid.code);
     if (!room) {
-      room = this.mocker.createRoom({ id: DEMO_ROOM.of(grid.code), topic: `${grid.name}${DEMO_GROUP_SUFFIX}`.slice(0, 64), memberIdList: [this.puppet.currentUserId, ...memberIds] });
-      this.rooms.set(grid.code, room);
+      room = acc.mocker.createRoom({ id: DEMO_ROOM.of(grid.code), topic: `${grid.name}${DEMO_GROUP_SUFFIX}`.slice(0, 64), memberIdList: [acc.puppet.currentUserId, ...memberIds] });
+      acc.rooms.set(grid.code, room);
     }
     return room;
   }
-}
-
-/** Builds the simulated WeChat and its bot; `start` logs the bot in once the world is populated. */
-export async function createDemoWorld(app: AppDeps): Promise<{ world: DemoWorld; bot: WechatyInterface; start(): Promise<void> }> {
-  const mocker = new mock.Mocker();
-  const puppet = new PuppetMock({ mocker });
-  const bot = WechatyBuilder.build({ name: 'gridhub-demo', puppet });
-  const world = new DemoWorld(app, mocker, puppet);
-  return {
-    world,
-    bot,
-    async start() {
-      await bot.start();
-      const me = mocker.createContact({ id: DEMO_BOT_CONTACT_ID, name: BOT_NAME });
-      mocker.login(me);
-      // PuppetMock never emits `ready` by itself (stack notes).
-      puppet.emit('ready', { data: 'ready' });
-      await bot.ready();
-      const populated = await world.populate();
-      app.log.info(populated, 'demo mode: every grid has its mock WeChat group');
-    },
-  };
 }

@@ -7,6 +7,7 @@ import { storableText } from '../domain/text.js';
 import type { Logger } from '../infra/logger.js';
 import { OutboxRepository } from '../repositories/outbox.repository.js';
 import { InboundRepository } from '../repositories/inbound.repository.js';
+import { FleetRepository } from '../repositories/fleet.repository.js';
 import { createScope } from '../scope.js';
 import type { BindingService, ContactBinding, GroupBinding } from '../services/binding.service.js';
 import type { AppDeps } from '../services/context.js';
@@ -14,6 +15,7 @@ import type { PhotoService } from '../services/photo.service.js';
 import { CONTACT_NOT_BOUND, GROUP_NOT_BOUND, INTERNAL_ERROR, PHOTO_REFUSED, photoAttachedText, refusalText } from '../texts/zh/index.js';
 import type { BotPlugin, BotReply } from './plugin.js';
 import { PLUGINS } from './plugins/index.js';
+import { MESSAGE_LANES, priorityOf } from '../domain/delivery-lanes.js';
 
 /** A group message as the puppet delivered it. */
 export interface IncomingMessage {
@@ -104,9 +106,16 @@ export class BotInbox extends EventEmitter<{ processed: [InboxOutcome] }> {
     if (msg.kind !== 'text') return this.outcome(msg, 'ignored', null);
     const parsed = parseMessage(msg.text, this.app.categorise);
     if (parsed.command === 'none') return this.outcome(msg, 'ignored', null);
-    const group = await this.bindings().seeGroup(msg.roomId, msg.botAccount, msg.roomTopic);
-    // Another of our accounts serves this group; it acts, this one stays quiet.
-    if (group.botAccount !== msg.botAccount) return this.outcome(msg, 'skipped', parsed.command);
+    let group = await this.bindings().seeGroup(msg.roomId, msg.botAccount, msg.roomTopic);
+    const fleet = new FleetRepository(this.app.orm.em.fork());
+    await fleet.joinGroups(msg.botAccount, [msg.roomId], this.app.clock.now());
+    if (group.botAccount !== msg.botAccount) {
+      // Another of our accounts listens in this group; it acts, this one stays quiet, unless
+      // that account is offline: then this one takes the group over.
+      const listener = await fleet.takeOverListening(msg.roomId, msg.botAccount, this.app.clock.now());
+      if (listener !== msg.botAccount) return this.outcome(msg, 'skipped', parsed.command);
+      group = { ...group, botAccount: listener };
+    }
     const id = await this.store(msg, null);
     if (!id) return this.outcome(msg, 'duplicate', parsed.command);
     return this.act(msg, id, parsed, group);
@@ -187,7 +196,7 @@ export class BotInbox extends EventEmitter<{ processed: [InboxOutcome] }> {
     await this.app.orm.em.fork().transactional(async (tx) => {
       if (reply) {
         await new OutboxRepository(tx).enqueueForRooms(
-          [{ botAccount: msg.botAccount, roomId: msg.roomId, text: reply.text, dedupeKey: replyKey!, kind: 'reply', ref: reply.ref ?? null, mentionMemberIds: reply.mentionMemberIds ?? [] }],
+          [{ roomId: msg.roomId, text: reply.text, dedupeKey: replyKey!, kind: 'reply', priority: priorityOf(MESSAGE_LANES.reply), ref: reply.ref ?? null, mentionMemberIds: reply.mentionMemberIds ?? [] }],
           now,
         );
       }

@@ -31,7 +31,7 @@ export const isRole = (value: string): value is Role => (ROLES as readonly strin
 export const isMemberRole = (value: string): value is MemberRole => (MEMBER_ROLES as readonly string[]).includes(value);
 
 /** Administrative acts on the grid tree and its people. */
-export type AdminAction = 'grid.create' | 'grid.rename' | 'grid.recolour' | 'grid.move' | 'grid.delete' | 'member.register' | 'department.create' | 'token.mint' | 'token.revoke' | 'group.bind';
+export type AdminAction = 'grid.create' | 'grid.rename' | 'grid.recolour' | 'grid.move' | 'grid.delete' | 'member.register' | 'department.create' | 'token.mint' | 'token.revoke' | 'group.bind' | 'bot.manage';
 
 const ADMIN_ACTIONS: Record<AdminAction, readonly Role[]> = {
   'grid.create': ['admin', 'commander'],
@@ -44,6 +44,7 @@ const ADMIN_ACTIONS: Record<AdminAction, readonly Role[]> = {
   'token.mint': ['admin', 'commander'],
   'token.revoke': ['admin', 'commander'],
   'group.bind': ['admin', 'commander'],
+  'bot.manage': ['admin'],
 };
 
 export const mayDo = (role: ActorRole, action: AdminAction): boolean => role !== 'resident' && ADMIN_ACTIONS[action].includes(role);

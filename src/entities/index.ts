@@ -1,5 +1,8 @@
 import { ApiTokenEntity } from './api-token.entity.js';
 import { BindCodeEntity } from './bind-code.entity.js';
+import { BotAccountEntity } from './bot-account.entity.js';
+import { BotInstanceEntity } from './bot-instance.entity.js';
+import { ChatGroupAccountEntity } from './chat-group-account.entity.js';
 import { ChatGroupEntity } from './chat-group.entity.js';
 import { ClearanceRoundEntity } from './clearance-round.entity.js';
 import { ClearanceSlotEntity } from './clearance-slot.entity.js';
@@ -22,6 +25,9 @@ import { OutboxMessageEntity } from './outbox-message.entity.js';
 export {
   ApiTokenEntity,
   BindCodeEntity,
+  BotAccountEntity,
+  BotInstanceEntity,
+  ChatGroupAccountEntity,
   ChatGroupEntity,
   ClearanceRoundEntity,
   ClearanceSlotEntity,
@@ -57,6 +63,9 @@ export const ENTITIES = [
   BindCodeEntity,
   InboundMessageEntity,
   OutboxMessageEntity,
+  BotAccountEntity,
+  BotInstanceEntity,
+  ChatGroupAccountEntity,
   ClearanceRoundEntity,
   ClearanceSlotEntity,
   InstructionEntity,

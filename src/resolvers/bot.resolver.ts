@@ -1,5 +1,5 @@
 import { Arg, Ctx, Int, Mutation, Query, Resolver } from 'type-graphql';
-import { BindCodeType, BotAccountType, ChatGroupType, OutboxMessageType, toBotAccount, toChatGroup, toOutboxMessage } from '../schema/bot.type.js';
+import { BindCodeType, BotAccountType, ChatGroupType, DeliveryProgressType, OutboxMessageType, toChatGroup, toDeliveryProgress, toFleetAccount, toOutboxMessage } from '../schema/bot.type.js';
 import type { GqlContext } from './context.js';
 
 /** Bindings of groups and people, the bot accounts, and what the bot has sent. */
@@ -32,8 +32,29 @@ export class BotResolver {
     return (await ctx.scope.deliveries.list(ctx.scope.actor, { under, ref, status }, first)).map(toOutboxMessage);
   }
 
-  @Query(() => [BotAccountType], { description: 'The bot accounts of this hub instance and their login state.' })
-  bots(@Ctx() ctx: GqlContext): BotAccountType[] {
-    return (ctx.bots?.status() ?? []).map(toBotAccount);
+  @Query(() => [BotAccountType], { description: 'Every bot account of the fleet, across all hub instances, with its state and lease.' })
+  async bots(@Ctx() ctx: GqlContext): Promise<BotAccountType[]> {
+    const local = new Map((ctx.bots?.status() ?? []).map((b) => [b.name, b]));
+    return (await ctx.scope.fleet.list()).map((a) => toFleetAccount(a, local.get(a.name)));
+  }
+
+  @Mutation(() => BotAccountType, { description: 'Adds a bot account to the fleet (admins); an instance with spare capacity logs it in within a heartbeat.' })
+  async addBotAccount(
+    @Arg('name', () => String) name: string,
+    @Arg('puppet', () => String, { nullable: true }) puppet: string | null,
+    @Arg('credentialsRef', () => String, { nullable: true, description: 'token:N (the N-th WECHATY_PUPPET_SERVICE_TOKEN) or memory:NAME; never the secret itself.' }) credentialsRef: string | null,
+    @Ctx() ctx: GqlContext,
+  ): Promise<BotAccountType> {
+    return toFleetAccount(await ctx.scope.fleet.add(ctx.scope.actor, { name, puppet, credentialsRef }), undefined);
+  }
+
+  @Mutation(() => BotAccountType, { description: 'Retires a bot account (admins): its instance logs it out; the other accounts in its groups carry its messages.' })
+  async retireBotAccount(@Arg('name', () => String) name: string, @Ctx() ctx: GqlContext): Promise<BotAccountType> {
+    return toFleetAccount(await ctx.scope.fleet.retire(ctx.scope.actor, name), undefined);
+  }
+
+  @Query(() => DeliveryProgressType, { description: 'How the messages about one code are getting out: queued, sent, failed, undeliverable per lane and per account.' })
+  async deliveryProgress(@Arg('ref', () => String) ref: string, @Ctx() ctx: GqlContext): Promise<DeliveryProgressType> {
+    return toDeliveryProgress(await ctx.scope.fleet.progress(ctx.scope.actor, ref));
   }
 }

@@ -2,6 +2,9 @@ import { Field, ID, Int, ObjectType } from 'type-graphql';
 import type { BotAccountStatus } from '../services/bots.port.js';
 import type { GroupBinding } from '../services/binding.service.js';
 import type { DeliveryRow } from '../services/delivery.service.js';
+import type { DeliveryCounts } from '../repositories/outbox.repository.js';
+import type { DeliveryProgress, FleetAccountRow } from '../services/fleet.service.js';
+import { laneOf } from '../domain/delivery-lanes.js';
 
 @ObjectType('ChatGroup', { description: 'A WeChat group the bot is in, and the grid it belongs to.' })
 export class ChatGroupType {
@@ -47,8 +50,17 @@ export class OutboxMessageType {
   @Field(() => String)
   text!: string;
 
-  @Field(() => String, { description: 'pending, sent or failed (after its last retry).' })
+  @Field(() => String, { description: 'pending, sent, failed (after its last retry) or undeliverable (no online account in its group for BOT_UNDELIVERABLE_AFTER_MS).' })
   status!: string;
+
+  @Field(() => String, { nullable: true, description: 'The bot account that sent it (or is sending it), chosen when it is sent.' })
+  account!: string | null;
+
+  @Field(() => Int, { description: 'Its lane priority, 0 first (lane says which).' })
+  priority!: number;
+
+  @Field(() => String, { description: 'urgent, reply, routine, chase or bulk.' })
+  lane!: string;
 
   @Field(() => Int)
   attempts!: number;
@@ -63,7 +75,7 @@ export class OutboxMessageType {
   sentAt!: Date | null;
 }
 
-@ObjectType('BotAccount', { description: 'One bot account and its login state.' })
+@ObjectType('BotAccount', { description: 'One bot account of the fleet (any hub instance) and its state.' })
 export class BotAccountType {
   @Field(() => String)
   name!: string;
@@ -71,19 +83,119 @@ export class BotAccountType {
   @Field(() => String)
   puppet!: string;
 
-  @Field(() => String, { description: 'starting, scan (waiting for a QR scan), logged_in, logged_out, error, stopped.' })
+  @Field(() => String, { description: 'starting, scan (waiting for a QR scan), logged_in, logged_out, error, stopped (accounts of other instances: from their fleet status).' })
   state!: string;
+
+  @Field(() => String, { description: 'The fleet state: online, waiting_for_scan, offline, rate_limited, retired.' })
+  status!: string;
+
+  @Field(() => String, { nullable: true, description: 'The hub instance serving it (holding its lease).' })
+  instance!: string | null;
+
+  @Field(() => Date, { nullable: true })
+  leaseUntil!: Date | null;
+
+  @Field(() => Date, { nullable: true })
+  heartbeatAt!: Date | null;
+
+  @Field(() => Date, { nullable: true, description: 'While rate_limited: when it tries again.' })
+  rateLimitedUntil!: Date | null;
+
+  @Field(() => Int)
+  sendsToday!: number;
+
+  @Field(() => Int, { description: 'Messages it has claimed and not sent yet.' })
+  claimed!: number;
+
+  @Field(() => Int, { description: 'Groups it sits in.' })
+  groups!: number;
 
   @Field(() => String, { nullable: true })
   user!: string | null;
 
-  @Field(() => Date)
-  since!: Date;
+  @Field(() => Date, { nullable: true, description: 'Since when it is in its state on this instance (null: served elsewhere).' })
+  since!: Date | null;
 
   @Field(() => String, { nullable: true })
   error!: string | null;
 }
 
+@ObjectType('DeliveryCounts', { description: 'Messages by delivery status.' })
+export class DeliveryCountsType {
+  @Field(() => Int, { description: 'Waiting or being sent.' })
+  queued!: number;
+
+  @Field(() => Int)
+  sent!: number;
+
+  @Field(() => Int)
+  failed!: number;
+
+  @Field(() => Int)
+  undeliverable!: number;
+}
+
+@ObjectType('LaneDelivery', { description: 'One priority lane of a delivery.' })
+export class LaneDeliveryType extends DeliveryCountsType {
+  @Field(() => String)
+  lane!: string;
+
+  @Field(() => Int)
+  priority!: number;
+}
+
+@ObjectType('AccountDelivery', { description: 'What one bot account has of a delivery (account null: not yet claimed).' })
+export class AccountDeliveryType extends DeliveryCountsType {
+  @Field(() => String, { nullable: true })
+  account!: string | null;
+}
+
+@ObjectType('DeliveryProgress', { description: 'How the messages about one code (instruction, incident, round) are getting out.' })
+export class DeliveryProgressType {
+  @Field(() => String)
+  ref!: string;
+
+  @Field(() => DeliveryCountsType)
+  total!: DeliveryCountsType;
+
+  @Field(() => [LaneDeliveryType])
+  lanes!: LaneDeliveryType[];
+
+  @Field(() => [AccountDeliveryType])
+  accounts!: AccountDeliveryType[];
+}
+
+const counts = <T extends object>(into: T, c: DeliveryCounts): T => Object.assign(into, { queued: c.pending, sent: c.sent, failed: c.failed, undeliverable: c.undeliverable });
+
+export const toDeliveryProgress = (p: DeliveryProgress): DeliveryProgressType =>
+  Object.assign(new DeliveryProgressType(), {
+    ref: p.ref,
+    total: counts(new DeliveryCountsType(), p.total),
+    lanes: p.lanes.map((l) => counts(Object.assign(new LaneDeliveryType(), { lane: l.lane, priority: l.priority }), l)),
+    accounts: p.accounts.map((a) => counts(Object.assign(new AccountDeliveryType(), { account: a.account }), a)),
+  });
+
+/** The local state name for a fleet state (accounts served by another instance). */
+const STATE_OF: Record<string, BotAccountStatus['state']> = { online: 'logged_in', rate_limited: 'logged_in', waiting_for_scan: 'scan', offline: 'logged_out' };
+
+/** An account of the fleet table, with this instance's live status when it serves it. */
+export const toFleetAccount = (a: FleetAccountRow, local: BotAccountStatus | undefined): BotAccountType =>
+  Object.assign(new BotAccountType(), {
+    name: a.name,
+    puppet: a.puppet,
+    state: local?.state ?? (a.retiredAt ? 'stopped' : (STATE_OF[a.state] ?? 'logged_out')),
+    status: a.retiredAt ? 'retired' : a.state,
+    instance: a.instanceId,
+    leaseUntil: a.leaseUntil,
+    heartbeatAt: a.heartbeatAt,
+    rateLimitedUntil: a.rateLimitedUntil,
+    sendsToday: a.sendsToday,
+    claimed: a.claimed,
+    groups: a.groups,
+    user: local?.user ?? null,
+    since: local?.since ?? null,
+    error: local?.error ?? null,
+  });
+
 export const toChatGroup = (g: GroupBinding): ChatGroupType => Object.assign(new ChatGroupType(), { roomId: g.roomId, botAccount: g.botAccount, grid: g.grid?.code ?? null });
-export const toOutboxMessage = (r: DeliveryRow): OutboxMessageType => Object.assign(new OutboxMessageType(), { ...r, grid: r.gridCode });
-export const toBotAccount = (b: BotAccountStatus): BotAccountType => Object.assign(new BotAccountType(), { name: b.name, puppet: b.puppet, state: b.state, user: b.user, since: b.since, error: b.error });
+export const toOutboxMessage = (r: DeliveryRow): OutboxMessageType => Object.assign(new OutboxMessageType(), { ...r, grid: r.gridCode, account: r.botAccount, lane: laneOf(r.priority) });

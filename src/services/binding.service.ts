@@ -11,6 +11,7 @@ import { DemoRepository } from '../repositories/demo.repository.js';
 import { OutboxRepository } from '../repositories/outbox.repository.js';
 import type { ServiceDeps } from './context.js';
 import { assertMay, type GridService } from './grid.service.js';
+import { DEMO_ROOM } from '../domain/demo-ids.js';
 
 /** How long a one-time bind code is valid. */
 export const BIND_CODE_TTL_HOURS = 72;
@@ -147,7 +148,7 @@ export class BindingService {
   async retireDemo(demoAccount: string): Promise<{ groups: number; contacts: number; messages: number }> {
     return this.deps.em.transactional(async (tx) => {
       const { groups, contacts } = await new DemoRepository(tx).removeMockBindings(demoAccount);
-      const messages = await new OutboxRepository(tx).failPending(demoAccount, 'demo mode ended: the mock group is gone');
+      const messages = await new OutboxRepository(tx).failPendingTo(DEMO_ROOM.prefix + '%', demoAccount, 'demo mode ended: the mock group is gone');
       return { groups, contacts, messages };
     });
   }

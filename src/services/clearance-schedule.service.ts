@@ -4,6 +4,7 @@ import { ClearanceRepository, type RoundRow } from '../repositories/clearance.re
 import { OutboxRepository, type OutboxDraft } from '../repositories/outbox.repository.js';
 import { timesOf, type ClearanceService } from './clearance.service.js';
 import type { ServiceDeps } from './context.js';
+import { MESSAGE_LANES, priorityOf } from '../domain/delivery-lanes.js';
 
 /** What one tick did, for the log and the tests. */
 export interface ClearanceTickResult {
@@ -85,6 +86,7 @@ export class ClearanceScheduleService {
         text: rollCallText(times, g, g, this.deps.config.timeZone),
         dedupeKey: `clearance:rollcall:${round.code}:${g.gridId}`,
         kind: 'rollcall',
+        priority: priorityOf(MESSAGE_LANES.rollcall),
         ref: round.code,
       }));
       return new OutboxRepository(tx).enqueueForGrids(drafts, now);
@@ -102,6 +104,7 @@ export class ClearanceScheduleService {
         text: clearanceReminderText(times, g, this.deps.config.timeZone),
         dedupeKey: `clearance:remind:${round.code}:${g.gridId}`,
         kind: 'reminder',
+        priority: priorityOf(MESSAGE_LANES.clearanceReminder),
         ref: round.code,
         mentionMemberIds: g.chiefIds,
       }));
@@ -121,6 +124,7 @@ export class ClearanceScheduleService {
         text: missedListText(times, p, p.missed, this.deps.config.timeZone),
         dedupeKey: `clearance:missed:${round.code}:${p.gridId}`,
         kind: 'missed',
+        priority: priorityOf(MESSAGE_LANES.missedSummary),
         ref: round.code,
         mentionMemberIds: p.chiefIds,
       }));

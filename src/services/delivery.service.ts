@@ -7,7 +7,7 @@ import type { GridService } from './grid.service.js';
 
 export type { DeliveryRow };
 
-const STATUSES = new Set(['pending', 'sent', 'failed']);
+const STATUSES = new Set(['pending', 'sent', 'failed', 'undeliverable']);
 
 /** What the bot has queued and sent, for the groups of grids in the actor's subtree. */
 export class DeliveryService {

@@ -8,6 +8,7 @@ import { OutboxRepository } from '../repositories/outbox.repository.js';
 import { mergedText } from '../texts/zh/index.js';
 import type { ServiceDeps } from './context.js';
 import type { IncidentService } from './incident.service.js';
+import { MESSAGE_LANES, priorityOf } from '../domain/delivery-lanes.js';
 
 /**
  * Possible duplicates (linked when a report is stored, see IncidentRepository.linkDuplicates)
@@ -44,7 +45,7 @@ export class DuplicateService {
       s.updatedAt = now;
       const text = mergedText(d.code, s.code);
       await new OutboxRepository(tx).enqueueForGrids(
-        [d, s].map((i) => ({ gridId: i.grid.id, text, dedupeKey: `merge:${d.code}:${s.code}:${i.code}`, kind: 'merge', ref: i.code, mentionMemberIds: i.reporter ? [i.reporter.id] : [] })),
+        [d, s].map((i) => ({ gridId: i.grid.id, text, dedupeKey: `merge:${d.code}:${s.code}:${i.code}`, kind: 'merge', priority: priorityOf(MESSAGE_LANES.merge), ref: i.code, mentionMemberIds: i.reporter ? [i.reporter.id] : [] })),
         now,
       );
       changed = [d, s];

@@ -30,6 +30,7 @@ import { MemberRepository } from '../repositories/member.repository.js';
 import { incidentFromRow } from './report-writer.js';
 import type { ServiceDeps } from './context.js';
 import type { GridService } from './grid.service.js';
+import { MESSAGE_LANES, priorityOf } from '../domain/delivery-lanes.js';
 
 export interface ReportIncidentInput {
   grid: string;
@@ -300,7 +301,7 @@ export class IncidentService {
     const grid = await tx.findOneOrFail(GridEntity, { id: incident.grid.id });
     const place = incident.location ? `${grid.name} ${incident.location}` : grid.name;
     const text = departmentDispatchText({ ...incident, closedAt: null, place }, name, this.deps.config.timeZone);
-    await new OutboxRepository(tx).enqueueForDepartment({ departmentId: department.id, text, dedupePrefix: `dispatch:${incident.code}:${now.getTime()}:`, kind: 'dispatch', ref: incident.code }, now);
+    await new OutboxRepository(tx).enqueueForDepartment({ departmentId: department.id, text, dedupePrefix: `dispatch:${incident.code}:${now.getTime()}:`, kind: 'dispatch', priority: priorityOf(MESSAGE_LANES.dispatch), ref: incident.code }, now);
   }
 
   /**

@@ -3,6 +3,7 @@ import { instructionReminderText, overdueListText } from '../texts/zh/index.js';
 import { InstructionRepository, type ChaseCandidate, type ChasedReceipt } from '../repositories/instruction.repository.js';
 import { OutboxRepository, type OutboxDraft } from '../repositories/outbox.repository.js';
 import type { ServiceDeps } from './context.js';
+import { MESSAGE_LANES, priorityOf } from '../domain/delivery-lanes.js';
 
 export interface ChaseResult {
   code: string;
@@ -47,7 +48,7 @@ export class InstructionChaseService {
         if (stage.action === 'remind') {
           const text = instructionReminderText(i.code, i.title, stage.duty, deadline, now, tz);
           for (const g of await repo.receivingGroups(i.id, claimed.map((c) => c.gridId))) {
-            drafts.push({ gridId: g.gridId, text, dedupeKey: `${i.code}:${stage.name}:${g.gridId}`, kind: 'reminder', ref: i.code, mentionMemberIds: g.chiefIds });
+            drafts.push({ gridId: g.gridId, text, dedupeKey: `${i.code}:${stage.name}:${g.gridId}`, kind: 'reminder', priority: priorityOf(MESSAGE_LANES.instructionReminder), ref: i.code, mentionMemberIds: g.chiefIds });
           }
         } else {
           const byParent = new Map<number, ChasedReceipt[]>();
@@ -59,6 +60,7 @@ export class InstructionChaseService {
               text: overdueListText(i.code, i.title, stage.duty, list.map((c) => c.name)),
               dedupeKey: `${i.code}:${stage.name}:${parentId}`,
               kind: 'reminder',
+              priority: priorityOf(MESSAGE_LANES.instructionReminder),
               ref: i.code,
               mentionMemberIds: chiefs.get(parentId) ?? [],
             });

@@ -20,6 +20,7 @@ import { filter, pipe } from '@graphql-yoga/subscription';
 import type { InstructionChangedEvent, InstructionIssuedEvent } from '../infra/pubsub.js';
 import type { ServiceDeps } from './context.js';
 import { GridService } from './grid.service.js';
+import { instructionPriority } from '../domain/delivery-lanes.js';
 
 export interface InstructionItemInput {
   /** The grid the item belongs to (a receiving grid). */
@@ -227,6 +228,7 @@ export class InstructionService {
           text: issuedText(h, [], now, tz),
           dedupePrefix: `${code}:issued:`,
           kind: 'instruction',
+          priority: instructionPriority(input.grade),
           ref: code,
           mentionRoles: policy.mentionChiefs ? ['chief'] : [],
         },
@@ -239,6 +241,7 @@ export class InstructionService {
           text: issuedText(h, g.items, now, tz),
           dedupeKey: `${code}:issued:${g.gridId}`,
           kind: 'instruction',
+          priority: instructionPriority(input.grade),
           ref: code,
           mentionMemberIds: policy.mentionChiefs ? g.chiefIds : [],
         })),
@@ -325,7 +328,7 @@ export class InstructionService {
       const message = kind === 'cancel' ? cancelText(i.code, i.title, body) : amendText(i.code, seq, body!);
       const groups = await new InstructionRepository(tx).receivingGroups(i.id);
       await new OutboxRepository(tx).enqueueForGrids(
-        groups.map((g) => ({ gridId: g.gridId, text: message, dedupeKey: `${i.code}:update:${seq}:${g.gridId}`, kind: 'instruction', ref: i.code })),
+        groups.map((g) => ({ gridId: g.gridId, text: message, dedupeKey: `${i.code}:update:${seq}:${g.gridId}`, kind: 'instruction', priority: instructionPriority(i.grade), ref: i.code })),
         now,
       );
       return i;

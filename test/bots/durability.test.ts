@@ -58,8 +58,8 @@ it('the outbox survives a restart, never queues a dedupe key twice, and shows de
   while (hubs.length) await stop(hubs[0]!);
   const grid = await one<{ id: number }>(`select id from grid where code = $1`, [M]);
   const drafts = [
-    { gridId: grid.id, text: '请各网格今日 20:00 前完成日清', dedupeKey: 'test:rollcall:1', kind: 'rollcall', ref: 'R-TEST-1' },
-    { gridId: grid.id, text: '请各网格今日 20:00 前完成日清', dedupeKey: 'test:rollcall:1', kind: 'rollcall', ref: 'R-TEST-1' },
+    { gridId: grid.id, text: '请各网格今日 20:00 前完成日清', dedupeKey: 'test:rollcall:1', kind: 'rollcall', priority: 4, ref: 'R-TEST-1' },
+    { gridId: grid.id, text: '请各网格今日 20:00 前完成日清', dedupeKey: 'test:rollcall:1', kind: 'rollcall', priority: 4, ref: 'R-TEST-1' },
   ];
   const hub = await start();
   const em = hub.deps.orm.em.fork();
@@ -84,9 +84,11 @@ it('a send that fails is retried with back-off and marked failed after its last 
   const worker = hub.bots!.worker('demo')!;
   const repo = new OutboxRepository(hub.deps.orm.em.fork());
   // A group the bot is not (or no longer) in.
-  await repo.enqueueForRooms([{ botAccount: 'demo', roomId: 'gone@chatroom', text: '测试', dedupeKey: 'test:gone:1', kind: 'reply' }], clock.now());
+  await repo.enqueueForRooms([{ botAccount: 'demo', roomId: 'gone@chatroom', text: '测试', dedupeKey: 'test:gone:1', kind: 'reply', priority: 1 }], clock.now());
   worker.kick();
-  await until('first attempt', async () => (await one<{ attempts: number }>(`select attempts from outbox_message where dedupe_key = 'test:gone:1'`)).attempts === 1);
+  // Attempts are counted when a send starts; the outcome is recorded when its lease is cleared.
+  const settled = async (n: number) => (await one<{ n: number }>(`select count(*)::int as n from outbox_message where dedupe_key = 'test:gone:1' and attempts = $1 and lease_until is null`, [n])).n === 1;
+  await until('first attempt', () => settled(1));
   const row = await one<{ status: string; next_attempt_at: Date; last_error: string }>(`select status, next_attempt_at, last_error from outbox_message where dedupe_key = 'test:gone:1'`);
   expect(row.status).toBe('pending');
   expect(row.last_error).toMatch(/not in room gone@chatroom/);
@@ -101,7 +103,7 @@ it('a send that fails is retried with back-off and marked failed after its last 
   for (let attempt = 2; attempt <= 8; attempt++) {
     clock.advance(2 * 60_000);
     worker.kick();
-    await until(`attempt ${attempt}`, async () => (await one<{ attempts: number }>(`select attempts from outbox_message where dedupe_key = 'test:gone:1'`)).attempts === attempt);
+    await until(`attempt ${attempt}`, () => settled(attempt));
   }
   expect(await one(`select status, attempts from outbox_message where dedupe_key = 'test:gone:1'`)).toEqual({ status: 'failed', attempts: 8 });
   clock.advance(60 * 60_000);
@@ -166,7 +168,7 @@ it('a bot waiting for a QR scan shows the code at /bot/login and is not ready un
 it('a send the puppet never confirms times out and is retried later instead of stalling the outbox', async () => {
   const hub = hubs[0] ?? (await start());
   const hanging = new OutboxWorker(hub.deps, 'hung-account', () => new Promise<void>(() => {}), DEMO_POLICY, 200);
-  await new OutboxRepository(hub.deps.orm.em.fork()).enqueueForRooms([{ botAccount: 'hung-account', roomId: ROOM, text: '测试', dedupeKey: 'test:hung:1', kind: 'reply' }], clock.now());
+  await new OutboxRepository(hub.deps.orm.em.fork()).enqueueForRooms([{ botAccount: 'hung-account', roomId: ROOM, text: '测试', dedupeKey: 'test:hung:1', kind: 'reply', priority: 1 }], clock.now());
   const t = Date.now();
   expect(await hanging.drain()).toBe(1);
   expect(Date.now() - t).toBeLessThan(5_000);
@@ -181,7 +183,7 @@ it('a send in flight holds no transaction nor pool connection, and no second wor
   let sending = 0;
   const slow = new OutboxWorker(hub.deps, 'slow-account', () => (sending++, new Promise<void>((r) => (release = r))), DEMO_POLICY);
   const other = new OutboxWorker(hub.deps, 'slow-account', async () => undefined, DEMO_POLICY);
-  await new OutboxRepository(hub.deps.orm.em.fork()).enqueueForRooms([{ botAccount: 'slow-account', roomId: ROOM, text: '慢发', dedupeKey: 'test:slow:1', kind: 'reply' }], clock.now());
+  await new OutboxRepository(hub.deps.orm.em.fork()).enqueueForRooms([{ botAccount: 'slow-account', roomId: ROOM, text: '慢发', dedupeKey: 'test:slow:1', kind: 'reply', priority: 1 }], clock.now());
   const drained = slow.drain();
   await until('the puppet called', async () => sending === 1);
   const open = await one<{ n: number }>(`select count(*)::int as n from pg_stat_activity where datname = current_database() and state like 'idle in transaction%'`);
@@ -198,15 +200,15 @@ it('starting on a real puppet retires the demo world: mock groups, contacts and 
   expect(before.groups).toBeGreaterThanOrEqual(632);
   expect(before.contacts).toBeGreaterThanOrEqual(1362);
   // Earlier tests may have left the demo account's messages pending (a retry not yet due): count them.
-  const pendingBefore = (await one<{ n: number }>(`select count(*)::int as n from outbox_message where bot_account = 'demo' and status = 'pending'`)).n;
-  await fixture.pg.query(`insert into outbox_message (bot_account, room_id, text, dedupe_key, kind, status, attempts, next_attempt_at, created_at) values ('demo', $1, '待发', 'test:demo-left', 'reply', 'pending', 0, now(), now())`, [ROOM]);
+  const pendingBefore = (await one<{ n: number }>(`select count(*)::int as n from outbox_message where (room_id like 'demo-%' or via_account = 'demo') and status = 'pending'`)).n;
+  await fixture.pg.query(`insert into outbox_message (via_account, room_id, text, dedupe_key, kind, status, attempts, next_attempt_at, created_at) values ('demo', $1, '待发', 'test:demo-left', 'reply', 'pending', 0, now(), now())`, [ROOM]);
   // A group bound by a real account stays bound.
   await fixture.pg.query(`insert into chat_group (room_id, topic, bot_account, created_at) values ('real-1@chatroom', '真实群', 'bot1', now())`);
   // The same call the runtime makes before logging real accounts in (no WeChat to log in to here).
   const hub = await fixture.start({ bots: false });
   const retired = await createScope(hub.deps, OPERATOR).bindings.retireDemo('demo');
   expect(retired).toEqual({ groups: before.groups, contacts: before.contacts, messages: pendingBefore + 1 });
-  expect(await one(`select count(*)::int as n from outbox_message where bot_account = 'demo' and status = 'pending'`)).toEqual({ n: 0 });
+  expect(await one(`select count(*)::int as n from outbox_message where (room_id like 'demo-%' or via_account = 'demo') and status = 'pending'`)).toEqual({ n: 0 });
   expect(await one(`select count(*)::int as n from chat_group`)).toEqual({ n: 1 });
   expect(await one(`select status, last_error from outbox_message where dedupe_key = 'test:demo-left'`)).toEqual({ status: 'failed', last_error: 'demo mode ended: the mock group is gone' });
   await stop(hub);
