@@ -11,6 +11,7 @@ import { outboxBench, parserBench } from './bot.bench';
 import { classifierBench } from './classifier.bench';
 import { instructionBench } from './instructions.bench';
 import { fanoutBench } from './fanout.bench';
+import { fleetDrainBench, fleetRealTimeBench, fleetSimulationBench } from './fleet.bench';
 
 async function subtreeBench(url: string): Promise<void> {
   const db = new Client({ connectionString: url });
@@ -45,6 +46,12 @@ async function subtreeBench(url: string): Promise<void> {
 async function main(): Promise<void> {
   const url = process.env['DATABASE_URL'];
   if (!url) throw new Error('set DATABASE_URL to a PostgreSQL the benchmark may use');
+  if (process.argv.includes('--fleet')) {
+    fleetSimulationBench();
+    await fleetDrainBench(url);
+    await fleetRealTimeBench(url);
+    return;
+  }
   await subtreeBench(url);
   await ingestBench(url);
   await statsBench(url);
@@ -53,6 +60,9 @@ async function main(): Promise<void> {
   await outboxBench(url);
   await instructionBench(url);
   await fanoutBench(url);
+  fleetSimulationBench();
+  await fleetDrainBench(url);
+  await fleetRealTimeBench(url);
 }
 
 main().catch((err: unknown) => {

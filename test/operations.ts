@@ -765,3 +765,72 @@ export const INCIDENT_LINKS = /* GraphQL */ `
     }
   }
 `;
+
+/** Every bot account of the fleet, across instances (issue 11). */
+export const FLEET = /* GraphQL */ `
+  query Fleet {
+    bots {
+      name
+      state
+      status
+      instance
+      sendsToday
+    }
+  }
+`;
+
+export const ADD_BOT_ACCOUNT = /* GraphQL */ `
+  mutation AddBotAccount($name: String!, $credentialsRef: String) {
+    addBotAccount(name: $name, credentialsRef: $credentialsRef) {
+      name
+      status
+    }
+  }
+`;
+
+export const RETIRE_BOT_ACCOUNT = /* GraphQL */ `
+  mutation RetireBotAccount($name: String!) {
+    retireBotAccount(name: $name) {
+      name
+      status
+    }
+  }
+`;
+
+export const DELIVERY_PROGRESS = /* GraphQL */ `
+  query DeliveryProgress($ref: String!) {
+    deliveryProgress(ref: $ref) {
+      ref
+      total {
+        queued
+        sent
+        failed
+        undeliverable
+      }
+      lanes {
+        lane
+        priority
+        queued
+        sent
+      }
+      accounts {
+        account
+        queued
+        sent
+      }
+    }
+  }
+`;
+
+export const OUTBOX_ROUTING = /* GraphQL */ `
+  query OutboxRouting($ref: String, $first: Int) {
+    outboxMessages(ref: $ref, first: $first) {
+      grid
+      kind
+      status
+      account
+      priority
+      lane
+    }
+  }
+`;

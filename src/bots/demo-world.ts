@@ -110,8 +110,17 @@ export class DemoWorld {
         // PuppetMock never emits `ready` by itself (stack notes).
         puppet.emit('ready', { data: 'ready' });
         await bot.ready();
-        for (const [gridId, list] of this.byGrid) for (const m of list) if (gridId) this.contact(acc, DEMO_MEMBER_CONTACT.of(m.id), m.name);
-        for (const g of this.grids) this.room(acc, g, (this.byGrid.get(g.id) ?? []).map((m) => DEMO_MEMBER_CONTACT.of(m.id)));
+        // The mock puppet takes a few ms per contact or group: let heartbeats and requests through meanwhile.
+        let n = 0;
+        const breathe = () => (++n % 50 === 0 ? new Promise((r) => setImmediate(r)) : null);
+        for (const list of this.byGrid.values()) for (const m of list) {
+          this.contact(acc, DEMO_MEMBER_CONTACT.of(m.id), m.name);
+          await breathe();
+        }
+        for (const g of this.grids) {
+          this.room(acc, g, (this.byGrid.get(g.id) ?? []).map((m) => DEMO_MEMBER_CONTACT.of(m.id)));
+          await breathe();
+        }
         this.accounts.set(name, acc);
       },
     };

@@ -27,6 +27,8 @@ export const newInstanceId = (): string => `${hostname()}:${process.pid}:${rando
  */
 export class FleetLeases {
   private readonly held = new Map<string, number>();
+  /** Accounts logging in (a mock account builds its groups; a real one waits for WeChat): heartbeats go on meanwhile. */
+  private readonly starting = new Map<string, Promise<void>>();
   private timer: NodeJS.Timeout | null = null;
   private ticking: Promise<void> | null = null;
   private stopped = false;
@@ -55,16 +57,27 @@ export class FleetLeases {
     return [...this.held.keys()];
   }
 
-  /** Takes the first share at once (so start-up returns with accounts served), then keeps ticking. */
+  /** Takes the first share at once (start-up returns with its accounts logged in), then keeps ticking. */
   async start(): Promise<void> {
-    await this.tick();
     const every = Math.max(200, Math.floor(this.app.config.fleet.leaseMs / 3));
-    this.timer = setInterval(() => {
-      if (this.ticking || this.stopped) return;
-      this.ticking = this.tick()
-        .catch((err: unknown) => this.log.error({ err }, 'fleet heartbeat failed'))
-        .finally(() => (this.ticking = null));
-    }, every);
+    this.timer = setInterval(() => void this.beat(), every);
+    await this.beat();
+    await Promise.all(this.starting.values());
+  }
+
+  /** Stops serving an account (after its login finished, if it is still logging in). */
+  private async drop(name: string): Promise<void> {
+    await this.starting.get(name);
+    await this.host.drop(name);
+  }
+
+  /** One heartbeat, never two at once. */
+  private beat(): Promise<void> {
+    if (this.stopped) return Promise.resolve();
+    this.ticking ??= this.tick()
+      .catch((err: unknown) => this.log.error({ err }, 'fleet heartbeat failed'))
+      .finally(() => (this.ticking = null));
+    return this.ticking;
   }
 
   /** Stops every account it serves and gives their leases back. */
@@ -72,8 +85,9 @@ export class FleetLeases {
     this.stopped = true;
     if (this.timer) clearInterval(this.timer);
     await this.ticking;
+    await Promise.all(this.starting.values());
     const names = this.names();
-    for (const n of names) await this.host.drop(n);
+    for (const n of names) await this.drop(n);
     this.held.clear();
     const repo = this.repo();
     await repo.release(this.instanceId, names);
@@ -84,6 +98,7 @@ export class FleetLeases {
     return new FleetRepository(this.app.orm.em.fork());
   }
 
+  /** One heartbeat now (tests call it after moving a manual clock). */
   async tick(): Promise<void> {
     const { leaseMs, instanceCapacity, undeliverableAfterMs } = this.app.config.fleet;
     const now = this.app.clock.now();
@@ -97,7 +112,8 @@ export class FleetLeases {
       else {
         this.log.warn({ bot: name }, 'lease lost or account retired: no longer serving it');
         this.held.delete(name);
-        await this.host.drop(name);
+        await this.drop(name);
+        await repo.release(this.instanceId, [name]);
       }
     }
     const { instances, accounts } = await repo.shares(this.puppet, new Date(now.getTime() - leaseMs));
@@ -107,7 +123,7 @@ export class FleetLeases {
       this.log.info({ shed, share }, 'serving more than its share: handing accounts over');
       for (const n of shed) {
         this.held.delete(n);
-        await this.host.drop(n);
+        await this.drop(n);
       }
       await repo.release(this.instanceId, shed);
     } else if (this.held.size < share) {
@@ -115,14 +131,16 @@ export class FleetLeases {
         this.held.set(acc.name, renewedAt);
         const released = await new OutboxRepository(this.app.orm.em.fork()).releaseAccount(acc.name, now);
         this.log.info({ bot: acc.name, released }, 'serving account');
-        try {
-          await this.host.serve(acc, () => this.holds(acc.name));
-        } catch (err) {
-          this.log.error({ bot: acc.name, err }, 'could not start account: giving it back');
-          this.held.delete(acc.name);
-          await this.host.drop(acc.name).catch(() => {});
-          await repo.release(this.instanceId, [acc.name]);
-        }
+        const started = this.host
+          .serve(acc, () => this.holds(acc.name))
+          .catch(async (err: unknown) => {
+            this.log.error({ bot: acc.name, err }, 'could not start account: giving it back');
+            this.held.delete(acc.name);
+            await this.host.drop(acc.name).catch(() => {});
+            await this.repo().release(this.instanceId, [acc.name]);
+          })
+          .finally(() => this.starting.delete(acc.name));
+        this.starting.set(acc.name, started);
       }
     }
     const undeliverable = await this.marks.undelivered((outbox) => outbox.sweepStranded(now, new Date(now.getTime() - undeliverableAfterMs)));

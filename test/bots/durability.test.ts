@@ -137,6 +137,8 @@ it('when two bot accounts sit in one group, only the account serving it acts', a
   const worker = await one<{ id: number }>(`select m.id from member m join grid g on g.id = m.grid_id where g.code = $1 and m.role = 'worker' order by m.id limit 1`, [M]);
   const before = Number((await one<{ n: string }>('select count(*) as n from incident')).n);
   const msg = { messageId: 'shared-1', roomId: ROOM, roomTopic: null, senderId: `demo-m${worker.id}`, senderName: '网格员', kind: 'text' as const, text: '#上报 两个账号都在群里' };
+  // The manual clock jumped ahead in earlier tests: renew the fleet's leases at its time.
+  await hub.bots!.fleet.tick();
   // The group is the demo account's (it saw it first); a second account hears the same message.
   expect(await inbox.receive({ ...msg, botAccount: 'bot2' })).toMatchObject({ action: 'skipped', reply: null });
   expect(await inbox.receive({ ...msg, botAccount: 'demo' })).toMatchObject({ action: 'done' });

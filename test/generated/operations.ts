@@ -650,3 +650,38 @@ export type IncidentLinksQueryVariables = Exact<{
 
 
 export type IncidentLinksQuery = { incident: { code: string, status: IncidentStatus, duplicateOf: string | null, mergedInto: string | null } };
+
+export type FleetQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type FleetQuery = { bots: Array<{ name: string, state: string, status: string, instance: string | null, sendsToday: number }> };
+
+export type AddBotAccountMutationVariables = Exact<{
+  name: string;
+  credentialsRef?: string | null | undefined;
+}>;
+
+
+export type AddBotAccountMutation = { addBotAccount: { name: string, status: string } };
+
+export type RetireBotAccountMutationVariables = Exact<{
+  name: string;
+}>;
+
+
+export type RetireBotAccountMutation = { retireBotAccount: { name: string, status: string } };
+
+export type DeliveryProgressQueryVariables = Exact<{
+  ref: string;
+}>;
+
+
+export type DeliveryProgressQuery = { deliveryProgress: { ref: string, total: { queued: number, sent: number, failed: number, undeliverable: number }, lanes: Array<{ lane: string, priority: number, queued: number, sent: number }>, accounts: Array<{ account: string | null, queued: number, sent: number }> } };
+
+export type OutboxRoutingQueryVariables = Exact<{
+  ref?: string | null | undefined;
+  first?: number | null | undefined;
+}>;
+
+
+export type OutboxRoutingQuery = { outboxMessages: Array<{ grid: string | null, kind: string, status: string, account: string | null, priority: number, lane: string }> };

@@ -377,7 +377,7 @@ export type WebBotsQueryVariables = Exact<{
 }>;
 
 
-export type WebBotsQuery = { bots: Array<{ name: string, puppet: string, state: string, user: string | null, error: string | null, since: string }>, outboxMessages: Array<{ id: string, grid: string | null, kind: string, ref: string | null, status: string, attempts: number, lastError: string | null, text: string, createdAt: string, sentAt: string | null }> };
+export type WebBotsQuery = { bots: Array<{ name: string, puppet: string, state: string, user: string | null, error: string | null, since: string | null }>, outboxMessages: Array<{ id: string, grid: string | null, kind: string, ref: string | null, status: string, attempts: number, lastError: string | null, text: string, createdAt: string, sentAt: string | null }> };
 
 export type WebStatsQueryVariables = Exact<{
   scope?: string | null | undefined;
