@@ -48,10 +48,14 @@ export class OutboxMarks {
     });
   }
 
-  /** Resolves once the message is recorded as sent (and the hooks ran with it). */
-  markSent(id: string, at: Date): Promise<void> {
+  /**
+   * Resolves once the message is recorded as sent (and the hooks ran with it), and, in the same
+   * transaction, the start of the account's next send when it is given (one commit per message).
+   */
+  markSent(id: string, at: Date, next: { id: string; botAccount: string } | null = null): Promise<void> {
     return new Promise((resolve, reject) => {
       this.sent.push({ id, at, resolve, reject });
+      if (next) this.started.push({ ...next, resolve: () => {}, reject: () => {} });
       this.schedule();
     });
   }

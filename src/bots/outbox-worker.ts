@@ -79,6 +79,7 @@ type Step = { kind: 'sent' } | { kind: 'idle' } | { kind: 'wait'; ms: number };
  */
 export class OutboxWorker extends EventEmitter<{ sent: [SentEvent]; rateLimited: [Date]; resumed: [] }> {
   private running = false;
+  private draining = false;
   private loop: Promise<void> | null = null;
   private wake: (() => void) | null = null;
   private readonly log: Logger;
@@ -88,6 +89,8 @@ export class OutboxWorker extends EventEmitter<{ sent: [SentEvent]; rateLimited:
   private mentions = new Map<string, Array<{ name: string; contactId: string | null }>>();
   private pace: PacingState;
   private limited = false;
+  /** The message whose start was recorded with the previous one's sent mark. */
+  private startedNext: string | null = null;
 
   constructor(
     private readonly app: AppDeps,
@@ -123,15 +126,19 @@ export class OutboxWorker extends EventEmitter<{ sent: [SentEvent]; rateLimited:
     await this.giveBack();
   }
 
-  /** Sends every message due now, at the account's pace; returns how many were attempted (tests, benchmarks). */
+  /** Sends every message due now, at the account's pace (until a rate-limit back-off); returns how many were attempted (tests, benchmarks). */
   async drain(): Promise<number> {
     let n = 0;
+    this.draining = true;
     for (;;) {
       const step = await this.step();
       if (step.kind === 'idle') break;
       if (step.kind === 'sent') n++;
+      // Held back by WeChat's rate limit: nothing more is due for this account now.
+      else if (this.limited) break;
       else await this.pause(step.ms);
     }
+    this.draining = false;
     await this.giveBack();
     return n;
   }
@@ -184,7 +191,8 @@ export class OutboxWorker extends EventEmitter<{ sent: [SentEvent]; rateLimited:
     if (!this.batch.length && !(await this.claim(now))) return { kind: 'idle' };
     const msg = this.batch.shift()!;
     const repo = new OutboxRepository(this.app.orm.em.fork());
-    await this.marks.start(msg.id, this.botAccount);
+    if (this.startedNext !== msg.id) await this.marks.start(msg.id, this.botAccount);
+    this.startedNext = null;
     try {
       await withTimeout(this.send(msg.roomId, msg.text, this.mentions.get(msg.id) ?? []), this.sendTimeoutMs);
     } catch (err) {
@@ -209,7 +217,11 @@ export class OutboxWorker extends EventEmitter<{ sent: [SentEvent]; rateLimited:
     }
     const sentAt = this.app.clock.now();
     this.pace = afterSend(this.pace, this.pacing, sentAt.getTime());
-    await this.marks.markSent(msg.id, sentAt);
+    // The next message goes out at once: record its start with this one's sent mark.
+    const next = this.running || this.draining ? this.batch[0] : undefined;
+    const goesNow = next && nextSendAt(this.pace, this.pacing, sentAt.getTime()) <= sentAt.getTime() && (!this.opts.mayServe || this.opts.mayServe());
+    await this.marks.markSent(msg.id, sentAt, goesNow ? { id: next.id, botAccount: this.botAccount } : null);
+    if (goesNow) this.startedNext = next.id;
     this.emit('sent', { id: msg.id, roomId: msg.roomId, text: msg.text, dedupeKey: msg.dedupeKey, botAccount: this.botAccount });
     return { kind: 'sent' };
   }

@@ -229,10 +229,10 @@ export class OutboxRepository {
          returning u.id, u.room_id, u.grid_id, u.kind, u.ref, u.text, u.mention_member_ids, u.mention_roles, u.attempts, u.dedupe_key, u.priority`,
         [leaseUntil, botAccount, now, now, botAccount, botAccount, ...params, n],
       );
-    const rows = promote ? await claim('and m.priority = ? and m.created_at <= ?', [promote.priority, promote.before], limit) : [];
-    if (rows.length < limit) rows.push(...(await claim('', [], limit - rows.length)));
-    const order = (r: (typeof rows)[number]) => (promote && r.priority === promote.priority ? -1 : r.priority);
-    rows.sort((x, y) => order(x) - order(y) || Number(x.id) - Number(y.id));
+    const promoted = promote ? await claim('and m.priority = ? and m.created_at <= ?', [promote.priority, promote.before], limit) : [];
+    const rest = promoted.length < limit ? await claim('', [], limit - promoted.length) : [];
+    const byLane = (x: (typeof rest)[number], y: (typeof rest)[number]) => x.priority - y.priority || Number(x.id) - Number(y.id);
+    const rows = [...promoted.sort(byLane), ...rest.sort(byLane)];
     return rows.map((r) => ({ id: String(r.id), roomId: r.room_id, gridId: r.grid_id, kind: r.kind, ref: r.ref, text: r.text, mentionMemberIds: r.mention_member_ids ?? [], mentionRoles: r.mention_roles ?? [], attempts: r.attempts, dedupeKey: r.dedupe_key, priority: r.priority }));
   }
 
