@@ -136,7 +136,7 @@ export async function startBots(app: AppDeps, photos: PhotoService, hooks: Deliv
       if (demo) {
         const built = demo.account(name);
         bot = built.bot;
-        startDemo = built.start;
+        startDemo = () => built.start();
       } else {
         const tokenIndex = /^token:(\d+)$/.exec(acc.credentialsRef ?? '');
         const token = tokenIndex ? app.config.puppetServiceTokens[Number(tokenIndex[1]) - 1] : undefined;

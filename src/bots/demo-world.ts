@@ -113,9 +113,11 @@ export class DemoWorld {
         // The mock puppet takes a few ms per contact or group: let heartbeats and requests through meanwhile.
         let n = 0;
         const breathe = () => (++n % 50 === 0 ? new Promise((r) => setImmediate(r)) : null);
-        for (const list of this.byGrid.values()) for (const m of list) {
-          this.contact(acc, DEMO_MEMBER_CONTACT.of(m.id), m.name);
-          await breathe();
+        for (const list of this.byGrid.values()) {
+          for (const m of list) {
+            this.contact(acc, DEMO_MEMBER_CONTACT.of(m.id), m.name);
+            await breathe();
+          }
         }
         for (const g of this.grids) {
           this.room(acc, g, (this.byGrid.get(g.id) ?? []).map((m) => DEMO_MEMBER_CONTACT.of(m.id)));

@@ -234,7 +234,7 @@ export class OutboxWorker extends EventEmitter<{ sent: [SentEvent]; rateLimited:
     const repo = new OutboxRepository(this.app.orm.em.fork());
     const promote = reply.promoteAfterMs === null ? null : { priority: reply.priority, before: new Date(now.getTime() - reply.promoteAfterMs) };
     this.batch = await repo.claimDue(this.botAccount, now, n, leaseMs, promote);
-    this.mentions = this.batch.length ? await repo.mentionsFor(this.batch) : new Map();
+    this.mentions = this.batch.length ? await repo.mentionsFor(this.batch) : new Map<string, Mention[]>();
     return this.batch.length > 0;
   }
 }
