@@ -77,6 +77,7 @@ export class DemoRepository {
   /** Removes the mock groups of `botAccount` and every mock contact; returns how many of each. */
   async removeMockBindings(botAccount: string): Promise<{ groups: number; contacts: number }> {
     const groups = await query<{ id: number }>(this.em, `delete from chat_group where bot_account = ? and room_id like ? returning id`, [botAccount, DEMO_ROOM.like]);
+    await query(this.em, `delete from chat_group_account where room_id like ?`, [DEMO_ROOM.like]);
     const contacts = await query<{ id: number }>(this.em, `delete from member_contact where contact_id like ? returning id`, [DEMO_MEMBER_CONTACT.like]);
     return { groups: groups.length, contacts: contacts.length };
   }

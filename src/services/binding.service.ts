@@ -8,6 +8,7 @@ import { MemberContactEntity } from '../entities/member-contact.entity.js';
 import { MemberEntity } from '../entities/member.entity.js';
 import { BindingRepository } from '../repositories/binding.repository.js';
 import { DemoRepository } from '../repositories/demo.repository.js';
+import { FleetRepository } from '../repositories/fleet.repository.js';
 import { OutboxRepository } from '../repositories/outbox.repository.js';
 import type { ServiceDeps } from './context.js';
 import { assertMay, type GridService } from './grid.service.js';
@@ -87,6 +88,8 @@ export class BindingService {
       group.boundAt = this.deps.clock.now();
       group.boundByMemberId = actor.memberId;
       await tx.flush();
+      // The account named (or that saw it) sits in the group: messages to it may go through it.
+      await new FleetRepository(tx).joinGroups(group.botAccount, [roomId], this.deps.clock.now());
       return toBinding(group);
     });
   }
