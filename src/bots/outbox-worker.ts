@@ -80,6 +80,7 @@ type Step = { kind: 'sent' } | { kind: 'idle' } | { kind: 'wait'; ms: number };
 export class OutboxWorker extends EventEmitter<{ sent: [SentEvent]; rateLimited: [Date]; resumed: [] }> {
   private running = false;
   private draining = false;
+  private kicked = false;
   private loop: Promise<void> | null = null;
   private wake: (() => void) | null = null;
   private readonly log: Logger;
@@ -113,9 +114,10 @@ export class OutboxWorker extends EventEmitter<{ sent: [SentEvent]; rateLimited:
     this.loop = this.run();
   }
 
-  /** Something was queued: look now instead of at the next poll. */
+  /** Something was queued: look now instead of at the next poll (a kick during a step is kept for its pause). */
   kick(): void {
-    this.wake?.();
+    if (this.wake) this.wake();
+    else this.kicked = true;
   }
 
   /** Stops after the send in flight and gives the rest of its claimed batch back. */
@@ -159,6 +161,10 @@ export class OutboxWorker extends EventEmitter<{ sent: [SentEvent]; rateLimited:
 
   /** Sleeps `ms`, or until kicked or stopped. */
   private pause(ms: number): Promise<void> {
+    if (this.kicked) {
+      this.kicked = false;
+      return Promise.resolve();
+    }
     return new Promise<void>((resolve) => {
       const timer = setTimeout(done, ms);
       function done() {
