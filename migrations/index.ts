@@ -11,6 +11,7 @@ import { Migration20261203235624 } from './Migration20261203235624.js';
 import { Migration20261204012000 } from './Migration20261204012000.js';
 import { Migration20261204012500 } from './Migration20261204012500.js';
 import { Migration20261204100000 } from './Migration20261204100000.js';
+import { Migration20261204110000 } from './Migration20261204110000.js';
 
 /**
  * Every committed migration, in order. Listed explicitly so the compiled server, ts-jest and
@@ -29,4 +30,5 @@ export const MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261204012000', class: Migration20261204012000 },
   { name: 'Migration20261204012500', class: Migration20261204012500 },
   { name: 'Migration20261204100000', class: Migration20261204100000 },
+  { name: 'Migration20261204110000', class: Migration20261204110000 },
 ];

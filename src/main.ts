@@ -25,6 +25,7 @@ import { startBots, type BotRuntime } from './bots/bot-runtime.js';
 import type { AppDeps } from './services/context.js';
 import { GridRefCache } from './services/grid-ref-cache.js';
 import { ReportWriter } from './services/report-writer.js';
+import { DeliveryLedger } from './services/delivery-ledger.service.js';
 import { botLoginRoute } from './http/bot-login.route.js';
 import { LiveFeeds } from './infra/live-feeds.js';
 import { loadCategoryClassifier } from './infra/category-model.js';
@@ -203,7 +204,8 @@ export async function startHub(opts: HubOptions): Promise<Hub> {
     let bots: BotRuntime | null = null;
     // BOT=off: an API-only instance; the instances that run bots serve the groups.
     if ((opts.bots ?? true) && config.bots) {
-      const started = (bots = await startBots(deps, photos));
+      // Delivery marks receipts as told (or unreachable, or handed to the second channel) as they settle.
+      const started = (bots = await startBots(deps, photos, new DeliveryLedger(deps)));
       parts.add('bots', () => started.stop());
     }
 

@@ -834,3 +834,76 @@ export const OUTBOX_ROUTING = /* GraphQL */ `
     }
   }
 `;
+/** Delivery of an instruction (issue 11): who was told, who is still being told, who cannot be reached; per grid, per level, per child. */
+export const INSTRUCTION_DELIVERY = /* GraphQL */ `
+  query InstructionDelivery($code: String!, $under: String) {
+    instruction(code: $code) {
+      code
+      progress {
+        targets
+        delivered
+        delivering
+        unreachable
+        acknowledged
+        overdue
+      }
+      levelProgress {
+        level
+        progress {
+          targets
+          delivered
+          delivering
+          unreachable
+        }
+      }
+      childProgress(under: $under) {
+        grid {
+          code
+        }
+        progress {
+          targets
+          delivered
+          delivering
+          unreachable
+          overdue
+        }
+      }
+      unreachableGrids(first: 50) {
+        total
+        grids {
+          grid {
+            code
+            name
+          }
+          unreachableReason
+          unreachableAt
+        }
+      }
+      receipts(first: 200) {
+        grid {
+          code
+        }
+        deliveredAt
+        deliveredVia
+        ackDueAt
+        resultDueAt
+        unreachableReason
+        ackOverdueAt
+      }
+    }
+  }
+`;
+
+export const INSTRUCTION_DELIVERY_PROGRESS = /* GraphQL */ `
+  subscription InstructionDeliveryProgress($code: String!) {
+    instructionProgress(code: $code) {
+      code
+      progress {
+        targets
+        delivered
+        delivering
+        unreachable
+      }
+    }
+  }
+`;

@@ -12,9 +12,12 @@ export type { SettledMessage };
  * time, a grid marked unreachable) commits with it or not at all.
  */
 export interface DeliveryHooks {
-  onSent(em: EntityManager, rows: readonly SettledMessage[]): Promise<void>;
-  onUndelivered(em: EntityManager, rows: readonly SettledMessage[]): Promise<void>;
+  onSent(em: EntityManager, rows: readonly SettledMessage[]): Promise<AfterCommit | void>;
+  onUndelivered(em: EntityManager, rows: readonly SettledMessage[]): Promise<AfterCommit | void>;
 }
+
+/** What a hook does once its transaction has committed (tell the live feeds). */
+export type AfterCommit = () => void;
 
 export const NO_DELIVERY_HOOKS: DeliveryHooks = { onSent: async () => {}, onUndelivered: async () => {} };
 
@@ -62,11 +65,14 @@ export class OutboxMarks {
 
   /** Runs the undelivered hook for messages that failed for good or became undeliverable, with `record` in one transaction. */
   async undelivered(record: (repo: OutboxRepository) => Promise<readonly SettledMessage[]>): Promise<readonly SettledMessage[]> {
-    return this.app.orm.em.fork().transactional(async (tx) => {
-      const rows = await record(new OutboxRepository(tx));
-      if (rows.length) await this.hooks.onUndelivered(tx, rows);
-      return rows;
+    const after: Array<AfterCommit | void> = [];
+    const rows = await this.app.orm.em.fork().transactional(async (tx) => {
+      const settled = await record(new OutboxRepository(tx));
+      if (settled.length) after.push(await this.hooks.onUndelivered(tx, settled));
+      return settled;
     });
+    for (const f of after) f?.();
+    return rows;
   }
 
   /** Waits for the marks submitted so far. */
@@ -90,14 +96,16 @@ export class OutboxMarks {
     this.sent = [];
     const all: Waiter[] = [...started, ...sent];
     try {
+      const after: Array<AfterCommit | void> = [];
       await this.app.orm.em.fork().transactional(async (tx) => {
         const repo = new OutboxRepository(tx);
         await repo.markStarted(started);
         if (sent.length) {
           const rows = await repo.markSentMany(sent, dayKey(this.app.clock.now(), this.app.config.timeZone));
-          if (rows.length) await this.hooks.onSent(tx, rows);
+          if (rows.length) after.push(await this.hooks.onSent(tx, rows));
         }
       });
+      for (const f of after) f?.();
       for (const w of all) w.resolve();
     } catch (err) {
       for (const w of all) w.reject(err);

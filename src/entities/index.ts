@@ -3,10 +3,12 @@ import { BindCodeEntity } from './bind-code.entity.js';
 import { BotAccountEntity } from './bot-account.entity.js';
 import { BotInstanceEntity } from './bot-instance.entity.js';
 import { ChatGroupAccountEntity } from './chat-group-account.entity.js';
+import { ChannelMessageEntity } from './channel-message.entity.js';
 import { ChatGroupEntity } from './chat-group.entity.js';
 import { ClearanceRoundEntity } from './clearance-round.entity.js';
 import { ClearanceSlotEntity } from './clearance-slot.entity.js';
 import { DepartmentEntity } from './department.entity.js';
+import { GridChannelEntity } from './grid-channel.entity.js';
 import { GridEntity } from './grid.entity.js';
 import { IncidentDaySeqEntity } from './incident-day-seq.entity.js';
 import { IncidentEscalationEntity } from './incident-escalation.entity.js';
@@ -28,10 +30,12 @@ export {
   BotAccountEntity,
   BotInstanceEntity,
   ChatGroupAccountEntity,
+  ChannelMessageEntity,
   ChatGroupEntity,
   ClearanceRoundEntity,
   ClearanceSlotEntity,
   DepartmentEntity,
+  GridChannelEntity,
   GridEntity,
   IncidentDaySeqEntity,
   IncidentEntity,
@@ -73,4 +77,6 @@ export const ENTITIES = [
   InstructionAnswerEntity,
   InstructionUpdateEntity,
   InstructionDaySeqEntity,
+  GridChannelEntity,
+  ChannelMessageEntity,
 ];

@@ -35,6 +35,25 @@ export class InstructionReceiptEntity {
   @Property({ type: 'json', default: '[]' })
   items: string[] & Opt = [];
 
+  /**
+   * When this grid's group (or its second channel) was sent the instruction: its
+   * acknowledgement and result windows run from here. Null while the grid is still being told.
+   */
+  @Property({ type: 'datetime', columnType: 'timestamptz', nullable: true })
+  deliveredAt?: Date | null;
+
+  /** How it was told: `wechat`, `wecom`, or `answer` (it answered before the send was recorded). */
+  @Property({ type: 'string', length: 16, nullable: true })
+  deliveredVia?: string | null;
+
+  /** When no channel could reach the grid (and it was not delivered): listed to the issuer. */
+  @Property({ type: 'datetime', columnType: 'timestamptz', nullable: true })
+  unreachableAt?: Date | null;
+
+  /** Why: `no_channel` (no bound group, no webhook), `failed`, `undeliverable`, `webhook_failed` (domain/delivery.ts). */
+  @Property({ type: 'string', length: 32, nullable: true })
+  unreachableReason?: string | null;
+
   @Property({ type: 'datetime', columnType: 'timestamptz', nullable: true })
   acknowledgedAt?: Date | null;
 

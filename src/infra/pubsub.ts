@@ -49,12 +49,14 @@ export interface InstructionIssuedEvent extends ScopedEvent {
   ackDeadlineAt: string;
   resultDeadlineAt: string;
   issuedAt: string;
+  /** Receiving grids no channel reaches (no bound group, no second channel): unreachable from the start. */
+  unreachable?: number;
 }
 
 /** Something moved an instruction's progress (an answer, an overdue mark, an amendment, the cancellation); `path` is its scope. */
 export interface InstructionChangedEvent extends ScopedEvent {
   code: string;
-  kind: 'ack' | 'result' | 'overdue' | 'amend' | 'cancel';
+  kind: 'ack' | 'result' | 'overdue' | 'amend' | 'cancel' | 'delivered' | 'unreachable';
   at: string;
 }
 

@@ -9,8 +9,14 @@ export interface ProgressCounts {
   targets: number;
   acknowledged: number;
   reported: number;
-  /** Silent past a deadline now: not acknowledged after the ack deadline, or no result after the result deadline. */
+  /** Silent past its own deadline now (windows run from when each grid was told). */
   overdue: number;
+  /** Told: its group (or second channel) was sent the instruction, or it answered. */
+  delivered: number;
+  /** Not told and no channel left to tell it (listed to the issuer). */
+  unreachable: number;
+  /** Still being told: neither delivered nor unreachable yet. */
+  delivering: number;
 }
 
 export interface NewInstructionRow {
@@ -52,6 +58,8 @@ export interface AnswerOutcome {
   first: boolean;
   acknowledged: boolean;
   reported: boolean;
+  /** When the grid was told (this answer's time when the send was not recorded yet): its windows run from here. */
+  deliveredAt: Date;
 }
 
 /** An active instruction the chase looks at. */
@@ -62,12 +70,27 @@ export interface ChasedReceipt {
   gridId: number;
   parentId: number | null;
   name: string;
+  /** When the grid was told: its deadline is the instruction's window from here. */
+  deliveredAt: Date;
 }
 
-const COUNTS = (now: string) => `count(*)::int as targets, count(r.acknowledged_at)::int as acknowledged, count(r.reported_at)::int as reported,
-  count(*) filter (where (r.acknowledged_at is null and ${now} > i.ack_deadline_at) or (r.reported_at is null and ${now} > i.result_deadline_at))::int as overdue`;
+/** A receipt's own deadline for a duty: the instruction's window run from when the grid was told (null while it is not). */
+const DUE = (duty: 'ack' | 'result') => `(r.delivered_at + (i.${duty}_deadline_at - i.issued_at))`;
 
-const asCounts = (r: ProgressCounts | undefined): ProgressCounts => ({ targets: r?.targets ?? 0, acknowledged: r?.acknowledged ?? 0, reported: r?.reported ?? 0, overdue: r?.overdue ?? 0 });
+/**
+ * Counts over receipts `r` of instruction `i` at `now`. Overdue is per grid: only a grid that
+ * was told can be late, and its clock started then (domain/delivery.ts).
+ */
+const COUNTS = (now: string) => `count(*)::int as targets, count(r.acknowledged_at)::int as acknowledged, count(r.reported_at)::int as reported,
+  count(*) filter (where (r.acknowledged_at is null and ${now} > ${DUE('ack')}) or (r.reported_at is null and ${now} > ${DUE('result')}))::int as overdue,
+  count(r.delivered_at)::int as delivered,
+  count(*) filter (where r.delivered_at is null and r.unreachable_at is not null)::int as unreachable,
+  count(*) filter (where r.delivered_at is null and r.unreachable_at is null)::int as delivering`;
+
+const asCounts = (r: ProgressCounts | undefined): ProgressCounts => ({
+  targets: r?.targets ?? 0, acknowledged: r?.acknowledged ?? 0, reported: r?.reported ?? 0, overdue: r?.overdue ?? 0,
+  delivered: r?.delivered ?? 0, unreachable: r?.unreachable ?? 0, delivering: r?.delivering ?? 0,
+});
 
 /** Instructions and their receipts: the fan-out, the answers, the figures and the chase, each a set-based statement. */
 export class InstructionRepository {
@@ -79,6 +102,19 @@ export class InstructionRepository {
     if (path) qb.andWhere('r.path <@ ?::ltree', [path]);
     if (onlySilent) qb.andWhere({ reportedAt: null });
     return qb.orderBy({ reportedAt: 'asc nulls first', acknowledgedAt: 'asc nulls first', path: 'asc' }).limit(first).getResultList();
+  }
+
+  /** The unreachable receipts under `path` (not told, no channel left), in tree order, with their grids and how many there are. */
+  async unreachable(instructionId: number, path: string, first: number): Promise<{ rows: InstructionReceiptEntity[]; total: number }> {
+    const where = { instruction: instructionId, deliveredAt: null, unreachableAt: { $ne: null } };
+    const qb = this.em.createQueryBuilder(InstructionReceiptEntity, 'r').select('*').leftJoinAndSelect('r.grid', 'g').where(where);
+    const count = this.em.createQueryBuilder(InstructionReceiptEntity, 'r').where(where);
+    if (path) {
+      qb.andWhere('r.path <@ ?::ltree', [path]);
+      count.andWhere('r.path <@ ?::ltree', [path]);
+    }
+    const [rows, total] = await Promise.all([qb.orderBy({ path: 'asc' }).limit(first).getResultList(), count.getCount()]);
+    return { rows, total };
   }
 
   /** The next gap-free code number of `day`; the row lock lasts until the issuing transaction ends. */
@@ -111,22 +147,25 @@ export class InstructionRepository {
 
   /**
    * One receipt per grid of the subtree at the given levels, in one INSERT … SELECT over the
-   * ltree index, each with its own items; records the count on the instruction.
+   * ltree index, each with its own items; records the count on the instruction. A grid that no
+   * channel reaches (no bound group, no second channel) is unreachable from `now` on.
    */
-  async insertReceipts(instructionId: number, scopePath: string, levels: readonly GridLevel[], itemsByGrid: ReadonlyMap<number, string[]>): Promise<number> {
+  async insertReceipts(instructionId: number, scopePath: string, levels: readonly GridLevel[], itemsByGrid: ReadonlyMap<number, string[]>, now: Date): Promise<{ targets: number; unreachable: number }> {
     const items = Object.fromEntries([...itemsByGrid].map(([id, list]) => [String(id), list]));
-    const [row] = await query<{ n: number }>(
+    const [row] = await query<{ n: number; u: number }>(
       this.em,
       `with ins as (
-         insert into instruction_receipt (instruction_id, grid_id, path, level, parent_id, items)
-         select ?, g.id, g.path, g.level, g.parent_id, coalesce(?::jsonb -> g.id::text, '[]'::jsonb)
+         insert into instruction_receipt (instruction_id, grid_id, path, level, parent_id, items, unreachable_at, unreachable_reason)
+         select ?, g.id, g.path, g.level, g.parent_id, coalesce(?::jsonb -> g.id::text, '[]'::jsonb), case when c.reachable then null else ?::timestamptz end,
+                case when c.reachable then null else 'no_channel' end
            from grid g
+           cross join lateral (select exists (select 1 from chat_group cg where cg.grid_id = g.id) or exists (select 1 from grid_channel gc where gc.grid_id = g.id) as reachable) c
           where g.path <@ ?::ltree and nlevel(g.path) > nlevel(?::ltree) and g.level in (select jsonb_array_elements_text(?::jsonb))
-         returning 1)
-       update instruction set targets = (select count(*) from ins) where id = ? returning targets as n`,
-      [instructionId, JSON.stringify(items), scopePath, scopePath, JSON.stringify(levels), instructionId],
+         returning unreachable_at is not null as u)
+       update instruction set targets = (select count(*) from ins) where id = ? returning targets as n, (select count(*) filter (where u) from ins)::int as u`,
+      [instructionId, JSON.stringify(items), now, scopePath, scopePath, JSON.stringify(levels), instructionId],
     );
-    return row!.n;
+    return { targets: row!.n, unreachable: row!.u };
   }
 
   /**
@@ -187,7 +226,7 @@ export class InstructionRepository {
            from instruction_receipt r join instruction i on i.id = r.instruction_id
           where r.instruction_id = ? and r.path <@ ?::ltree and nlevel(r.path) > nlevel(?::ltree)
           group by 1)
-       select g.code, g.name, g.level, per.targets, per.acknowledged, per.reported, per.overdue
+       select g.code, g.name, g.level, per.targets, per.acknowledged, per.reported, per.overdue, per.delivered, per.unreachable, per.delivering
          from per join grid g on g.path = per.child order by g.code`,
       [parentPath, now, now, instructionId, parentPath, parentPath],
     );
@@ -213,9 +252,9 @@ export class InstructionRepository {
    * later ones are only logged. A result also acknowledges. Null when the grid did not receive it.
    */
   async answer(duty: Duty, a: Answer): Promise<AnswerOutcome | null> {
-    const [before] = await query<{ acknowledged_at: Date | null; reported_at: Date | null }>(
+    const [before] = await query<{ acknowledged_at: Date | null; reported_at: Date | null; delivered_at: Date | string | null }>(
       this.em,
-      `select acknowledged_at, reported_at from instruction_receipt where instruction_id = ? and grid_id = ? for update`,
+      `select acknowledged_at, reported_at, delivered_at from instruction_receipt where instruction_id = ? and grid_id = ? for update`,
       [a.instructionId, a.gridId],
     );
     if (!before) return null;
@@ -224,13 +263,14 @@ export class InstructionRepository {
     await query(
       this.em,
       `update instruction_receipt set answers = answers + 1,
+         delivered_via = case when delivered_at is null then 'answer' else delivered_via end, delivered_at = coalesce(delivered_at, ?),
          acknowledged_at = coalesce(acknowledged_at, ?), ack_member_id = case when acknowledged_at is null then ? else ack_member_id end,
          ack_name = case when acknowledged_at is null then ? else ack_name end, ack_role = case when acknowledged_at is null then ? else ack_role end
          ${duty === 'result' ? `, reported_at = coalesce(reported_at, ?), result_text = case when reported_at is null then ? else result_text end,
          result_member_id = case when reported_at is null then ? else result_member_id end, result_name = case when reported_at is null then ? else result_name end,
          result_role = case when reported_at is null then ? else result_role end` : ''}
        where instruction_id = ? and grid_id = ?`,
-      [a.at, a.memberId, a.name, a.role, ...(duty === 'result' ? [a.at, a.text, a.memberId, a.name, a.role] : []), a.instructionId, a.gridId],
+      [a.at, a.at, a.memberId, a.name, a.role, ...(duty === 'result' ? [a.at, a.text, a.memberId, a.name, a.role] : []), a.instructionId, a.gridId],
     );
     const first = duty === 'ack' ? firstAck : firstResult;
     await query(
@@ -238,7 +278,7 @@ export class InstructionRepository {
       `insert into instruction_answer (instruction_id, grid_id, kind, counted, member_id, name, role, text, at) values (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       [a.instructionId, a.gridId, duty, first, a.memberId, a.name, a.role, a.text, a.at],
     );
-    return { first, acknowledged: true, reported: duty === 'result' || !firstResult };
+    return { first, acknowledged: true, reported: duty === 'result' || !firstResult, deliveredAt: before.delivered_at === null ? a.at : new Date(before.delivered_at) };
   }
 
   /**
@@ -258,22 +298,34 @@ export class InstructionRepository {
   }
 
   /**
-   * Claims every receipt still silent on the stage's duty and not yet chased at this stage, and
-   * records the stage as run. The column set by this one UPDATE is the guard: a second instance
-   * running the same stage finds nothing left to claim.
+   * Claims every receipt still silent on the stage's duty, not yet chased at this stage, and
+   * due by its own clock (the stage's fraction of the window, run from when the grid was told);
+   * a grid still being told, or unreachable, is not chased. The stage is recorded as run once
+   * no receipt is left that could still become due. The column set by this one UPDATE is the
+   * guard: a second instance running the same stage finds nothing left to claim.
    */
   async claimStage(instructionId: number, stage: ChaseStage, now: Date): Promise<ChasedReceipt[]> {
     const silent = stage.duty === 'ack' ? 'acknowledged_at' : 'reported_at';
-    const rows = await query<{ grid_id: number; parent_id: number | null; name: string }>(
+    const rows = await query<{ grid_id: number; parent_id: number | null; name: string; delivered_at: Date | string }>(
       this.em,
       `with claimed as (
          update instruction_receipt r set ${stage.column} = ?
-          where r.instruction_id = ? and r.${silent} is null and r.${stage.column} is null
-          returning r.grid_id, r.parent_id)
-       select c.grid_id, c.parent_id, g.name from claimed c join grid g on g.id = c.grid_id order by g.code`,
-      [now, instructionId],
+           from instruction i
+          where i.id = r.instruction_id and r.instruction_id = ? and r.${silent} is null and r.${stage.column} is null
+            and r.delivered_at is not null and r.delivered_at + (i.${stage.duty}_deadline_at - i.issued_at) * ?::float8 <= ?::timestamptz
+          returning r.grid_id, r.parent_id, r.delivered_at)
+       select c.grid_id, c.parent_id, c.delivered_at, g.name from claimed c join grid g on g.id = c.grid_id order by g.code`,
+      [now, instructionId, stage.fraction, now],
     );
-    await query(this.em, `update instruction set chased = chased || to_jsonb(?::text) where id = ? and not chased @> jsonb_build_array(?::text)`, [stage.name, instructionId, stage.name]);
-    return rows.map((r) => ({ gridId: r.grid_id, parentId: r.parent_id, name: r.name }));
+    await query(
+      this.em,
+      `update instruction set chased = chased || to_jsonb(?::text)
+        where id = ? and not chased @> jsonb_build_array(?::text)
+          and not exists (select 1 from instruction_receipt r where r.instruction_id = ? and r.${silent} is null and r.${stage.column} is null
+                            and (r.delivered_at is not null or r.unreachable_at is null))`,
+      [stage.name, instructionId, stage.name, instructionId],
+    );
+    return rows.map((r) => ({ gridId: r.grid_id, parentId: r.parent_id, name: r.name, deliveredAt: new Date(r.delivered_at) }));
   }
+
 }

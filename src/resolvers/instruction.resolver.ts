@@ -12,6 +12,7 @@ import {
   InstructionProgressType,
   InstructionReceiptType,
   InstructionType,
+  InstructionUnreachableType,
   InstructionUpdateType,
   IssueInstructionInput,
   LevelProgressType,
@@ -62,7 +63,20 @@ export class InstructionResolver {
     @Arg('under', () => String, { nullable: true, description: 'Only this grid and its subtree.' }) under: string | null,
     @Ctx() ctx: GqlContext,
   ): Promise<InstructionReceiptType[]> {
-    return (await ctx.scope.instructions.receipts(ctx.scope.actor, await entityOf(ctx, i), first, silentOnly, under)).map(toReceipt);
+    const entity = await entityOf(ctx, i);
+    return (await ctx.scope.instructions.receipts(ctx.scope.actor, entity, first, silentOnly, under)).map(toReceipt(entity));
+  }
+
+  @FieldResolver(() => InstructionUnreachableType, { description: 'Receiving grids no channel reaches (no bound group or second channel, or every send failed), not told since.' })
+  async unreachableGrids(
+    @Root() i: InstructionType,
+    @Arg('first', () => Int, { defaultValue: 100 }) first: number,
+    @Arg('under', () => String, { nullable: true, description: 'Only this grid and its subtree.' }) under: string | null,
+    @Ctx() ctx: GqlContext,
+  ): Promise<InstructionUnreachableType> {
+    const entity = await entityOf(ctx, i);
+    const { rows, total } = await ctx.scope.instructions.unreachable(ctx.scope.actor, entity, first, under);
+    return Object.assign(new InstructionUnreachableType(), { total, grids: rows.map(toReceipt(entity)) });
   }
 
   @FieldResolver(() => [InstructionUpdateType], { description: 'Amendments and the cancellation, in order.' })

@@ -5,6 +5,7 @@ import type { InstructionReceiptEntity } from '../entities/instruction-receipt.e
 import type { InstructionUpdateEntity } from '../entities/instruction-update.entity.js';
 import type { InstructionIssuedEvent } from '../infra/pubsub.js';
 import type { ProgressCounts } from '../repositories/instruction.repository.js';
+import { gridDeadline } from '../domain/delivery.js';
 import { enumOf, GridLevelEnum, type EnumValue } from './enums.js';
 
 export const InstructionGradeEnum = enumOf(INSTRUCTION_GRADES, { name: 'InstructionGrade', description: 'I 特别重大, II 重大, III 较大, IV 一般.' });
@@ -24,8 +25,17 @@ export class InstructionProgressType {
   @Field(() => Int)
   reported!: number;
 
-  @Field(() => Int, { description: 'Silent past a deadline now (no acknowledgement after the ack deadline, or no result after the result deadline).' })
+  @Field(() => Int, { description: 'Silent past its own deadline now (no acknowledgement, or no result, in its window); each grid\'s windows run from when it was told.' })
   overdue!: number;
+
+  @Field(() => Int, { description: 'Told: the grid\'s group (or its second channel) was sent the instruction, or the grid answered.' })
+  delivered!: number;
+
+  @Field(() => Int, { description: 'Not told and no channel left to tell it (no bound group or second channel, or every send failed); see Instruction.unreachableGrids.' })
+  unreachable!: number;
+
+  @Field(() => Int, { description: 'Still being told: neither delivered nor unreachable yet. Its clocks have not started.' })
+  delivering!: number;
 
   @Field(() => Float, { nullable: true, description: 'acknowledged / targets.' })
   ackRate!: number | null;
@@ -95,6 +105,24 @@ export class InstructionReceiptType {
   @Field(() => Int, { description: 'Every answer, counted or not.' })
   answers!: number;
 
+  @Field(() => Date, { nullable: true, description: 'When the grid was told (its group, or its second channel, was sent the instruction); null while it is being told.' })
+  deliveredAt!: Date | null;
+
+  @Field(() => String, { nullable: true, description: 'wechat, wecom, or answer (it answered before the send was recorded).' })
+  deliveredVia!: string | null;
+
+  @Field(() => Date, { nullable: true, description: 'This grid\'s acknowledgement deadline: the window from deliveredAt (null until told).' })
+  ackDueAt!: Date | null;
+
+  @Field(() => Date, { nullable: true, description: 'This grid\'s result deadline: the window from deliveredAt (null until told).' })
+  resultDueAt!: Date | null;
+
+  @Field(() => Date, { nullable: true, description: 'When it was found unreachable (and not delivered since).' })
+  unreachableAt!: Date | null;
+
+  @Field(() => String, { nullable: true, description: 'no_channel, failed, undeliverable or channel_failed.' })
+  unreachableReason!: string | null;
+
   @Field(() => Date, { nullable: true, description: 'Marked overdue for the acknowledgement (its parent grid was told).' })
   ackOverdueAt!: Date | null;
 
@@ -102,8 +130,15 @@ export class InstructionReceiptType {
   resultOverdueAt!: Date | null;
 }
 
-export const toReceipt = (r: InstructionReceiptEntity): InstructionReceiptType =>
+/** A receipt of instruction `i` (its windows give the grid's own deadlines). */
+export const toReceipt = (i: Pick<InstructionEntity, 'issuedAt' | 'ackDeadlineAt' | 'resultDeadlineAt'>) => (r: InstructionReceiptEntity): InstructionReceiptType =>
   Object.assign(new InstructionReceiptType(), {
+    deliveredAt: r.deliveredAt ?? null,
+    deliveredVia: r.deliveredVia ?? null,
+    ackDueAt: gridDeadline(i.issuedAt, i.ackDeadlineAt, r.deliveredAt ?? null),
+    resultDueAt: gridDeadline(i.issuedAt, i.resultDeadlineAt, r.deliveredAt ?? null),
+    unreachableAt: r.deliveredAt ? null : (r.unreachableAt ?? null),
+    unreachableReason: r.deliveredAt ? null : (r.unreachableReason ?? null),
     grid: gridRef(r.grid.code, r.grid.name, r.grid.level),
     items: r.items,
     acknowledgedAt: r.acknowledgedAt ?? null,
@@ -115,6 +150,15 @@ export const toReceipt = (r: InstructionReceiptEntity): InstructionReceiptType =
     ackOverdueAt: r.ackOverdueAt ?? null,
     resultOverdueAt: r.resultOverdueAt ?? null,
   });
+
+@ObjectType('InstructionUnreachable', { description: 'The receiving grids no channel reaches (CAP/Everbridge "not reachable"), as the issuer is told them.' })
+export class InstructionUnreachableType {
+  @Field(() => Int)
+  total!: number;
+
+  @Field(() => [InstructionReceiptType], { description: 'The first of them, in tree order.' })
+  grids!: InstructionReceiptType[];
+}
 
 @ObjectType('InstructionUpdate')
 export class InstructionUpdateType {
@@ -220,7 +264,7 @@ export const instructionFromEvent = (e: InstructionIssuedEvent): InstructionType
     resultDeadlineAt: new Date(e.resultDeadlineAt),
     cancelledAt: null,
     cancelReason: null,
-    knownProgress: { targets: e.targets, acknowledged: 0, reported: 0, overdue: 0 },
+    knownProgress: { targets: e.targets, acknowledged: 0, reported: 0, overdue: 0, delivered: 0, unreachable: e.unreachable ?? 0, delivering: e.targets - (e.unreachable ?? 0) },
   });
 
 @ObjectType('InstructionAnswer', { description: 'What an acknowledgement or result did.' })

@@ -1,4 +1,7 @@
+import { gridDeadline } from '../domain/delivery.js';
 import { CHASE_STAGES, stageDue, type ChaseStage } from '../domain/instruction-chase.js';
+import { ChannelRepository } from '../repositories/channel.repository.js';
+import { channelParts, FALLBACK_CHANNEL } from './delivery-ledger.service.js';
 import { instructionReminderText, overdueListText } from '../texts/zh/index.js';
 import { InstructionRepository, type ChaseCandidate, type ChasedReceipt } from '../repositories/instruction.repository.js';
 import { OutboxRepository, type OutboxDraft } from '../repositories/outbox.repository.js';
@@ -46,9 +49,12 @@ export class InstructionChaseService {
         if (!claimed.length) return null;
         const drafts: OutboxDraft[] = [];
         if (stage.action === 'remind') {
-          const text = instructionReminderText(i.code, i.title, stage.duty, deadline, now, tz);
-          for (const g of await repo.receivingGroups(i.id, claimed.map((c) => c.gridId))) {
-            drafts.push({ gridId: g.gridId, text, dedupeKey: `${i.code}:${stage.name}:${g.gridId}`, kind: 'reminder', priority: priorityOf(MESSAGE_LANES.instructionReminder), ref: i.code, mentionMemberIds: g.chiefIds });
+          // Each grid is reminded of its own deadline: its window started when it was told.
+          const told = new Map(claimed.map((c) => [c.gridId, c.deliveredAt]));
+          const chiefs = await repo.chiefsOf(claimed.map((c) => c.gridId));
+          for (const c of claimed) {
+            const own = gridDeadline(i.issued_at, deadline, told.get(c.gridId) ?? null) ?? deadline;
+            drafts.push({ gridId: c.gridId, text: instructionReminderText(i.code, i.title, stage.duty, own, now, tz), dedupeKey: `${i.code}:${stage.name}:${c.gridId}`, kind: 'reminder', priority: priorityOf(MESSAGE_LANES.instructionReminder), ref: i.code, mentionMemberIds: chiefs.get(c.gridId) ?? [] });
           }
         } else {
           const byParent = new Map<number, ChasedReceipt[]>();
@@ -67,6 +73,8 @@ export class InstructionChaseService {
           }
         }
         const messages = await new OutboxRepository(tx).enqueueForGrids(drafts, now);
+        // Grids (or parents) without a WeChat group hear it through their second channel.
+        await new ChannelRepository(tx).enqueue(FALLBACK_CHANNEL, drafts.flatMap((d) => channelParts(FALLBACK_CHANNEL, { ...d, ref: d.ref ?? null })), now, true);
         return { code: i.code, stage: stage.name, grids: claimed.length, messages };
       });
       if (!result) continue;

@@ -16,6 +16,9 @@ import { InstructionUpdateEntity } from '../entities/instruction-update.entity.j
 import { MemberEntity } from '../entities/member.entity.js';
 import { InstructionRepository, type AnswerOutcome, type ProgressCounts } from '../repositories/instruction.repository.js';
 import { OutboxRepository } from '../repositories/outbox.repository.js';
+import { ChannelRepository } from '../repositories/channel.repository.js';
+import { channelParts, FALLBACK_CHANNEL } from './delivery-ledger.service.js';
+import type { EntityManager } from '@mikro-orm/postgresql';
 import { filter, pipe } from '@graphql-yoga/subscription';
 import type { InstructionChangedEvent, InstructionIssuedEvent } from '../infra/pubsub.js';
 import type { ServiceDeps } from './context.js';
@@ -178,6 +181,13 @@ export class InstructionService {
     return this.repo.receipts(i.id, path, onlySilent, first);
   }
 
+  /** The receiving grids no channel reaches, under the visible part (or `under`), in tree order, and how many. */
+  async unreachable(actor: Actor, i: InstructionEntity, first: number, under: string | null = null): Promise<{ rows: InstructionReceiptEntity[]; total: number }> {
+    pageSize(first, PAGE_LIMITS.smallRows);
+    const path = under ? await this.pathUnder(actor, i, under) : this.visiblePath(actor, i);
+    return this.repo.unreachable(i.id, path, first);
+  }
+
   /**
    * Issues an instruction: one transaction stores it, one receipt per receiving grid (one
    * INSERT … SELECT over the subtree) and one outbox message per bound group; then it is
@@ -205,7 +215,7 @@ export class InstructionService {
     const tz = this.deps.config.timeZone;
     const day = dayKey(now, tz);
 
-    const id = await this.deps.em.transactional(async (tx) => {
+    const { instructionId: id, unreachable } = await this.deps.em.transactional(async (tx) => {
       const repo = new InstructionRepository(tx);
       const ids = await repo.targetIdsByCode(scope.path, policy.levels, [...itemsByCode.keys()]);
       const stray = [...itemsByCode.keys()].filter((c) => !ids.has(c));
@@ -216,7 +226,7 @@ export class InstructionService {
         mentionChiefs: policy.mentionChiefs, issuedByMemberId: actor.memberId, issuerRole: actor.role, issuerPath: actor.path, issuedAt: now,
       });
       const itemsByGrid = new Map([...itemsByCode].map(([c, list]) => [ids.get(c)!, list]));
-      const targets = await repo.insertReceipts(instructionId, scope.path, policy.levels, itemsByGrid);
+      const { targets, unreachable } = await repo.insertReceipts(instructionId, scope.path, policy.levels, itemsByGrid, now);
       if (targets === 0) throw new DomainError('BAD_USER_INPUT', `no grid under ${scope.code} at levels ${policy.levels.join(', ')}`);
       const h: InstructionHead = { code, grade: input.grade, title, body, ackDeadline: ackDeadlineAt, resultDeadline: resultDeadlineAt };
       // Every receiving grid without items of its own gets the same text: one statement.
@@ -247,7 +257,8 @@ export class InstructionService {
         })),
         now,
       );
-      return instructionId;
+      await this.enqueueSecondChannel(tx, { code, grade: input.grade, scopePath: scope.path, levels: policy.levels, itemsByGrid, mentionChiefs: policy.mentionChiefs, text: (items) => issuedText(h, items, now, tz) }, now);
+      return { instructionId, unreachable };
     });
     const issued = await this.deps.em.findOneOrFail(InstructionEntity, id, { populate: ['scopeGrid'] });
     this.deps.pubsub.publish('instructionIssued', {
@@ -263,8 +274,34 @@ export class InstructionService {
       ackDeadlineAt: issued.ackDeadlineAt.toISOString(),
       resultDeadlineAt: issued.resultDeadlineAt.toISOString(),
       issuedAt: issued.issuedAt.toISOString(),
+      unreachable,
     });
     return issued;
+  }
+
+  /**
+   * The instruction through the grids' second channels (WeCom robots), in the issuing
+   * transaction: grade I to every receiving grid that has one, @all (both channels at once);
+   * other grades only to grids without a WeChat group. Grids with items get their own text.
+   */
+  private async enqueueSecondChannel(
+    tx: EntityManager,
+    o: { code: string; grade: InstructionGrade; scopePath: string; levels: readonly GridLevel[]; itemsByGrid: ReadonlyMap<number, string[]>; mentionChiefs: boolean; text: (items: readonly string[]) => string },
+    now: Date,
+  ): Promise<void> {
+    const channels = new ChannelRepository(tx);
+    const both = o.grade === 'I';
+    const mentionRoles = o.mentionChiefs && !both ? ['chief'] : [];
+    const parts = channelParts(FALLBACK_CHANNEL, { gridId: 0, text: o.text([]), dedupeKey: '', kind: 'instruction', ref: o.code }).map((p) => p.text);
+    await channels.enqueueForSubtree(
+      FALLBACK_CHANNEL,
+      { scopePath: o.scopePath, levels: o.levels, exceptGridIds: [...o.itemsByGrid.keys()], parts, dedupePrefix: `${FALLBACK_CHANNEL}:${o.code}:issued:`, kind: 'instruction', ref: o.code, mentionAll: both, mentionRoles, alsoBound: both },
+      now,
+    );
+    const drafts = [...o.itemsByGrid].flatMap(([gridId, items]) =>
+      channelParts(FALLBACK_CHANNEL, { gridId, text: o.text(items), dedupeKey: `${o.code}:issued:${gridId}`, kind: 'instruction', ref: o.code, mentionAll: both, mentionRoles }),
+    );
+    await channels.enqueue(FALLBACK_CHANNEL, drafts, now, !both);
   }
 
   /** A grid acknowledges (签收). Repeats are logged but count once. */
@@ -329,6 +366,13 @@ export class InstructionService {
       const groups = await new InstructionRepository(tx).receivingGroups(i.id);
       await new OutboxRepository(tx).enqueueForGrids(
         groups.map((g) => ({ gridId: g.gridId, text: message, dedupeKey: `${i.code}:update:${seq}:${g.gridId}`, kind: 'instruction', priority: instructionPriority(i.grade), ref: i.code })),
+        now,
+      );
+      // Grade I went to every second channel too; otherwise the grids without a group heard it there.
+      const parts = channelParts(FALLBACK_CHANNEL, { gridId: 0, text: message, dedupeKey: '', kind: 'instruction', ref: i.code }).map((p) => p.text);
+      await new ChannelRepository(tx).enqueueForSubtree(
+        FALLBACK_CHANNEL,
+        { scopePath: i.scopePath, levels: i.levels, exceptGridIds: [], parts, dedupePrefix: `${FALLBACK_CHANNEL}:${i.code}:update:${seq}:`, kind: 'instruction', ref: i.code, mentionAll: false, mentionRoles: [], alsoBound: i.grade === 'I' },
         now,
       );
       return i;

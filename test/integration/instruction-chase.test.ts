@@ -4,6 +4,7 @@ import { instructionChaseJob } from '../../src/jobs/instruction-chase.job';
 import { createScope } from '../../src/scope';
 import type * as Op from '../generated/operations';
 import { bindGroups, outboxFor } from '../factories/chat-groups';
+import { deliverOutbox } from '../factories/delivery';
 import { ACKNOWLEDGE_INSTRUCTION, CANCEL_INSTRUCTION, INSTRUCTION, ISSUE_INSTRUCTION } from '../operations';
 import { gqlOk, useHub, type Hub } from '../setup/hub';
 
@@ -30,6 +31,8 @@ it('reminds silent grids at half of each window and marks them overdue at its en
     input: { scope: 'XHG-B03-C07', grade: 'III', title: '燃气隐患排查', ackWithin: 10, resultWithin: 20 },
   });
   const { code, targets } = issueInstruction;
+  // WeChat takes every message now: each grid's clock starts at once.
+  await deliverOutbox(t.hub);
   const chief = await token('CHIEF', 'XHG-B03-C07-M12');
   await gqlOk(t.hub, chief, ACKNOWLEDGE_INSTRUCTION, { code: null, grid: null, note: null });
 
@@ -84,8 +87,11 @@ it('stops chasing a cancelled instruction', async () => {
 
 it('chases a new urgent instruction behind more than a batch of older ones', async () => {
   const commander = await token('COMMANDER', 'XHG');
-  const issue = async (title: string, ackWithin: number, resultWithin: number) =>
-    (await gqlOk<Op.IssueInstructionMutation>(t.hub, commander, ISSUE_INSTRUCTION, { input: { scope: 'XHG-B03-C07', grade: 'III', title, ackWithin, resultWithin } })).issueInstruction;
+  const issue = async (title: string, ackWithin: number, resultWithin: number) => {
+    const issued = (await gqlOk<Op.IssueInstructionMutation>(t.hub, commander, ISSUE_INSTRUCTION, { input: { scope: 'XHG-B03-C07', grade: 'III', title, ackWithin, resultWithin } })).issueInstruction;
+    await deliverOutbox(t.hub);
+    return issued;
+  };
   // Four older instructions with long windows: nothing of theirs is due for hours.
   for (let i = 0; i < 4; i++) await issue(`长期排查 ${i}`, 600, 1200);
   clock.advance(60_000);

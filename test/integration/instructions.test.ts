@@ -65,7 +65,7 @@ it('issues a grade II instruction from the street to every level at once, live, 
   const m12 = outbox.find((m) => m.grid === 'XHG-B03-C07-M12')!;
   expect(m12.text).toContain('I20261122-001');
   expect(m12.text).toContain('1. 张某 3栋2单元\n2. 李某 5栋1单元');
-  expect(m12.text).toContain('10:10 前回复"收到"');
+  expect(m12.text).toContain('10 分钟内回复"收到"');
   expect(m12.mentions.length).toBeGreaterThan(0); // grade II @-mentions the chief
   // Grids without items share the common text; their chiefs are @-mentioned by role at send time.
   const plain = outbox.find((m) => m.grid === 'XHG-B02-C03-M05')!;

@@ -62,8 +62,8 @@ describe('chase stages', () => {
 describe('bot texts', () => {
   const now = new Date('2026-11-22T02:00:00Z');
   const head = { code: 'I20261122-003', grade: 'II' as const, title: '返沪人员排查', body: null, ackDeadline: new Date('2026-11-22T02:10:00Z'), resultDeadline: new Date('2026-11-22T02:30:00Z') };
-  it('tells a grid its own items and both deadlines in its time zone', () => {
-    expect(issuedText(head, ['张某 3栋'], now, 'Asia/Shanghai')).toBe('【Ⅱ级（重大）指令】I20261122-003 返沪人员排查\n本网格任务（1项）：\n1. 张某 3栋\n请于 10:10 前回复"收到"，10:30 前发"#反馈 I20261122-003 结果"。');
+  it('tells a grid its own items and both windows, which run from when the group is told', () => {
+    expect(issuedText(head, ['张某 3栋'], now, 'Asia/Shanghai')).toBe('【Ⅱ级（重大）指令】I20261122-003 返沪人员排查\n本网格任务（1项）：\n1. 张某 3栋\n请在 10 分钟内回复"收到"，30 分钟内发"#反馈 I20261122-003 结果"。');
   });
   it('answers an acknowledgement with the code and what is next', () => {
     expect(ackReplyText({ code: head.code, resultDeadline: head.resultDeadline, first: true, reported: false }, now)).toBe('已收到 I20261122-003，请在 30 分钟内反馈结果');

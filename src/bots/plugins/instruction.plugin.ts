@@ -1,5 +1,8 @@
 import { DomainError, isDomainError } from '../../domain/errors.js';
-import { ackReplyText, instructionProgressText, issueReplyText, resultReplyText } from '../../texts/zh/index.js';
+import { gridDeadline } from '../../domain/delivery.js';
+import type { InstructionEntity } from '../../entities/instruction.entity.js';
+import type { AnswerResult } from '../../services/instruction.service.js';
+import { ackReplyText, instructionProgressText, issueReplyText, LIST_LIMIT, resultReplyText, type UnreachableGrids } from '../../texts/zh/index.js';
 import type { BotCommandContext, BotGroup, BotPlugin, BotReply } from '../plugin.js';
 
 /** The grid of the group the message came from; an unbound group cannot answer for a grid. */
@@ -27,8 +30,18 @@ async function instruct(ctx: BotCommandContext): Promise<BotReply> {
   if (!parsed.grade) throw new DomainError('BAD_USER_INPUT', 'an instruction needs a grade', { reason: 'COMMAND_INCOMPLETE', need: 'grade' });
   if (!parsed.text.trim()) throw new DomainError('BAD_USER_INPUT', 'an instruction needs a text', { reason: 'COMMAND_INCOMPLETE', need: 'instruction_text' });
   const i = await scope.instructions.issue(actor, { scope: groupGrid(ctx.group), grade: parsed.grade, ...titleAndBody(parsed.text) });
-  return { text: issueReplyText({ code: i.code, grade: i.grade, title: i.title, body: i.body ?? null, ackDeadline: i.ackDeadlineAt, resultDeadline: i.resultDeadlineAt }, i.targets, ctx.now, scope.deps.config.timeZone), ref: i.code };
+  const head = { code: i.code, grade: i.grade, title: i.title, body: i.body ?? null, ackDeadline: i.ackDeadlineAt, resultDeadline: i.resultDeadlineAt };
+  return { text: issueReplyText(head, i.targets, i.issuedAt, await unreachableOf(ctx, i)), ref: i.code };
 }
+
+/** The grids of an instruction no channel reaches, as the sender may see them (the first names and the count). */
+async function unreachableOf(ctx: BotCommandContext, i: InstructionEntity): Promise<UnreachableGrids> {
+  const { rows, total } = await ctx.scope.instructions.unreachable(ctx.actor, i, LIST_LIMIT);
+  return { total, grids: rows.map((r) => ({ name: r.grid.name, reason: r.unreachableReason ?? null })) };
+}
+
+/** The answering grid's own result deadline: the window runs from when it was told. */
+const ownResultDeadline = (a: AnswerResult): Date => gridDeadline(a.instruction.issuedAt, a.instruction.resultDeadlineAt, a.outcome.deliveredAt)!;
 
 async function ack(ctx: BotCommandContext): Promise<BotReply | null> {
   let a;
@@ -41,13 +54,13 @@ async function ack(ctx: BotCommandContext): Promise<BotReply | null> {
   }
   // The grid had already signed: the answer is logged, but a bare 收到 from the next member needs no reply.
   if (!a.outcome.first && ctx.parsed.bare) return null;
-  return { text: ackReplyText({ code: a.instruction.code, resultDeadline: a.instruction.resultDeadlineAt, first: a.outcome.first, reported: a.outcome.reported }, ctx.now), ref: a.instruction.code };
+  return { text: ackReplyText({ code: a.instruction.code, resultDeadline: ownResultDeadline(a), first: a.outcome.first, reported: a.outcome.reported }, ctx.now), ref: a.instruction.code };
 }
 
 async function result(ctx: BotCommandContext): Promise<BotReply> {
   if (!ctx.parsed.text.trim()) throw new DomainError('BAD_USER_INPUT', 'a result needs a text', { reason: 'COMMAND_INCOMPLETE', need: 'result_text' });
   const a = await ctx.scope.instructions.reportResult(ctx.actor, { code: instructionRef(ctx), grid: groupGrid(ctx.group), text: ctx.parsed.text, by: ctx.sender.name });
-  return { text: resultReplyText({ code: a.instruction.code, resultDeadline: a.instruction.resultDeadlineAt, first: a.outcome.first, reported: true }), ref: a.instruction.code };
+  return { text: resultReplyText({ code: a.instruction.code, resultDeadline: ownResultDeadline(a), first: a.outcome.first, reported: true }), ref: a.instruction.code };
 }
 
 /** `#进度 I…`: the figures as the centre sees them (incident codes belong to the incident plugin). */
@@ -56,7 +69,7 @@ async function progress(ctx: BotCommandContext): Promise<BotReply | null> {
   if (!ref || !ref.startsWith('I')) return null;
   const i = await ctx.scope.instructions.get(ctx.actor, ref);
   const p = await ctx.scope.instructions.progress(ctx.actor, i);
-  return { text: instructionProgressText({ code: i.code, title: i.title, cancelled: i.status === 'cancelled' }, p), ref: i.code };
+  return { text: instructionProgressText({ code: i.code, title: i.title, cancelled: i.status === 'cancelled' }, p, await unreachableOf(ctx, i)), ref: i.code };
 }
 
 /** 重大事件一键下达 in the groups: issue (#指令), acknowledge (收到), report back (#反馈), progress (#进度 I…). */

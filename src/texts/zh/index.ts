@@ -7,6 +7,7 @@
  */
 export * from './chat.js';
 export * from './clearance.js';
+export * from './delivery.js';
 export * from './incident.js';
 export * from './instruction.js';
 export * from './refusals.js';

@@ -1,4 +1,5 @@
 import { GRADE_LABELS, type InstructionGrade } from '../../domain/instruction-grades.js';
+import { formatWindow, unreachableListText } from './delivery.js';
 import { formatDeadline, wholeUnitsBetween } from './time.js';
 
 /**
@@ -14,21 +15,35 @@ export interface InstructionHead {
   readonly resultDeadline: Date;
 }
 
-/** The message each receiving group gets: grade, code, title, body, that grid's own items, deadlines. */
-export function issuedText(h: InstructionHead, items: readonly string[], now: Date, timeZone: string): string {
+/** Minutes from issue to a deadline: the window each grid gets from when it is told. */
+const windowOf = (issuedAt: Date, deadline: Date): string => formatWindow(Math.max(0, Math.round((deadline.getTime() - issuedAt.getTime()) / 60_000)));
+
+/**
+ * The message each receiving group gets: grade, code, title, body, that grid's own items, and
+ * its windows, counted from when the group is told (a grid told later is not later due).
+ */
+export function issuedText(h: InstructionHead, items: readonly string[], now: Date, _timeZone: string): string {
   const lines = [`【${GRADE_LABELS[h.grade]}指令】${h.code} ${h.title}`];
   if (h.body) lines.push(h.body);
   if (items.length) {
     lines.push(`本网格任务（${items.length}项）：`);
     items.forEach((item, i) => lines.push(`${i + 1}. ${item}`));
   }
-  lines.push(`请于 ${formatDeadline(h.ackDeadline, timeZone, now)} 前回复"收到"，${formatDeadline(h.resultDeadline, timeZone, now)} 前发"#反馈 ${h.code} 结果"。`);
+  lines.push(`请在 ${windowOf(now, h.ackDeadline)}内回复"收到"，${windowOf(now, h.resultDeadline)}内发"#反馈 ${h.code} 结果"。`);
   return lines.join('\n');
 }
 
-/** The answer to whoever issued it. */
-export const issueReplyText = (h: InstructionHead, targets: number, now: Date, timeZone: string): string =>
-  `已下达 ${h.code}（${GRADE_LABELS[h.grade]}）到 ${targets} 个网格，${formatDeadline(h.ackDeadline, timeZone, now)} 前签收，${formatDeadline(h.resultDeadline, timeZone, now)} 前反馈`;
+/** The grids no channel reaches, as the issuer is told them. */
+export interface UnreachableGrids {
+  readonly total: number;
+  readonly grids: ReadonlyArray<{ name: string; reason: string | null }>;
+}
+
+/** The answer to whoever issued it: where it went, each grid's windows from when it is told, and who cannot be reached. */
+export function issueReplyText(h: InstructionHead, targets: number, now: Date, unreachable: UnreachableGrids): string {
+  const base = `已下达 ${h.code}（${GRADE_LABELS[h.grade]}）到 ${targets} 个网格，各网格收到后 ${windowOf(now, h.ackDeadline)}内签收、${windowOf(now, h.resultDeadline)}内反馈`;
+  return unreachable.total ? `${base}；${unreachable.total} 个网格无法送达：${unreachableListText(unreachable.grids, unreachable.total, LIST_LIMIT)}` : base;
+}
 
 export interface AnswerState {
   readonly code: string;
@@ -47,13 +62,20 @@ export function ackReplyText(a: AnswerState, now: Date): string {
 export const resultReplyText = (a: AnswerState): string =>
   a.first ? `已收到 ${a.code} 的反馈，本网格已完成` : `${a.code} 本网格已反馈过，本次内容已补充记录`;
 
-/** `#进度 I…`: the figures as the centre sees them. */
+/**
+ * `#进度 I…`: the figures as the centre sees them: how many grids were told and how many are
+ * still being told, then the answers, then the grids no channel reaches (by name).
+ */
 export function instructionProgressText(
   i: { code: string; title: string; cancelled: boolean },
-  p: { targets: number; acknowledged: number; reported: number; overdue: number },
+  p: { targets: number; acknowledged: number; reported: number; overdue: number; delivered?: number; delivering?: number; unreachable?: number },
+  unreachable: UnreachableGrids = { total: 0, grids: [] },
 ): string {
-  const state = i.cancelled ? '已撤销' : `签收 ${p.acknowledged}/${p.targets}，反馈 ${p.reported}/${p.targets}${p.overdue ? `，逾期 ${p.overdue}` : ''}`;
-  return `${i.code} ${i.title}：${state}`;
+  if (i.cancelled) return `${i.code} ${i.title}：已撤销`;
+  const told = p.delivered === undefined ? '' : `送达 ${p.delivered}/${p.targets}${p.delivering ? `（${p.delivering} 个正在送达）` : ''}，`;
+  const state = `${told}签收 ${p.acknowledged}/${p.targets}，反馈 ${p.reported}/${p.targets}${p.overdue ? `，逾期 ${p.overdue}` : ''}`;
+  const lost = unreachable.total ? `\n无法送达 ${unreachable.total} 个：${unreachableListText(unreachable.grids, unreachable.total, LIST_LIMIT)}` : '';
+  return `${i.code} ${i.title}：${state}${lost}`;
 }
 
 /** The chase before a duty's deadline, to a grid that has not answered. */
