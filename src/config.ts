@@ -172,6 +172,10 @@ const schema = z.object({
     }),
   /** Pages on other origins that may call /graphql, /photos, /bot/login and open the WebSocket. */
   CORS_ORIGINS: originList,
+  /** Seals grids' second-channel targets (WeCom robot webhooks) in the database; unset: kept unsealed (never shown by the API). */
+  CHANNEL_SECRET_KEY: z.string().min(16, 'must be at least 16 characters').optional(),
+  /** WeCom's robot webhook endpoint; only webhooks under it are accepted (a private gateway or a test server may stand in). */
+  WECOM_WEBHOOK_URL: urlOf(['http', 'https']).default('https://qyapi.weixin.qq.com/cgi-bin/webhook/send'),
 });
 
 /** Where uploaded photos are kept. */
@@ -228,6 +232,8 @@ export interface Config {
   readonly corsOrigins: '*' | readonly string[];
   /** Whether this instance runs the WeChat bots (`BOT=off`: API only). */
   readonly bots: boolean;
+  /** Second channels of grids (issue 11): the key sealing their targets, WeCom's webhook endpoint. */
+  readonly channels: { readonly secretKey: string | undefined; readonly wecomWebhookUrl: string };
 }
 
 export class ConfigError extends Error {
@@ -330,5 +336,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     cap: Object.freeze({ sender: e.CAP_SENDER, publicGrid: e.CAP_PUBLIC_GRID }),
     open311AddressMap: Object.freeze({ ...e.OPEN311_ADDRESS_MAP }),
     corsOrigins: e.CORS_ORIGINS,
+    channels: Object.freeze({ secretKey: e.CHANNEL_SECRET_KEY, wecomWebhookUrl: e.WECOM_WEBHOOK_URL }),
   });
 }

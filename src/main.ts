@@ -22,6 +22,8 @@ import { PhotoService } from './services/photo.service.js';
 import { s3Storage } from './infra/s3-storage.js';
 import { localDiskStorage, type PhotoStorage } from './infra/storage.js';
 import { startBots, type BotRuntime } from './bots/bot-runtime.js';
+import { ChannelWorker } from './channels/channel-worker.js';
+import { channelsOf } from './services/channel.service.js';
 import type { AppDeps } from './services/context.js';
 import { GridRefCache } from './services/grid-ref-cache.js';
 import { ReportWriter } from './services/report-writer.js';
@@ -52,6 +54,8 @@ export interface HubOptions extends CoreOptions {
   jobs?: boolean;
   /** Start the WeChat bots (default true; the demo world when WECHATY_PUPPET is unset). */
   bots?: boolean;
+  /** Drain the grids' second channels (WeCom robots; default: where the bots run). */
+  channels?: boolean;
 }
 
 /** The container and what it holds open: what the server and every one-shot command share. */
@@ -207,6 +211,15 @@ export async function startHub(opts: HubOptions): Promise<Hub> {
       // Delivery marks receipts as told (or unreachable, or handed to the second channel) as they settle.
       const started = (bots = await startBots(deps, photos, new DeliveryLedger(deps)));
       parts.add('bots', () => started.stop());
+    }
+
+    // Second channels beside WeChat (issue 11): leased rows, so every such instance may drain them.
+    if (opts.channels ?? ((opts.bots ?? true) && config.bots)) {
+      for (const channel of Object.values(channelsOf(deps))) {
+        const worker = new ChannelWorker(deps, channel);
+        worker.start();
+        parts.add(`channel ${channel.kind}`, () => worker.stop());
+      }
     }
 
     const schema = await buildHubSchema({ demo: Boolean(bots?.demo) });

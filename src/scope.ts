@@ -12,6 +12,7 @@ import { MemberRepository } from './repositories/member.repository.js';
 import { AuthService } from './services/auth.service.js';
 import { BindingService } from './services/binding.service.js';
 import { CapService } from './services/cap.service.js';
+import { ChannelService } from './services/channel.service.js';
 import { CityImportService } from './services/city-import.service.js';
 import { ClearanceScheduleService } from './services/clearance-schedule.service.js';
 import { ClearanceService } from './services/clearance.service.js';
@@ -100,6 +101,7 @@ export interface Scope {
   readonly open311: Open311Service;
   readonly cityImport: CityImportService;
   readonly exports: ExportService;
+  readonly channels: ChannelService;
 }
 
 /**
@@ -135,5 +137,6 @@ export function createScope(app: AppDeps, actor: Actor): Scope {
     open311: new Open311Service(deps, grids, incidents),
     cityImport: new CityImportService(deps, grids),
     exports: new ExportService(deps, grids),
+    channels: new ChannelService(deps, grids),
   };
 }

@@ -907,3 +907,26 @@ export const INSTRUCTION_DELIVERY_PROGRESS = /* GraphQL */ `
     }
   }
 `;
+
+export const SET_GRID_WECOM_WEBHOOK = /* GraphQL */ `
+  mutation SetGridWecomWebhook($grid: String!, $url: String) {
+    setGridWecomWebhook(grid: $grid, url: $url) {
+      grid
+      kind
+      hint
+    }
+  }
+`;
+
+export const GRID_CHANNELS = /* GraphQL */ `
+  query GridChannels($under: String) {
+    gridChannels(under: $under) {
+      grid
+      kind
+      hint
+      pending
+      sent
+      failed
+    }
+  }
+`;

@@ -7,11 +7,12 @@ import { GridResolver } from '../resolvers/grid.resolver.js';
 import { IncidentChangeResolver, IncidentResolver } from '../resolvers/incident.resolver.js';
 import { InstructionResolver } from '../resolvers/instruction.resolver.js';
 import { BotResolver } from '../resolvers/bot.resolver.js';
+import { ChannelResolver } from '../resolvers/channel.resolver.js';
 import { DemoResolver } from '../resolvers/demo.resolver.js';
 import { guardInputText } from '../resolvers/input-guard.js';
 
 /** Every resolver class of the API. */
-export const RESOLVERS = [GridResolver, GridFeedResolver, AuthResolver, IncidentResolver, IncidentChangeResolver, BotResolver, ClearanceResolver, InstructionResolver] as const;
+export const RESOLVERS = [GridResolver, GridFeedResolver, AuthResolver, IncidentResolver, IncidentChangeResolver, BotResolver, ClearanceResolver, InstructionResolver, ChannelResolver] as const;
 
 /**
  * Builds the executable schema. `demo` adds `simulateMessage`, which exists only while the bot
