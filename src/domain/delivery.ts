@@ -16,14 +16,6 @@ export type DeliveryVia = (typeof DELIVERY_VIAS)[number];
 export const UNREACHABLE_REASONS = ['no_channel', 'failed', 'undeliverable', 'channel_failed'] as const;
 export type UnreachableReason = (typeof UNREACHABLE_REASONS)[number];
 
-/** Where a receipt stands on delivery: `delivered` wins (an answer proves it), then `unreachable`, else still `telling`. */
-export type DeliveryState = 'delivered' | 'unreachable' | 'telling';
-
-export function deliveryState(r: { deliveredAt: Date | null; unreachableAt: Date | null }): DeliveryState {
-  if (r.deliveredAt) return 'delivered';
-  return r.unreachableAt ? 'unreachable' : 'telling';
-}
-
 /**
  * A grid's own deadline: the instruction's window (issue → its deadline) run from the moment the
  * grid was told. Null while it is still being told (or unreachable): no clock runs yet.

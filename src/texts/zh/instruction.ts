@@ -1,3 +1,4 @@
+import { windowMinutes } from '../../domain/delivery.js';
 import { GRADE_LABELS, type InstructionGrade } from '../../domain/instruction-grades.js';
 import { formatWindow, unreachableListText } from './delivery.js';
 import { formatDeadline, wholeUnitsBetween } from './time.js';
@@ -16,7 +17,7 @@ export interface InstructionHead {
 }
 
 /** Minutes from issue to a deadline: the window each grid gets from when it is told. */
-const windowOf = (issuedAt: Date, deadline: Date): string => formatWindow(Math.max(0, Math.round((deadline.getTime() - issuedAt.getTime()) / 60_000)));
+const windowOf = (issuedAt: Date, deadline: Date): string => formatWindow(windowMinutes(issuedAt, deadline));
 
 /**
  * The message each receiving group gets: grade, code, title, body, that grid's own items, and
