@@ -685,3 +685,33 @@ export type OutboxRoutingQueryVariables = Exact<{
 
 
 export type OutboxRoutingQuery = { outboxMessages: Array<{ grid: string | null, kind: string, status: string, account: string | null, priority: number, lane: string }> };
+
+export type InstructionDeliveryQueryVariables = Exact<{
+  code: string;
+  under?: string | null | undefined;
+}>;
+
+
+export type InstructionDeliveryQuery = { instruction: { code: string, progress: { targets: number, delivered: number, delivering: number, unreachable: number, acknowledged: number, overdue: number }, levelProgress: Array<{ level: GridLevel, progress: { targets: number, delivered: number, delivering: number, unreachable: number } }>, childProgress: Array<{ grid: { code: string }, progress: { targets: number, delivered: number, delivering: number, unreachable: number, overdue: number } }>, unreachableGrids: { total: number, grids: Array<{ unreachableReason: string | null, unreachableAt: string | null, grid: { code: string, name: string | null } }> }, receipts: Array<{ deliveredAt: string | null, deliveredVia: string | null, ackDueAt: string | null, resultDueAt: string | null, unreachableReason: string | null, ackOverdueAt: string | null, grid: { code: string } }> } };
+
+export type InstructionDeliveryProgressSubscriptionVariables = Exact<{
+  code: string;
+}>;
+
+
+export type InstructionDeliveryProgressSubscription = { instructionProgress: { code: string, progress: { targets: number, delivered: number, delivering: number, unreachable: number } } };
+
+export type SetGridWecomWebhookMutationVariables = Exact<{
+  grid: string;
+  url?: string | null | undefined;
+}>;
+
+
+export type SetGridWecomWebhookMutation = { setGridWecomWebhook: { grid: string, kind: string, hint: string } | null };
+
+export type GridChannelsQueryVariables = Exact<{
+  under?: string | null | undefined;
+}>;
+
+
+export type GridChannelsQuery = { gridChannels: Array<{ grid: string, kind: string, hint: string, pending: number, sent: number, failed: number }> };
