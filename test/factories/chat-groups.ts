@@ -24,7 +24,7 @@ export type GroupTargets = { codes: readonly string[] } | { under: string; skip?
 /**
  * The one group factory: gives grids a bound WeChat group, as `#绑定群` would (one chat_group
  * row each, room `room-<code>@chatroom`, topic `<name>群`), so the bot's messages for those grids
- * land in the outbox. A room already there is left as it is. Returns how many were bound.
+ * land in the outbox, with the account sitting in each group. A room already there is left as it is. Returns how many were bound.
  */
 export function bindGroups(databaseUrl: string, targets: GroupTargets, botAccount = 'bot-test'): Promise<number> {
   const codes = 'codes' in targets ? targets.codes : [];
@@ -36,6 +36,14 @@ export function bindGroups(databaseUrl: string, targets: GroupTargets, botAccoun
        select 'room-' || lower(g.code) || '@chatroom', g.name || '群', g.id, $4, now(), now()
          from grid g
         where (g.code = any($1::text[]) or g.code = $2 or g.code like $2 || '-%') and not (g.code = any($3::text[]))
+       on conflict do nothing`,
+      [[...codes], under, [...skip], botAccount],
+    );
+    // The account sits in the groups it serves: the outbox routes a group's messages to its accounts.
+    await db.query(
+      `insert into chat_group_account (room_id, bot_account, seen_at)
+       select cg.room_id, cg.bot_account, now() from chat_group cg join grid g on g.id = cg.grid_id
+        where (g.code = any($1::text[]) or g.code = $2 or g.code like $2 || '-%') and not (g.code = any($3::text[])) and cg.bot_account = $4
        on conflict do nothing`,
       [[...codes], under, [...skip], botAccount],
     );
