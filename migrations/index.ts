@@ -12,6 +12,7 @@ import { Migration20261204012000 } from './Migration20261204012000.js';
 import { Migration20261204012500 } from './Migration20261204012500.js';
 import { Migration20261204100000 } from './Migration20261204100000.js';
 import { Migration20261204110000 } from './Migration20261204110000.js';
+import { Migration20261204150000 } from './Migration20261204150000.js';
 
 /**
  * Every committed migration, in order. Listed explicitly so the compiled server, ts-jest and
@@ -31,4 +32,5 @@ export const MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261204012500', class: Migration20261204012500 },
   { name: 'Migration20261204100000', class: Migration20261204100000 },
   { name: 'Migration20261204110000', class: Migration20261204110000 },
+  { name: 'Migration20261204150000', class: Migration20261204150000 },
 ];

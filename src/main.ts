@@ -81,6 +81,9 @@ export interface Hub {
   stop(): Promise<void>;
 }
 
+/** How long /readyz waits for the database to answer `select 1`. */
+const READINESS_TIMEOUT_MS = 3_000;
+
 /** Long-lived parts in start order; `stop` closes them newest first and logs (not throws) a failing one. */
 class Parts {
   private readonly closers: Array<{ name: string; close: () => Promise<void> }> = [];
@@ -229,7 +232,8 @@ export async function startHub(opts: HubOptions): Promise<Hub> {
       schema,
       photos,
       readiness: async () => ({
-        database: await orm.isConnected(),
+        // A database that hangs rather than refuses counts as away after a few seconds.
+        database: await Promise.race([orm.isConnected(), new Promise<boolean>((r) => setTimeout(r, READINESS_TIMEOUT_MS, false).unref())]),
         redis: redis ? await redis.ping() : 'disabled',
         // A bot account counts as ready once logged in; while it waits for a QR scan it is not.
         ...Object.fromEntries((bots?.status() ?? []).map((b) => [`bot:${b.name}`, b.state === 'logged_in' ? 'ok' : b.state])),

@@ -18,7 +18,8 @@ import { open311Routes } from './http/open311.route.js';
 import { photoRoutes } from './http/photos.route.js';
 import { webRoutes } from './http/web.route.js';
 import type { GqlContext } from './resolvers/context.js';
-import { codedError, createErrorFormatter } from './resolvers/errors.js';
+import { isDatabaseUnavailable } from './infra/database-errors.js';
+import { codedError, createErrorFormatter, RETRY_AFTER_SECONDS, SERVICE_UNAVAILABLE, unavailableError } from './resolvers/errors.js';
 import { assertCost, limitRules, MAX_GRAPHQL_MESSAGE_BYTES } from './resolvers/limits.js';
 import { createScope } from './scope.js';
 import { bearer } from './services/auth.service.js';
@@ -94,6 +95,12 @@ export async function createHttpServer(opts: HttpServerOptions): Promise<HttpSer
             async didResolveOperation({ request, document }) {
               assertCost(schema, document, request.variables, request.operationName, deps.config.maxCost);
             },
+            // The database is away: 503 with Retry-After, so clients and proxies know to come back.
+            async willSendResponse({ response }) {
+              if (response.body.kind !== 'single' || !response.body.singleResult.errors?.some((e) => e.extensions?.['code'] === SERVICE_UNAVAILABLE)) return;
+              response.http.status = 503;
+              response.http.headers.set('retry-after', String(RETRY_AFTER_SECONDS));
+            },
           };
         },
       },
@@ -118,6 +125,7 @@ export async function createHttpServer(opts: HttpServerOptions): Promise<HttpSer
           return { scope: createScope(deps, await authenticate(bearer(req.headers.authorization))), bots: opts.bots };
         } catch (err) {
           if (isDomainError(err)) throw codedError(err.code, err.message, 401);
+          if (isDatabaseUnavailable(err)) throw unavailableError();
           throw err;
         }
       },

@@ -163,8 +163,8 @@ export async function startBots(app: AppDeps, photos: PhotoService, hooks: Deliv
           const rooms = await bot.Room.findAll().catch(() => []);
           await fleetRepo().joinGroups(name, rooms.map((r) => r.id), app.clock.now());
         }
-        const resumed = await inbox.resume(name);
-        if (resumed) log.info({ bot: name, resumed }, 'resumed stored messages');
+        // Stored and spooled messages are taken up now and in the inbox's retry loop.
+        inbox.serve(name);
         worker.start();
       };
       bot.on('scan', (qr, scanStatus) => {
@@ -202,6 +202,7 @@ export async function startBots(app: AppDeps, photos: PhotoService, hooks: Deliv
       const a = accounts.get(name);
       if (!a) return;
       accounts.delete(name);
+      inbox.unserve(name);
       a.status.state = 'stopped';
       await a.worker.stop();
       await a.bot.stop().catch((err: unknown) => log.warn({ err }, 'bot stop failed'));
@@ -250,6 +251,7 @@ export async function startBots(app: AppDeps, photos: PhotoService, hooks: Deliv
     worker: (name) => accounts.get(name)?.worker,
     onSent,
     async stop() {
+      await inbox.stop();
       await fleet.stop();
       await marks.close();
     },

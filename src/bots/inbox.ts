@@ -1,12 +1,15 @@
 import { EventEmitter } from 'node:events';
+import { join, resolve } from 'node:path';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { OPERATOR, type Actor } from '../domain/actor.js';
 import { parseMessage, type ChatCommand, type ParsedMessage } from '../domain/chat/index.js';
 import { isDomainError } from '../domain/errors.js';
 import { storableText } from '../domain/text.js';
+import { isDatabaseUnavailable } from '../infra/database-errors.js';
 import type { Logger } from '../infra/logger.js';
+import { Spool } from '../infra/spool.js';
 import { OutboxRepository } from '../repositories/outbox.repository.js';
-import { InboundRepository } from '../repositories/inbound.repository.js';
+import { InboundRepository, type PendingInboundMessage } from '../repositories/inbound.repository.js';
 import { FleetRepository } from '../repositories/fleet.repository.js';
 import { createScope } from '../scope.js';
 import type { BindingService, ContactBinding, GroupBinding } from '../services/binding.service.js';
@@ -34,7 +37,11 @@ export interface IncomingMessage {
 
 /** What the inbox did with one message (returned for logs and tests, and emitted as `processed`). */
 export interface InboxOutcome {
-  action: 'ignored' | 'duplicate' | 'done' | 'refused' | 'failed' | 'skipped';
+  /**
+   * `spooled`: the database was away, the message is on disk and is acted on once it is back;
+   * `retrying`: an unexpected error, the stored message is tried again later (then `failed`).
+   */
+  action: 'ignored' | 'duplicate' | 'done' | 'refused' | 'failed' | 'skipped' | 'spooled' | 'retrying';
   roomId: string;
   senderId: string;
   messageId: string;
@@ -47,6 +54,24 @@ export interface InboxOutcome {
 /** How long after a report a photo from the same person still attaches to it. */
 export const PHOTO_ATTACH_WINDOW_MS = 2 * 60_000;
 
+/** How the inbox retries: a stored message is leased to whoever acts on it, tried MAX_ATTEMPTS times with a growing back-off. */
+export const INBOX_RETRY = {
+  /** How often the retry loop replays the spool and looks for due pending messages. */
+  pollMs: 2_000,
+  /** How long an attempt may take before the message counts as due again (a crash mid-way). */
+  leaseMs: 30_000,
+  /** Back-off after an unexpected error: this many ms times the attempts so far. */
+  backoffMs: 10_000,
+  maxAttempts: 3,
+  /** Rows claimed at once. */
+  batch: 50,
+} as const;
+
+/** A message as the spool keeps it: an image's bytes in base64. */
+export interface SpooledMessage extends Omit<IncomingMessage, 'readMedia'> {
+  media?: string;
+}
+
 // Commands that work in a group not yet bound to a grid, and from a contact not yet bound to a member.
 const WITHOUT_GRID: ReadonlySet<ChatCommand> = new Set(['help', 'unknown', 'bind', 'bind_group']);
 const WITHOUT_MEMBER: ReadonlySet<ChatCommand> = new Set(['help', 'unknown', 'bind', 'report']);
@@ -56,11 +81,23 @@ const WITHOUT_MEMBER: ReadonlySet<ChatCommand> = new Set(['help', 'unknown', 'bi
  * The bot's inbox. Every message the bot acts on is stored first (unique per bot account and
  * WeChat message id), then acted on through the same services GraphQL uses, then marked done
  * in the same transaction that queues the reply. Ordinary chat is neither stored nor answered.
- * Messages of one group are handled in order; `resume` picks up what a crash left pending.
+ * Messages of one group are handled in order.
+ *
+ * Nothing is lost when something fails. A message that arrives while the database is away is
+ * appended to a spool file under DATA_DIR (fsync'd) and replayed once the database is back;
+ * storing is idempotent by message id, so a replay never acts twice. A stored message whose
+ * handling failed stays pending and the retry loop (`serve`) tries it again after a back-off,
+ * up to INBOX_RETRY.maxAttempts, before the group is told it failed; it also picks up what a
+ * crash left pending once its lease is over.
  */
 export class BotInbox extends EventEmitter<{ processed: [InboxOutcome] }> {
   private readonly chains = new Map<string, Promise<unknown>>();
   private readonly log: Logger;
+  private readonly spool: Spool<SpooledMessage>;
+  private readonly served = new Set<string>();
+  private loop: Promise<void> | null = null;
+  private stopping = false;
+  private wakeLoop: (() => void) | null = null;
 
   constructor(
     private readonly app: AppDeps,
@@ -71,6 +108,7 @@ export class BotInbox extends EventEmitter<{ processed: [InboxOutcome] }> {
   ) {
     super();
     this.log = app.log.child({ component: 'inbox' });
+    this.spool = new Spool(join(resolve(app.config.dataDir), 'spool', 'inbound.jsonl'), this.log);
   }
 
   /** Receives one message; resolves once it is stored, acted on and its reply queued. */
@@ -79,15 +117,92 @@ export class BotInbox extends EventEmitter<{ processed: [InboxOutcome] }> {
     return this.inRoomOrder(msg, () => this.receiveNow(msg));
   }
 
-  /** Acts on messages a previous run stored but did not finish (a crash between storing and acting). */
-  async resume(botAccount: string): Promise<number> {
-    const rows = await this.inbound().pending(botAccount);
-    for (const row of rows) {
-      this.log.info({ messageId: row.messageId, roomId: row.roomId }, 'resuming a message stored before a restart');
-      const msg: IncomingMessage = { botAccount, messageId: row.messageId, roomId: row.roomId, roomTopic: null, senderId: row.senderId, senderName: row.senderName, kind: row.kind === 'image' ? 'image' : 'text', text: row.text };
-      await this.inRoomOrder(msg, () => (row.kind === 'image' ? this.actOnPhoto(msg, row.id, row.mediaKey) : this.act(msg, row.id, parseMessage(row.text, this.app.categorise))));
+  /**
+   * Serves `botAccount`: its pending messages (a crash's leftovers, failures due for a retry)
+   * and the spool are taken up now and every INBOX_RETRY.pollMs until `stop`.
+   */
+  serve(botAccount: string): void {
+    this.served.add(botAccount);
+    if (this.loop) {
+      this.wakeLoop?.();
+      return;
     }
-    return rows.length;
+    this.stopping = false;
+    this.loop = this.retryLoop();
+  }
+
+  /** Stops retrying for `botAccount` (its lease went to another instance, which serves it now). */
+  unserve(botAccount: string): void {
+    this.served.delete(botAccount);
+  }
+
+  async stop(): Promise<void> {
+    this.stopping = true;
+    this.wakeLoop?.();
+    await this.loop;
+    this.loop = null;
+  }
+
+  /** One round of the retry loop: replays the spool, then acts on due pending messages. Returns how many it took up. */
+  async retryNow(): Promise<number> {
+    let n = await this.replaySpool();
+    for (const account of this.served) n += await this.retryDue(account);
+    return n;
+  }
+
+  private async retryLoop(): Promise<void> {
+    let away = false;
+    while (!this.stopping) {
+      try {
+        await this.retryNow();
+        away = false;
+      } catch (err) {
+        // The database is away: say so once, keep looking.
+        if (!isDatabaseUnavailable(err)) this.log.error({ err }, 'inbox retry round failed');
+        else if (!away) this.log.warn({ err: (err as Error).message }, 'inbox retries wait for the database');
+        away = isDatabaseUnavailable(err);
+      }
+      if (this.stopping) break;
+      await new Promise<void>((done) => {
+        const timer = setTimeout(done, INBOX_RETRY.pollMs);
+        this.wakeLoop = () => {
+          clearTimeout(timer);
+          done();
+        };
+      });
+      this.wakeLoop = null;
+    }
+  }
+
+  /** Receives every spooled message again; one the database still cannot take is spooled anew. */
+  private async replaySpool(): Promise<number> {
+    if (!this.spool.pending) return 0;
+    const batch = await this.spool.take();
+    if (!batch) return 0;
+    this.log.info({ messages: batch.items.length }, 'replaying spooled messages');
+    for (const { media, ...msg } of batch.items) {
+      await this.receive({ ...msg, ...(media ? { readMedia: async () => Buffer.from(media, 'base64') } : {}) });
+    }
+    await batch.done();
+    return batch.items.length;
+  }
+
+  /** Acts on the pending messages of `botAccount` that are due, oldest first. */
+  private async retryDue(botAccount: string): Promise<number> {
+    let total = 0;
+    for (;;) {
+      const now = this.app.clock.now();
+      const rows = await this.inbound().claimDue(botAccount, now, new Date(now.getTime() + INBOX_RETRY.leaseMs), INBOX_RETRY.batch);
+      for (const row of rows) await this.retry(row);
+      total += rows.length;
+      if (rows.length < INBOX_RETRY.batch) return total;
+    }
+  }
+
+  private retry(row: PendingInboundMessage): Promise<InboxOutcome> {
+    this.log.info({ messageId: row.messageId, roomId: row.roomId, attempt: row.attempts }, 'acting on a stored message again');
+    const msg: IncomingMessage = { botAccount: row.botAccount, messageId: row.messageId, roomId: row.roomId, roomTopic: null, senderId: row.senderId, senderName: row.senderName, kind: row.kind === 'image' ? 'image' : 'text', text: row.text };
+    return this.inRoomOrder(msg, () => (row.kind === 'image' ? this.actOnPhoto(msg, row.id, row.mediaKey) : this.act(msg, row.id, parseMessage(row.text, this.app.categorise))));
   }
 
   /** Runs `fn` after everything queued before it in the same group, so a photo follows its report. */
@@ -210,16 +325,54 @@ export class BotInbox extends EventEmitter<{ processed: [InboxOutcome] }> {
     return result;
   }
 
-  /** An unexpected error: logged, the message marked failed, the group told once. */
+  /**
+   * Something went wrong. The database away: the message is spooled. Anything else: logged,
+   * and a stored message is retried after a back-off; after the last attempt it is marked
+   * failed and the group told once.
+   */
   private async failed(msg: IncomingMessage, err: unknown): Promise<InboxOutcome> {
+    if (isDatabaseUnavailable(err)) return this.spoolMessage(msg, err);
     this.log.error({ err, messageId: msg.messageId, roomId: msg.roomId }, 'bot message failed');
-    const pendingId = await this.inbound().pendingId(msg.botAccount, msg.messageId).catch(() => null);
-    if (pendingId) return this.finish(msg, pendingId, 'failed', null, { text: INTERNAL_ERROR }, `failed ${(err as Error)?.message ?? String(err)}`).catch(() => this.outcome(msg, 'failed', null));
-    return this.outcome(msg, 'failed', null);
+    const pending = await this.inbound()
+      .pendingAttempt(msg.botAccount, msg.messageId)
+      .catch(() => null);
+    if (!pending) return this.outcome(msg, 'failed', null);
+    if (pending.attempts < INBOX_RETRY.maxAttempts) {
+      const retryAt = new Date(this.app.clock.now().getTime() + INBOX_RETRY.backoffMs * pending.attempts);
+      return this.inbound()
+        .postpone(pending.id, retryAt)
+        .then(
+          () => this.outcome(msg, 'retrying', null),
+          () => this.outcome(msg, 'failed', null),
+        );
+    }
+    return this.finish(msg, pending.id, 'failed', null, { text: INTERNAL_ERROR }, `failed ${(err as Error)?.message ?? String(err)}`).catch(() => this.outcome(msg, 'failed', null));
+  }
+
+  /** Keeps a message the database could not take in the spool (an image with its bytes), for the retry loop to replay. */
+  private async spoolMessage(msg: IncomingMessage, err: unknown): Promise<InboxOutcome> {
+    const { readMedia, ...rest } = msg;
+    let media: string | undefined;
+    if (msg.kind === 'image' && readMedia) {
+      try {
+        media = Buffer.from(await readMedia()).toString('base64');
+      } catch (readErr) {
+        this.log.warn({ err: readErr, messageId: msg.messageId }, 'could not read a photo to spool it');
+      }
+    }
+    try {
+      await this.spool.append({ ...rest, ...(media ? { media } : {}) });
+    } catch (spoolErr) {
+      this.log.error({ err: spoolErr, messageId: msg.messageId, roomId: msg.roomId }, 'database unavailable and the message could not be spooled: it is lost');
+      return this.outcome(msg, 'failed', null);
+    }
+    this.log.warn({ messageId: msg.messageId, roomId: msg.roomId, err: (err as Error)?.message }, 'database unavailable: message spooled until it is back');
+    return this.outcome(msg, 'spooled', null);
   }
 
   private store(msg: IncomingMessage, mediaKey: string | null): Promise<string | null> {
-    return this.inbound().store({ ...msg, mediaKey }, this.app.clock.now());
+    const now = this.app.clock.now();
+    return this.inbound().store({ ...msg, mediaKey }, now, new Date(now.getTime() + INBOX_RETRY.leaseMs));
   }
 
   /** The code of the sender's last report in this group since `since` (before message `beforeId`). */

@@ -6,7 +6,7 @@ export type InboundStatus = 'pending' | 'done' | 'failed';
 /**
  * Every group message, stored before anything acts on it. Unique per (bot account, WeChat
  * message id): a redelivered message is not acted on twice; `pending` rows left by a crash
- * are resumed on the next start.
+ * are retried by the inbox's retry loop (and at the next start).
  */
 @Entity({ tableName: 'inbound_message' })
 @Unique({ properties: ['botAccount', 'messageId'] })
@@ -56,6 +56,17 @@ export class InboundMessageEntity {
   /** The incident this message reported (a `report` command acted on), so a photo sent right after finds it. */
   @ManyToOne(() => IncidentEntity, { fieldName: 'reported_incident_id', nullable: true, deleteRule: 'set null' })
   reportedIncident?: Rel<IncidentEntity> | null;
+
+  /** How often the hub has started acting on it (the live path, then each retry). */
+  @Property({ type: 'integer', default: 0 })
+  attempts: number & Opt = 0;
+
+  /**
+   * When a pending message is due for a retry: a lease while someone acts on it, a back-off
+   * after an unexpected failure. The inbox's retry loop takes due pending rows (bots/inbox.ts).
+   */
+  @Property({ type: 'datetime', columnType: 'timestamptz', nullable: true })
+  retryAt?: Date | null;
 
   @Property({ type: 'datetime', columnType: 'timestamptz' })
   receivedAt!: Date;

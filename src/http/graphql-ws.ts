@@ -24,7 +24,8 @@ import type { Actor } from '../domain/actor.js';
 import type { LiveFeeds } from '../infra/live-feeds.js';
 import type { Logger } from '../infra/logger.js';
 import type { GqlContext } from '../resolvers/context.js';
-import { codedError, createErrorFormatter } from '../resolvers/errors.js';
+import { isDatabaseUnavailable } from '../infra/database-errors.js';
+import { codedError, createErrorFormatter, unavailableError } from '../resolvers/errors.js';
 import { assertCost, limitRules } from '../resolvers/limits.js';
 import { createScope, type Scope } from '../scope.js';
 import type { BotsPort } from '../services/bots.port.js';
@@ -213,6 +214,11 @@ export function serveGraphqlWs(wss: WebSocketServer, opts: GraphqlWsOptions): { 
           ctx.extra.actor = await authenticate(bearer(ctx.connectionParams?.authorization));
           return true;
         } catch (err) {
+          if (isDatabaseUnavailable(err)) {
+            // 1013 "try again later": unlike 4401, graphql-ws clients retry it.
+            ctx.extra.socket.close(1013, 'SERVICE_UNAVAILABLE');
+            return false;
+          }
           if (!isDomainError(err)) log.error({ err }, 'websocket authentication failed');
           // 4401 is graphql-ws's Unauthorized close code: the client does not retry it.
           ctx.extra.socket.close(4401, 'UNAUTHENTICATED');
@@ -229,6 +235,7 @@ export function serveGraphqlWs(wss: WebSocketServer, opts: GraphqlWsOptions): { 
         } catch (err) {
           if (err instanceof GraphQLError) return [err];
           if (isDomainError(err)) return [codedError(err.code, err.message)];
+          if (isDatabaseUnavailable(err)) return [unavailableError()];
           throw err;
         }
         const args: ExecutionArgs = {

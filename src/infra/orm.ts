@@ -16,6 +16,11 @@ export interface OrmOptions {
   poolMax?: number;
 }
 
+/** How long a statement waits for a pool connection before it fails. */
+const ACQUIRE_TIMEOUT_MS = 10_000;
+/** How long opening a database connection may take. */
+const CONNECT_TIMEOUT_MS = 5_000;
+
 /** The MikroORM configuration. */
 export function ormConfig(opts: OrmOptions): Options {
   const { onQuery, log } = opts;
@@ -30,6 +35,19 @@ export function ormConfig(opts: OrmOptions): Options {
     },
     colors: false,
     pool: { min: 0, max: opts.poolMax ?? 10 },
+    driverOptions: {
+      // With the database away, a request fails within seconds (SERVICE_UNAVAILABLE) rather
+      // than waiting a minute for a pool connection or forever for a TCP connect.
+      acquireConnectionTimeout: ACQUIRE_TIMEOUT_MS,
+      connection: { connectionTimeoutMillis: CONNECT_TIMEOUT_MS },
+      // knex writes its warnings (a pooled connection that died) to the console otherwise.
+      log: {
+        warn: (m: unknown) => log.warn({ component: 'knex' }, String(m)),
+        error: (m: unknown) => log.error({ component: 'knex' }, String(m)),
+        deprecate: (m: unknown) => log.debug({ component: 'knex' }, String(m)),
+        debug: (m: unknown) => log.debug({ component: 'knex' }, String(m)),
+      },
+    },
     // Our entities are separate from GraphQL types; discovery must not need ts-morph.
     discovery: { warnWhenNoEntities: true },
     allowGlobalContext: false,

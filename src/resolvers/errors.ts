@@ -2,6 +2,7 @@ import { unwrapResolverError } from '@apollo/server/errors';
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 import { ArgumentValidationError } from 'type-graphql';
 import { DomainError, isDomainError } from '../domain/errors.js';
+import { isDatabaseUnavailable } from '../infra/database-errors.js';
 import type { Logger } from '../infra/logger.js';
 
 /** Codes the API may show as they are; anything else is logged and masked. */
@@ -17,7 +18,18 @@ const PASS_THROUGH = new Set([
   'OPERATION_RESOLUTION_FAILURE',
   'PERSISTED_QUERY_NOT_FOUND',
   'PERSISTED_QUERY_NOT_SUPPORTED',
+  'SERVICE_UNAVAILABLE',
 ]);
+
+/** The code of a request refused because a dependency (the database) is away for now: retry later. */
+export const SERVICE_UNAVAILABLE = 'SERVICE_UNAVAILABLE';
+
+/** Seconds a client is told to wait before retrying a SERVICE_UNAVAILABLE answer (`Retry-After`, `extensions.retryAfter`). */
+export const RETRY_AFTER_SECONDS = 5;
+
+/** The error a client sees while the database is away (HTTP 503 with Retry-After, see server.ts). */
+export const unavailableError = (): GraphQLError =>
+  new GraphQLError('the database is unavailable; try again shortly', { extensions: { code: SERVICE_UNAVAILABLE, retryAfter: RETRY_AFTER_SECONDS, http: { status: 503, headers: new Map([['retry-after', String(RETRY_AFTER_SECONDS)]]) } } });
 
 /** A GraphQLError carrying a domain code (for adapters that fail before a resolver runs). */
 export const codedError = (code: DomainError['code'], message: string, httpStatus?: number): GraphQLError =>
@@ -27,7 +39,8 @@ export const codedError = (code: DomainError['code'], message: string, httpStatu
  * The one mapper from anything thrown to what a client sees: domain errors keep their code
  * and English message, with their detail's `reason` and parameters beside the code (never the
  * bot's Chinese), GraphQL's own request errors pass, everything else becomes an opaque
- * INTERNAL_SERVER_ERROR. Never a stack trace.
+ * INTERNAL_SERVER_ERROR, except a database that cannot be reached, which is SERVICE_UNAVAILABLE
+ * (logged as a warning: the operator sees it in /readyz and the metrics). Never a stack trace.
  */
 export function createErrorFormatter(log: Logger) {
   return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
@@ -36,10 +49,15 @@ export function createErrorFormatter(log: Logger) {
     if (isDomainError(original)) {
       return { ...base, message: original.message, extensions: { ...(original.detail ?? {}), code: original.code } };
     }
+    if (isDatabaseUnavailable(original)) {
+      log.warn({ err: original instanceof Error ? original.message : String(original) }, 'database unavailable during a GraphQL operation');
+      return { ...base, message: 'the database is unavailable; try again shortly', extensions: { code: SERVICE_UNAVAILABLE, retryAfter: RETRY_AFTER_SECONDS } };
+    }
     if (original instanceof ArgumentValidationError) {
       return { ...base, message: 'invalid arguments', extensions: { code: 'BAD_USER_INPUT' } };
     }
     const code = typeof formatted.extensions?.['code'] === 'string' ? formatted.extensions['code'] : undefined;
+    if (code === SERVICE_UNAVAILABLE) return { ...base, message: formatted.message, extensions: { code, retryAfter: RETRY_AFTER_SECONDS } };
     if (code && PASS_THROUGH.has(code)) return { ...base, message: formatted.message, extensions: { code } };
     // graphql-js reports bad variables and literal coercion without a code.
     if (!code && original instanceof GraphQLError && !original.originalError && !formatted.path) {
