@@ -176,6 +176,10 @@ const schema = z.object({
   CHANNEL_SECRET_KEY: z.string().min(16, 'must be at least 16 characters').optional(),
   /** WeCom's robot webhook endpoint; only webhooks under it are accepted (a private gateway or a test server may stand in). */
   WECOM_WEBHOOK_URL: urlOf(['http', 'https']).default('https://qyapi.weixin.qq.com/cgi-bin/webhook/send'),
+  /** A bearer token that may read GET /metrics from anywhere (Prometheus's scrape credentials). */
+  METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
+  /** `on`: GET /metrics answers requests from the loopback interface without a token; `off`: always a token. */
+  METRICS_LOCALHOST: z.enum(['on', 'off']).default('on'),
 });
 
 /** Where uploaded photos are kept. */
@@ -234,6 +238,8 @@ export interface Config {
   readonly bots: boolean;
   /** Second channels of grids (issue 11): the key sealing their targets, WeCom's webhook endpoint. */
   readonly channels: { readonly secretKey: string | undefined; readonly wecomWebhookUrl: string };
+  /** Who may read GET /metrics (http/metrics.route.ts): this token, the operator, and (when `localhost`) loopback callers. */
+  readonly metrics: { readonly token: string | undefined; readonly localhost: boolean };
 }
 
 export class ConfigError extends Error {
@@ -337,5 +343,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     open311AddressMap: Object.freeze({ ...e.OPEN311_ADDRESS_MAP }),
     corsOrigins: e.CORS_ORIGINS,
     channels: Object.freeze({ secretKey: e.CHANNEL_SECRET_KEY, wecomWebhookUrl: e.WECOM_WEBHOOK_URL }),
+    metrics: Object.freeze({ token: e.METRICS_TOKEN, localhost: e.METRICS_LOCALHOST === 'on' }),
   });
 }

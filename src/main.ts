@@ -31,6 +31,8 @@ import { DeliveryLedger } from './services/delivery-ledger.service.js';
 import { botLoginRoute } from './http/bot-login.route.js';
 import { LiveFeeds } from './infra/live-feeds.js';
 import { loadCategoryClassifier } from './infra/category-model.js';
+import { HubMetrics, type PoolUsage } from './infra/metrics.js';
+import { OutboxRepository } from './repositories/outbox.repository.js';
 
 /** What every entry point needs: the configuration and, optionally, a logger and clock of its own. */
 export interface CoreOptions {
@@ -126,6 +128,12 @@ async function openDatabase(config: Config, log: Logger, parts: Parts, opts: Pic
   return { orm, embedded };
 }
 
+/** The database pool's use, from knex's pool (tarn), for `gridhub_db_pool_connections`. */
+function poolUsage(orm: Orm): PoolUsage | null {
+  const pool = (orm.em.getConnection().getKnex().client as { pool?: { numUsed(): number; numFree(): number; numPendingAcquires(): number; max: number } }).pool;
+  return pool ? { used: pool.numUsed(), free: pool.numFree(), pending: pool.numPendingAcquires(), max: pool.max } : null;
+}
+
 /** The container: config → database (migrated) → Redis → pub/sub → grid-ref cache → report writer. */
 export async function openCore(opts: CoreOptions): Promise<Core> {
   const { config } = opts;
@@ -157,7 +165,8 @@ export async function openCore(opts: CoreOptions): Promise<Core> {
     });
     const categorise = categoriseWith(loadCategoryClassifier());
     warmUpNormaliser();
-    const deps: AppDeps = { config, log, clock, orm, pubsub, gridRefs, reports, feeds, categorise };
+    const metrics = new HubMetrics({ outboxDepth: () => new OutboxRepository(orm.em.fork()).depth(), pool: () => poolUsage(orm) });
+    const deps: AppDeps = { config, log, clock, orm, pubsub, gridRefs, reports, feeds, categorise, metrics };
     return { deps, redis, embeddedPostgres: Boolean(embedded), stop: () => parts.stop() };
   });
 }

@@ -110,8 +110,8 @@ export interface Scope {
  * container (or a scope's `deps`, for a fresh scope beside it).
  */
 export function createScope(app: AppDeps, actor: Actor): Scope {
-  const { config, log, clock, orm, pubsub, gridRefs, reports, feeds, categorise } = app;
-  const deps: ServiceDeps = { config, log, clock, orm, pubsub, gridRefs, reports, feeds, categorise, em: orm.em.fork() };
+  const { config, log, clock, orm, pubsub, gridRefs, reports, feeds, categorise, metrics } = app;
+  const deps: ServiceDeps = { config, log, clock, orm, pubsub, gridRefs, reports, feeds, categorise, metrics, em: orm.em.fork() };
   const grids = new GridService(deps);
   const clearance = new ClearanceService(deps, grids);
   const incidents = new IncidentService(deps, grids);

@@ -14,6 +14,8 @@ import { corsRoutes, verifyOrigin } from './http/cors.js';
 import { serveGraphqlWs } from './http/graphql-ws.js';
 import { exportRoutes } from './http/export.route.js';
 import { healthRoutes, type Readiness } from './http/health.route.js';
+import { metricsRoute } from './http/metrics.route.js';
+import { operationLabels } from './infra/metrics.js';
 import { open311Routes } from './http/open311.route.js';
 import { photoRoutes } from './http/photos.route.js';
 import { webRoutes } from './http/web.route.js';
@@ -90,6 +92,24 @@ export async function createHttpServer(opts: HttpServerOptions): Promise<HttpSer
         },
       },
       {
+        // Metrics: every operation by root field, type and outcome, and its latency.
+        async requestDidStart() {
+          const done = deps.metrics.operationSeconds.startTimer();
+          let labels = { operation: 'unresolved', type: 'unknown' };
+          return {
+            async didResolveOperation({ operation }) {
+              labels = operationLabels(operation);
+            },
+            async willSendResponse({ response }) {
+              const errors = response.body.kind === 'single' ? response.body.singleResult.errors : undefined;
+              const code = errors?.[0]?.extensions?.['code'];
+              deps.metrics.operations.inc({ ...labels, outcome: errors?.length ? (typeof code === 'string' ? code : 'ERROR') : 'ok' });
+              done(labels);
+            },
+          };
+        },
+      },
+      {
         async requestDidStart() {
           return {
             async didResolveOperation({ request, document }) {
@@ -109,6 +129,7 @@ export async function createHttpServer(opts: HttpServerOptions): Promise<HttpSer
   await apollo.start();
 
   healthRoutes(app, opts.readiness);
+  metricsRoute(app, { metrics: deps.metrics, access: deps.config.metrics, authenticate, log });
   corsRoutes(app, deps.config.corsOrigins);
   const page = webRoutes(app, { log });
   photoRoutes(app, { photos: opts.photos, authenticate, log });

@@ -321,6 +321,7 @@ export class BotInbox extends EventEmitter<{ processed: [InboxOutcome] }> {
     });
     if (reply) this.onQueued(msg.botAccount);
     const result: InboxOutcome = { action, roomId: msg.roomId, senderId: msg.senderId, messageId: msg.messageId, command, reply: reply?.text ?? null, replyKey };
+    this.app.metrics.inbox.inc({ action });
     this.emit('processed', result);
     return result;
   }
@@ -391,6 +392,7 @@ export class BotInbox extends EventEmitter<{ processed: [InboxOutcome] }> {
 
   private outcome(msg: IncomingMessage, action: InboxOutcome['action'], command: InboxOutcome['command']): InboxOutcome {
     const result: InboxOutcome = { action, roomId: msg.roomId, senderId: msg.senderId, messageId: msg.messageId, command, reply: null, replyKey: null };
+    if (action !== 'ignored') this.app.metrics.inbox.inc({ action });
     this.emit('processed', result);
     return result;
   }

@@ -199,9 +199,12 @@ export class OutboxWorker extends EventEmitter<{ sent: [SentEvent]; rateLimited:
     const repo = new OutboxRepository(this.app.orm.em.fork());
     if (this.startedNext !== msg.id) await this.marks.start(msg.id, this.botAccount);
     this.startedNext = null;
+    const timed = this.app.metrics.sendSeconds.startTimer({ account: this.botAccount });
     try {
       await withTimeout(this.send(msg.roomId, msg.text, this.mentions.get(msg.id) ?? []), this.sendTimeoutMs);
+      timed({ outcome: 'sent' });
     } catch (err) {
+      timed({ outcome: isRateLimitAnswer(err instanceof Error ? err.message : String(err)) ? 'rate_limited' : 'failed' });
       const why = err instanceof Error ? err.message : String(err);
       const failedAt = this.app.clock.now();
       if (isRateLimitAnswer(why)) {

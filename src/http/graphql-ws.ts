@@ -14,7 +14,7 @@
  * nothing and ends when the shape ends (then it sends `complete`) or fails (then `error`),
  * and its `return()` (client `complete`, socket closed) detaches the socket.
  */
-import { createSourceEventStream, execute, GraphQLError, parse, specifiedRules, validate, type DocumentNode, type ExecutionArgs, type ExecutionResult, type GraphQLSchema } from 'graphql';
+import { createSourceEventStream, execute, getOperationAST, GraphQLError, parse, specifiedRules, validate, type DocumentNode, type ExecutionArgs, type ExecutionResult, type GraphQLSchema } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
 import type { Duplex } from 'node:stream';
 import { WebSocket, type WebSocketServer } from 'ws';
@@ -23,6 +23,7 @@ import { isDomainError } from '../domain/errors.js';
 import type { Actor } from '../domain/actor.js';
 import type { LiveFeeds } from '../infra/live-feeds.js';
 import type { Logger } from '../infra/logger.js';
+import { operationLabels } from '../infra/metrics.js';
 import type { GqlContext } from '../resolvers/context.js';
 import { isDatabaseUnavailable } from '../infra/database-errors.js';
 import { codedError, createErrorFormatter, unavailableError } from '../resolvers/errors.js';
@@ -200,9 +201,32 @@ export function serveGraphqlWs(wss: WebSocketServer, opts: GraphqlWsOptions): { 
     const prefix = messagePrefix(id);
     const op = new OperationEnd();
     const state = { replay: false };
-    op.detach = feeds.join<SharedFrame>(key, () => shapeSource(args, actor, state), { replay: () => state.replay }, { next: (f) => writeMessage(socket, prefix, f), end: (err) => op.end(err) });
+    // Counted while it runs: until the client completes it, the socket closes or the feed ends.
+    const field = { field: operationLabels(getOperationAST(args.document, args.operationName)).operation };
+    let active = true;
+    const release = () => {
+      if (active) deps.metrics.subscriptions.dec(field);
+      active = false;
+    };
+    deps.metrics.subscriptions.inc(field);
+    const detach = feeds.join<SharedFrame>(key, () => shapeSource(args, actor, state), { replay: () => state.replay }, {
+      next: (f) => writeMessage(socket, prefix, f),
+      end: (err) => {
+        release();
+        op.end(err);
+      },
+    });
+    op.detach = () => {
+      release();
+      detach();
+    };
     return op;
   };
+
+  wss.on('connection', (socket) => {
+    deps.metrics.websockets.inc();
+    socket.once('close', () => deps.metrics.websockets.dec());
+  });
 
   const server = useServer<{ authorization?: unknown }, { actor?: Actor }>(
     {

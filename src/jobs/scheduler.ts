@@ -14,21 +14,40 @@ export interface Scheduler {
   stop(): Promise<void>;
 }
 
+/**
+ * One tick of `job`: behind the lock (skipped when another instance holds it), logged and
+ * counted (`gridhub_job_runs_total`, `gridhub_job_duration_seconds`); never throws.
+ */
+export async function runJob(deps: AppDeps, lock: Lock, job: Job): Promise<'ok' | 'failed' | 'skipped'> {
+  const log = deps.log.child({ component: 'scheduler' });
+  let outcome: 'ok' | 'failed' | 'skipped';
+  try {
+    const ran = await lock.run(`job:${job.name}`, 55_000, async () => {
+      const timed = deps.metrics.jobSeconds.startTimer({ job: job.name });
+      try {
+        const result = await job.run(createScope(deps, OPERATOR), deps.clock.now());
+        log.info({ job: job.name, result: Array.isArray(result) ? result.length : result }, 'job ran');
+      } finally {
+        timed();
+      }
+    });
+    outcome = ran ? 'ok' : 'skipped';
+  } catch (err) {
+    log.error({ job: job.name, err }, 'job failed');
+    outcome = 'failed';
+  }
+  deps.metrics.jobRuns.inc({ job: job.name, outcome });
+  return outcome;
+}
+
 /** Wires each job to node-cron behind a lock, so one instance runs each tick. */
 export function startScheduler(deps: AppDeps, lock: Lock, jobs: readonly Job[] = JOBS): Scheduler {
-  const log = deps.log.child({ component: 'scheduler' });
   const running = new Set<Promise<unknown>>();
   const tasks: ScheduledTask[] = jobs.map((job) =>
     cron.schedule(
       job.schedule,
       () => {
-        const p = lock
-          .run(`job:${job.name}`, 55_000, async () => {
-            const result = await job.run(createScope(deps, OPERATOR), deps.clock.now());
-            log.info({ job: job.name, result: Array.isArray(result) ? result.length : result }, 'job ran');
-          })
-          .catch((err: unknown) => log.error({ job: job.name, err }, 'job failed'))
-          .finally(() => running.delete(p));
+        const p = runJob(deps, lock, job).finally(() => running.delete(p));
         running.add(p);
       },
       { timezone: deps.config.timeZone, name: job.name },

@@ -1,4 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { laneOf } from '../domain/delivery-lanes.js';
+import type { OutboxDepthRow } from '../infra/metrics.js';
 import { query } from './sql.js';
 
 /** One message for a grid's group; grids without a bound group are skipped. */
@@ -280,6 +282,20 @@ export class OutboxRepository {
       [JSON.stringify(sent.map((x) => ({ i: x.id, t: x.at.toISOString() }))), day, day],
     );
     return rows.map((r) => toSettled(r, asDate(r.sent_at)));
+  }
+
+  /**
+   * Pending messages by lane, account and kind (the labels of `gridhub_outbox_depth`,
+   * infra/metrics.ts). The account is the one that last claimed or tried the message, else the
+   * one it is pinned to; '' when neither (group messages are routed when they are sent).
+   */
+  async depth(): Promise<OutboxDepthRow[]> {
+    const rows = await query<{ priority: number; account: string; kind: string; pending: string }>(
+      this.em,
+      `select priority, coalesce(bot_account, via_account, '') as account, kind, count(*) as pending from outbox_message where status = 'pending' group by 1, 2, 3`,
+      [],
+    );
+    return rows.map((r) => ({ priority: laneOf(r.priority), account: r.account, kind: r.kind, pending: Number(r.pending) }));
   }
 
   async markSent(id: string, now: Date, day = now.toISOString().slice(0, 10)): Promise<void> {

@@ -4,6 +4,7 @@ import type { Categorise } from '../domain/chat/index.js';
 import type { Clock } from '../infra/clock.js';
 import type { LiveFeeds } from '../infra/live-feeds.js';
 import type { Logger } from '../infra/logger.js';
+import type { HubMetrics } from '../infra/metrics.js';
 import type { PubSub } from '../infra/pubsub.js';
 import type { GridRefCache } from './grid-ref-cache.js';
 import type { ReportWriter } from './report-writer.js';
@@ -27,6 +28,8 @@ export interface AppDeps {
   readonly feeds: LiveFeeds;
   /** A report's category from the trained classifier (data/category-model.json), loaded once at start-up. */
   readonly categorise: Categorise;
+  /** This hub's Prometheus metrics (GET /metrics). */
+  readonly metrics: HubMetrics;
 }
 
 /** The container as one unit of work sees it: the same parts plus an entity manager of its own (a fork). */

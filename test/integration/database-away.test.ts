@@ -5,7 +5,7 @@ import { join, resolve } from 'node:path';
 import type { InboxOutcome } from '../../src/bots/inbox';
 import type * as Op from '../generated/operations';
 import { GRID } from '../operations';
-import { ADMIN, useHub, type Hub } from '../setup/hub';
+import { ADMIN, until, useHub, type Hub } from '../setup/hub';
 import { TcpProxy } from '../setup/tcp-proxy';
 
 // One hub whose database connections go through a proxy this file cuts: the database "goes
@@ -15,14 +15,6 @@ const M = 'XHG-B02-C03-M05';
 let proxy: TcpProxy;
 let hub: Hub;
 
-const until = async (what: string, check: () => Promise<boolean> | boolean, ms = 20_000) => {
-  const end = Date.now() + ms;
-  while (Date.now() < end) {
-    if (await check()) return;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`timed out waiting for ${what}`);
-};
 const post = async (token: string, query: string, variables?: object) => {
   const res = await fetch(hub.url, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, body: JSON.stringify({ query, variables }) });
   return { status: res.status, retryAfter: res.headers.get('retry-after'), body: (await res.json()) as { data?: unknown; errors?: Array<{ message: string; extensions?: { code?: string; retryAfter?: number } }> } };

@@ -308,3 +308,13 @@ export function collect<T>(client: WsClient, query: string, variables?: Record<s
 
 /** Waits until the server has acknowledged the subscription (graphql-ws has no ack per operation). */
 export const settle = (ms = 150) => new Promise((r) => setTimeout(r, ms));
+
+/** Polls `check` until it holds; throws naming `what` after `ms` (for conditions on a loaded machine, not sleeps). */
+export async function until(what: string, check: () => Promise<boolean> | boolean, ms = 20_000, everyMs = 100): Promise<void> {
+  const end = Date.now() + ms;
+  while (Date.now() < end) {
+    if (await check()) return;
+    await new Promise((r) => setTimeout(r, everyMs));
+  }
+  throw new Error(`timed out waiting for ${what}`);
+}
