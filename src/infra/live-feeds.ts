@@ -1,4 +1,5 @@
 import { Repeater } from '@graphql-yoga/subscription';
+import { isDatabaseUnavailable } from './database-errors.js';
 
 /** Receives a channel's values, then `end` once when the channel stops (with its error, if it failed). */
 export interface FeedListener<T> {
@@ -153,6 +154,9 @@ export class LiveFeeds {
   }
 }
 
+/** How soon a live query whose computation found the database away tries again. */
+export const UNAVAILABLE_RETRY_MS = 1_000;
+
 /** A query feed's source: computed at once, then after events, one computation at a time, coalesced. */
 function liveQuery<T>(spec: QueryFeed<T>, recomputes: Set<() => void>): Repeater<T> {
   const interval = spec.coalesceMs ?? 0;
@@ -171,6 +175,12 @@ function liveQuery<T>(spec: QueryFeed<T>, recomputes: Set<() => void>): Repeater
       try {
         void push(await spec.compute()).catch(noop);
       } catch (err) {
+        // The database is away: subscribers keep the last value, and it is computed again
+        // until the database answers (then dashboards are current without resubscribing).
+        if (isDatabaseUnavailable(err) && !stopped) {
+          timer = setTimeout(() => void run(), UNAVAILABLE_RETRY_MS);
+          return;
+        }
         stop(err);
         return;
       } finally {

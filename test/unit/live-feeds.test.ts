@@ -7,7 +7,8 @@ import WebSocket, { WebSocketServer } from 'ws';
 import { loadConfig } from '../../src/config';
 import { OPERATOR } from '../../src/domain/actor';
 import { serveGraphqlWs } from '../../src/http/graphql-ws';
-import { LiveFeeds } from '../../src/infra/live-feeds';
+import { LiveFeeds, UNAVAILABLE_RETRY_MS } from '../../src/infra/live-feeds';
+import { HubMetrics } from '../../src/infra/metrics';
 import { createLogger } from '../../src/infra/logger';
 import type { AppDeps } from '../../src/services/context';
 
@@ -87,6 +88,23 @@ describe('LiveFeeds', () => {
     await feeds.stop();
   });
 
+  it('keeps the watchers of a live query while the database is away and computes again until it answers', async () => {
+    const feeds = new LiveFeeds();
+    let calls = 0;
+    const away = Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED' });
+    const compute = async () => {
+      calls++;
+      if (calls <= 2) throw away;
+      return calls;
+    };
+    const feed = drain(feeds.watch('a', { when: () => createPubSub<{ e: [number] }>().subscribe('e'), compute }));
+    await tick(UNAVAILABLE_RETRY_MS * 2 + 300);
+    expect(feed.values).toEqual([3]);
+    expect(feeds.sizes).toEqual({ 'feed:a': 1 });
+    await feeds.stop();
+    await feed.done;
+  });
+
   it('ends every watcher when a source fails', async () => {
     const feeds = new LiveFeeds();
     const feed = drain(feeds.watch('f', { when: () => createPubSub<{ e: [number] }>().subscribe('e'), compute: () => Promise.reject(new Error('database gone')) }));
@@ -113,7 +131,7 @@ describe('subscriptions over graphql-ws through the live feeds', () => {
 
   const http = createServer();
   const wss = new WebSocketServer({ server: http, path: '/graphql', perMessageDeflate: false });
-  const deps = { log: createLogger('silent'), config: loadConfig({}), feeds } as unknown as AppDeps;
+  const deps = { log: createLogger('silent'), config: loadConfig({}), feeds, metrics: new HubMetrics({ outboxDepth: async () => [], pool: () => null }) } as unknown as AppDeps;
   const ws = serveGraphqlWs(wss, { deps, schema, feeds, bots: null, authenticate: async () => OPERATOR });
   const clients: Client[] = [];
   let url = '';
