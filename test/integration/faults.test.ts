@@ -1,146 +1,224 @@
-jest.setTimeout(180000);
+jest.setTimeout(240_000);
 
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createClient } from 'graphql-ws';
-import Redis from 'ioredis';
-import { Client as PgClient } from 'pg';
+import { createClient, type Client as WsClient } from 'graphql-ws';
+import { Pool } from 'pg';
 import WebSocket from 'ws';
+import { dayKey, dayRange } from '../../src/domain/day-key';
 import { freePort } from '../../src/infra/embedded-postgres';
 import type * as Op from '../generated/operations';
-import { dayKey, dayRange } from '../../src/domain/day-key';
-import { REPORT_INCIDENT, STATS, STATS_CHANGED } from '../operations';
-import { useDatabase } from '../setup/hub';
+import { REPORT_INCIDENT, SIMULATE_MESSAGE, STATS, STATS_CHANGED } from '../operations';
+import { until } from '../setup/hub';
+import { OwnPostgres, OwnRedis } from '../setup/own-services';
 import { startServe, type Running } from '../setup/processes';
 
+/**
+ * The chaos suite: two `gridhub serve` processes on a PostgreSQL and a Redis of this file's own,
+ * under a steady trickle of reports (HTTP) and bot messages (simulateMessage), while Redis is
+ * killed and started, PostgreSQL is restarted, and one hub is killed with SIGKILL and started
+ * again. After each: both hubs alive, every accepted report and bot message stored once and
+ * acted on once, and a dashboard (a statsChanged subscription) current within 5 s.
+ */
 const ADMIN = 'f'.repeat(32);
 const GRID = 'XHG-B03-C07-M12';
+const BOT_GRID = 'XHG-B02-C03-M05';
 
-const post = async (url: string, query: string, variables?: object) => {
-  const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${ADMIN}` }, body: JSON.stringify({ query, variables }) });
-  return (await res.json()) as { data?: Record<string, unknown>; errors?: Array<{ message: string; extensions?: { code?: string } }> };
-};
-const until = async (what: string, check: () => Promise<boolean> | boolean, ms = 20_000) => {
-  const end = Date.now() + ms;
-  while (Date.now() < end) {
-    if (await check()) return;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`timed out waiting for ${what}`);
+type GqlBody = { data?: Record<string, unknown> | null; errors?: Array<{ message: string; extensions?: { code?: string } }> };
+const post = async (url: string, query: string, variables?: object): Promise<GqlBody> => {
+  const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${ADMIN}` }, body: JSON.stringify({ query, variables }), signal: AbortSignal.timeout(30_000) });
+  return (await res.json()) as GqlBody;
 };
 const readyChecks = async (hub: Running) => {
   try {
-    const res = await fetch(hub.url.replace('/graphql', '/readyz'));
+    const res = await fetch(hub.url.replace('/graphql', '/readyz'), { signal: AbortSignal.timeout(10_000) });
     return ((await res.json()) as { checks: Record<string, unknown> }).checks;
   } catch {
     return null;
   }
 };
+const alive = (hub: Running) => hub.child.exitCode === null && hub.child.signalCode === null;
 
-/** A Redis of this test's own (never the machine's shared one), stopped and started at will. */
-class OwnRedis {
-  private child: ChildProcess | null = null;
-  constructor(readonly port: number) {}
-  get url() {
-    return `redis://127.0.0.1:${this.port}`;
+/** Reports and bot messages against whichever hubs are up, counting what each hub accepted and why anything was refused. */
+class Traffic {
+  readonly reports: string[] = [];
+  readonly messages: string[] = [];
+  /** Refusals by error code (`network` when the hub did not answer, e.g. killed). */
+  readonly refused = new Map<string, number>();
+  private running = true;
+  private paused = false;
+  private step: Promise<void> = Promise.resolve();
+  private n = 0;
+  private readonly loop: Promise<void>;
+
+  constructor(private readonly hubs: () => Running[]) {
+    this.loop = this.run();
   }
-  async start(): Promise<void> {
-    this.child = spawn('redis-server', ['--port', String(this.port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
-    const probe = new Redis(this.url, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
-    probe.on('error', () => undefined);
-    await until('redis-server answering', async () => {
-      try {
-        if (probe.status !== 'ready') await probe.connect();
-        return (await probe.ping()) === 'PONG';
-      } catch {
-        probe.disconnect();
-        return false;
-      }
-    });
-    probe.disconnect();
+
+  refusedExcept(...codes: string[]): Record<string, number> {
+    return Object.fromEntries([...this.refused].filter(([code]) => !codes.includes(code)));
   }
+
   async stop(): Promise<void> {
-    const child = this.child;
-    this.child = null;
-    if (!child || child.exitCode !== null) return;
-    const exited = new Promise((r) => child.on('exit', r));
-    child.kill('SIGKILL');
-    await exited;
+    this.running = false;
+    await this.loop;
+  }
+
+  /** Holds the traffic (once the request in flight is answered), so a count can be compared. */
+  async pause(): Promise<void> {
+    this.paused = true;
+    await this.step;
+  }
+
+  resume(): void {
+    this.paused = false;
+  }
+
+  private async run(): Promise<void> {
+    while (this.running) {
+      if (this.paused) {
+        await new Promise((res) => setTimeout(res, 50));
+        continue;
+      }
+      this.step = this.once();
+      await this.step;
+      await new Promise((res) => setTimeout(res, 40));
+    }
+  }
+
+  private async once(): Promise<void> {
+    {
+      const up = this.hubs().filter(alive);
+      const hub = up[this.n % Math.max(1, up.length)];
+      const i = this.n++;
+      if (hub) {
+        // Every fourth is a bot message, the rest are reports over GraphQL.
+        const bot = i % 4 === 3;
+        const text = bot ? `混沌群消息 ${i}` : `混沌测试 ${i}`;
+        const r = await post(hub.url, bot ? SIMULATE_MESSAGE : REPORT_INCIDENT, bot ? { grid: BOT_GRID, from: 'worker', text: `#上报 ${text}` } : { input: { grid: GRID, description: text, urgent: false } }).catch(() => ({ errors: [{ message: 'no answer', extensions: { code: 'network' } }] }) as GqlBody);
+        const ok = bot ? Array.isArray(r.data?.['simulateMessage']) : Boolean((r.data?.['reportIncident'] as { code?: string } | undefined)?.code);
+        if (ok) (bot ? this.messages : this.reports).push(text);
+        else {
+          const code = r.errors?.[0]?.extensions?.code ?? 'none';
+          this.refused.set(code, (this.refused.get(code) ?? 0) + 1);
+        }
+      }
+    }
   }
 }
 
-describe('two hub processes when Redis goes away under traffic', () => {
-  const db = useDatabase('demo');
-  const dataDirs = [mkdtempSync(join(tmpdir(), 'gridhub-fault-a-')), mkdtempSync(join(tmpdir(), 'gridhub-fault-b-'))];
+describe('two hub processes under traffic while Redis, PostgreSQL and a hub fail', () => {
+  const dirs = { pg: mkdtempSync(join(tmpdir(), 'gridhub-chaos-pg-')), a: mkdtempSync(join(tmpdir(), 'gridhub-chaos-a-')), b: mkdtempSync(join(tmpdir(), 'gridhub-chaos-b-')) };
+  let pg: OwnPostgres;
   let redis: OwnRedis;
-  const hubs: Running[] = [];
-  db.cleanup(async () => {
-    for (const h of hubs) if (h.child.exitCode === null) await h.stop();
-    await redis?.stop();
-    for (const d of dataDirs) rmSync(d, { recursive: true, force: true });
+  let db: Pool;
+  let env: (dataDir: string) => Record<string, string>;
+  const hubs: { a?: Running; b?: Running } = {};
+  let traffic: Traffic;
+  let dashboard: WsClient;
+  let latest: { reported: number } | null = null;
+
+  const both = () => [hubs.a!, hubs.b!];
+
+  /** Both hubs alive; every accepted report and bot message stored once and acted on once; the dashboard current within 5 s. */
+  const assertHealthy = async (phase: string) => {
+    expect({ phase, alive: both().map(alive) }).toEqual({ phase, alive: [true, true] });
+    const stored = await db.query<{ description: string; n: string }>(`select description, count(*) as n from incident where description like '混沌%' group by description`);
+    const times = new Map(stored.rows.map((r) => [r.description, Number(r.n)]));
+    // Nothing stored twice (a request cut by a kill may have been stored without an answer: never twice).
+    expect({ phase, twice: [...times].filter(([, n]) => n > 1) }).toEqual({ phase, twice: [] });
+    expect({ phase, missing: traffic.reports.filter((d) => times.get(d) !== 1) }).toEqual({ phase, missing: [] });
+    // Bot messages accepted by the hub are acted on once (a spooled one once the database is back).
+    await until(`${phase}: every accepted bot message acted on`, () => traffic.messages.every((m) => times.get(m) === 1), 30_000);
+    const inbound = await db.query<{ text: string; n: string; done: string }>(`select text, count(*) as n, count(*) filter (where status = 'done') as done from inbound_message where text like '#上报 混沌群消息%' group by text`);
+    expect({ phase, twice: inbound.rows.filter((r) => Number(r.n) > 1) }).toEqual({ phase, twice: [] });
+    const handled = new Set(inbound.rows.filter((r) => r.done === '1').map((r) => r.text));
+    expect({ phase, unhandled: traffic.messages.filter((m) => !handled.has(`#上报 ${m}`)) }).toEqual({ phase, unhandled: [] });
+    // The dashboard shows the count of the moment the traffic holds within 5 s.
+    await traffic.pause();
+    try {
+      const { from, to } = dayRange(dayKey(new Date(), 'Asia/Shanghai'), 'Asia/Shanghai');
+      const current = ((await post(hubs.a!.url, STATS, { scope: 'XHG', from, to })).data as Op.StatsQuery).stats.reported;
+      await until(`${phase}: the dashboard current (${current} reported)`, () => latest?.reported === current, 5_000).catch((err: Error) => {
+        throw new Error(`${err.message}; it shows ${latest?.reported}`);
+      });
+    } finally {
+      traffic.resume();
+    }
+  };
+  /** Waits for the traffic to have `n` more accepted reports than now. */
+  const moreReports = (what: string, n: number, ms?: number) => {
+    const target = traffic.reports.length + n;
+    return until(what, () => traffic.reports.length >= target, ms);
+  };
+
+  beforeAll(async () => {
+    const tStart = Date.now();
+    pg = new OwnPostgres(dirs.pg, await freePort());
+    redis = new OwnRedis(await freePort());
+    await Promise.all([pg.start(), redis.start()]);
+    env = (dataDir: string) => ({ DATABASE_URL: pg.url, REDIS_URL: redis.url, REDIS_PREFIX: 'chaos:', ADMIN_TOKEN: ADMIN, DATA_DIR: dataDir, LOG_LEVEL: 'warn'});
+    // The first migrates and seeds the demo city; the second finds it there.
+    const t0 = Date.now();
+    hubs.a = await startServe(env(dirs.a));
+    const t1 = Date.now();
+    hubs.b = await startServe(env(dirs.b));
+    process.stdout.write(`chaos set-up: services ${t0 - tStart} ms, hub a ${t1 - t0} ms, hub b ${Date.now() - t1} ms\n`);
+    // A pool: its connections die with the restart, and it opens new ones.
+    db = new Pool({ connectionString: pg.url, max: 2 });
+    db.on('error', () => undefined);
+    // A dashboard on hub B (never the one killed), reconnecting as a real one does.
+    dashboard = createClient({ url: hubs.b.url.replace(/^http/, 'ws'), webSocketImpl: WebSocket, connectionParams: { authorization: `Bearer ${ADMIN}` }, retryAttempts: Infinity, retryWait: () => new Promise((r) => setTimeout(r, 500)), shouldRetry: () => true });
+    dashboard.subscribe<Op.StatsChangedSubscription>({ query: STATS_CHANGED, variables: { scope: 'XHG' } }, { next: (r) => (latest = r.data?.statsChanged ?? latest), error: () => undefined, complete: () => undefined });
+    traffic = new Traffic(both);
+    await until('traffic flowing', () => traffic.reports.length >= 5 && traffic.messages.length >= 1, 60_000);
+    await until("the dashboard's first value", () => latest !== null);
   });
 
-  it('keeps both hubs alive, stores every accepted report once, says redis:false meanwhile and brings dashboards back to current', async () => {
-    redis = new OwnRedis(await freePort());
-    await redis.start();
-    const env = (dataDir: string) => ({ DATABASE_URL: db.url, REDIS_URL: redis.url, REDIS_PREFIX: 'fault:', ADMIN_TOKEN: ADMIN, DATA_DIR: dataDir });
-    const [one, two] = await Promise.all(dataDirs.map((d) => startServe(env(d))));
-    hubs.push(one!, two!);
+  afterAll(async () => {
+    await traffic?.stop();
+    await dashboard?.dispose();
+    await db?.end().catch(() => undefined);
+    for (const h of [hubs.a, hubs.b]) if (h && alive(h)) await h.stop();
+    await redis?.stop();
+    await pg?.stop();
+    for (const d of Object.values(dirs)) rmSync(d, { recursive: true, force: true });
+  });
 
-    // A dashboard on hub two: its latest statsChanged value.
-    const client = createClient({ url: two!.url.replace(/^http/, 'ws'), webSocketImpl: WebSocket, connectionParams: { authorization: `Bearer ${ADMIN}` }, retryAttempts: 0 });
-    let latest: { reported: number } | null = null;
-    client.subscribe<Op.StatsChangedSubscription>({ query: STATS_CHANGED, variables: { scope: 'XHG' } }, {
-      next: (r) => (latest = r.data?.statsChanged ?? latest),
-      error: () => undefined,
-      complete: () => undefined,
-    });
-
-    // Traffic against both hubs: reports, counting those accepted.
-    const accepted: string[] = [];
-    const refused: string[] = [];
-    let traffic = true;
-    let n = 0;
-    const load = (async () => {
-      while (traffic) {
-        const hub = n % 2 ? two! : one!;
-        const r = await post(hub.url, REPORT_INCIDENT, { input: { grid: GRID, description: `故障测试 ${n++}`, urgent: false } }).catch((err: unknown) => ({ data: undefined, errors: [{ message: String(err) }] }));
-        const code = (r.data?.['reportIncident'] as { code?: string } | undefined)?.code;
-        if (code) accepted.push(code);
-        else refused.push(JSON.stringify(r.errors));
-        await new Promise((res) => setTimeout(res, 50));
-      }
-    })();
-    await until('traffic flowing', () => accepted.length >= 5);
-    await until('the dashboard\'s first value', () => latest !== null);
-
+  it('Redis killed and started again: no hub dies, redis:false meanwhile, nothing lost, dashboards resynced', async () => {
     await redis.stop();
-    const downAt = accepted.length;
-    await until('both hubs say redis:false', async () => (await readyChecks(one!))?.['redis'] === false && (await readyChecks(two!))?.['redis'] === false);
-    // Reports keep being accepted with Redis away, and neither process dies.
-    await until('reports accepted while Redis is away', () => accepted.length >= downAt + 10);
-    await new Promise((r) => setTimeout(r, 3000));
-    expect([one!.child.exitCode, two!.child.exitCode]).toEqual([null, null]);
-
+    await until('both hubs say redis:false', async () => (await readyChecks(hubs.a!))?.['redis'] === false && (await readyChecks(hubs.b!))?.['redis'] === false);
+    await moreReports('reports accepted while Redis is away', 10);
     await redis.start();
-    await until('both hubs say redis:true again', async () => (await readyChecks(one!))?.['redis'] === true && (await readyChecks(two!))?.['redis'] === true);
-    await until('reports after the return', () => accepted.length >= downAt + 15);
-    traffic = false;
-    await load;
-    expect([one!.child.exitCode, two!.child.exitCode]).toEqual([null, null]);
-    expect(refused).toEqual([]);
+    await until('both hubs say redis:true again', async () => (await readyChecks(hubs.a!))?.['redis'] === true && (await readyChecks(hubs.b!))?.['redis'] === true);
+    await moreReports('reports after Redis is back', 5);
+    expect(traffic.refusedExcept()).toEqual({});
+    await assertHealthy('redis');
+  });
 
-    // Every accepted report stored once.
-    const pg = new PgClient({ connectionString: db.url });
-    await pg.connect();
-    const stored = await pg.query<{ code: string }>(`select code from incident where description like '故障测试 %'`).finally(() => pg.end());
-    expect(stored.rows.map((r) => r.code).sort()).toEqual([...accepted].sort());
-    // The dashboard on hub two is current within 5 s (events missed while Redis was away included).
-    const { from, to } = dayRange(dayKey(new Date(), 'Asia/Shanghai'), 'Asia/Shanghai');
-    const current = ((await post(one!.url, STATS, { scope: 'XHG', from, to })).data as Op.StatsQuery).stats.reported;
-    await until(`the dashboard current (${current} reported)`, () => latest?.reported === current, 5_000);
-    await client.dispose();
+  it('PostgreSQL restarted: requests answer SERVICE_UNAVAILABLE meanwhile, database:false, the pools recover, nothing lost', async () => {
+    const refusedBefore = traffic.refused.get('SERVICE_UNAVAILABLE') ?? 0;
+    await pg.stop();
+    await until('both hubs say database:false', async () => (await readyChecks(hubs.a!))?.['database'] === false && (await readyChecks(hubs.b!))?.['database'] === false);
+    await until('requests refused with SERVICE_UNAVAILABLE', () => (traffic.refused.get('SERVICE_UNAVAILABLE') ?? 0) >= refusedBefore + 3);
+    await pg.start();
+    await until('both hubs say database:true again', async () => (await readyChecks(hubs.a!))?.['database'] === true && (await readyChecks(hubs.b!))?.['database'] === true);
+    await moreReports('reports after PostgreSQL is back', 10);
+    // Only the clear code, never an internal error.
+    expect(traffic.refusedExcept('SERVICE_UNAVAILABLE')).toEqual({});
+    await assertHealthy('postgres');
+  });
+
+  it('a hub killed with SIGKILL under traffic and started again: the other serves on, nothing stored twice', async () => {
+    const killed = hubs.a!;
+    const exited = new Promise((r) => killed.child.once('exit', r));
+    killed.child.kill('SIGKILL');
+    await exited;
+    await moreReports('reports on the surviving hub', 10);
+    hubs.a = await startServe(env(dirs.a));
+    await moreReports('reports on both hubs again', 10);
+    expect(traffic.refusedExcept('SERVICE_UNAVAILABLE', 'network')).toEqual({});
+    await assertHealthy('kill -9');
   });
 });
