@@ -12,6 +12,7 @@ import { classifierBench } from './classifier.bench';
 import { instructionBench } from './instructions.bench';
 import { fanoutBench } from './fanout.bench';
 import { fleetDrainBench, fleetRealTimeBench, fleetSimulationBench } from './fleet.bench';
+import { soakBench } from './soak.bench';
 
 async function subtreeBench(url: string): Promise<void> {
   const db = new Client({ connectionString: url });
@@ -63,6 +64,7 @@ async function main(): Promise<void> {
   fleetSimulationBench();
   await fleetDrainBench(url);
   await fleetRealTimeBench(url);
+  await soakBench(url);
 }
 
 main().catch((err: unknown) => {

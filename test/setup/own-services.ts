@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import Redis from 'ioredis';
+import { PACKAGE_ROOT } from '../../src/infra/package-root';
 import { until } from './hub';
 
 /** Ends a child process with `signal` and waits for it. */
@@ -41,7 +42,7 @@ export class OwnRedis {
   }
 }
 
-const ROOT = join(__dirname, '..', '..');
+const ROOT = PACKAGE_ROOT;
 
 /**
  * A PostgreSQL of the test's own (the embedded one, from the built dist/), in a child

@@ -1,7 +1,9 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
+import { PACKAGE_ROOT } from '../../src/infra/package-root';
 
-const BIN = join(__dirname, '..', '..', 'bin', 'gridhub.js');
+// The package's bin, from ts-jest (test/setup) or compiled (dist/test/setup, the soak benchmark).
+const BIN = join(PACKAGE_ROOT, 'bin', 'gridhub.js');
 
 export interface Running {
   child: ChildProcess;
