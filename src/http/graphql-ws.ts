@@ -231,7 +231,16 @@ export function serveGraphqlWs(wss: WebSocketServer, opts: GraphqlWsOptions): { 
   const server = useServer<{ authorization?: unknown }, { actor?: Actor }>(
     {
       schema,
-      execute,
+      // Queries and mutations over the socket count in the operation metrics as over HTTP.
+      execute: async (args: ExecutionArgs) => {
+        const labels = operationLabels(getOperationAST(args.document, args.operationName));
+        const done = deps.metrics.operationSeconds.startTimer(labels);
+        const result = await execute(args);
+        const code = result.errors?.[0] ? formatError(result.errors[0].toJSON(), result.errors[0]).extensions?.['code'] : undefined;
+        deps.metrics.operations.inc({ ...labels, outcome: result.errors?.length ? (typeof code === 'string' ? code : 'ERROR') : 'ok' });
+        done();
+        return result;
+      },
       subscribe,
       onConnect: async (ctx) => {
         try {

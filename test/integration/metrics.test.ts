@@ -65,6 +65,10 @@ it('shows open WebSockets and active subscriptions by field, and drops them when
   }
   expect(value(samples, 'gridhub_websockets_open')).toBe(1);
   expect(value(samples, 'gridhub_subscriptions_active', { field: 'statsChanged' })).toBe(1);
+  // A query over the socket counts as one over HTTP does.
+  const before = value(samples, 'gridhub_graphql_operations_total', { operation: 'grid', type: 'query', outcome: 'ok' });
+  await new Promise<void>((resolve, reject) => client.subscribe({ query: GRID, variables: { code: M } }, { next: () => undefined, error: reject, complete: resolve }));
+  expect(value((await scrape(t.hub)).samples, 'gridhub_graphql_operations_total', { operation: 'grid', type: 'query', outcome: 'ok' })).toBe(before + 1);
   stats.unsubscribe();
   await settle(300);
   samples = (await scrape(t.hub)).samples;

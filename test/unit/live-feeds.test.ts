@@ -163,7 +163,9 @@ describe('subscriptions over graphql-ws through the live feeds', () => {
     const TICKS = 'subscription($r: String!) { ticks(room: $r) { n label } }';
     const five = Array.from({ length: 5 }, () => subscribe(TICKS, { r: 'a' }));
     const otherShape = subscribe('subscription($r: String!) { ticks(room: $r) { n } }', { r: 'a' });
-    await tick(300);
+    // All six subscribed (the server's gauge says so), however slow the machine.
+    const active = async () => (await deps.metrics.subscriptions.get()).values.reduce((n, v) => n + v.value, 0);
+    for (let i = 0; i < 500 && (await active()) < 6; i++) await tick(10);
     expect(feeds.sizes).toMatchObject({ 'feed:ticks|a': 2 }); // two shapes share the one feed
 
     const spy = jest.spyOn(Socket.prototype, 'write');
