@@ -157,7 +157,10 @@ export class DemoWorld {
     const code = normalizeGridCode(gridCode);
     const grid = await this.repo().grid(code);
     if (!grid) throw new DomainError('NOT_FOUND', `grid ${code} not found`);
-    const acc = this.listener();
+    // The group's listening account when this instance serves it; else one of ours, as a second
+    // account in the group would hear it (the inbox takes the message over only from a dead one).
+    const listening = await this.repo().listeningAccount(grid.id);
+    const acc = (listening ? this.accounts.get(listening) : undefined) ?? this.listener();
     const room = this.room(acc, grid, []);
     const speaker = await this.speaker(acc, grid, from.trim());
     const roomId = room.id;
@@ -171,6 +174,9 @@ export class DemoWorld {
         const processed = this.nextOutcome(bots.inbox, roomId, speaker.id);
         speaker.say(part).to(room);
         const outcome = await processed;
+        if (outcome.action === 'skipped' && part === text) {
+          throw new DomainError('CONFLICT', `group of ${code} is served by bot account ${listening} on another instance: simulate the message there`);
+        }
         if (outcome.replyKey) await this.delivered(outcome.replyKey);
       }
     } finally {

@@ -57,6 +57,12 @@ export class DemoRepository {
     return grid ?? null;
   }
 
+  /** The account that takes the messages of a grid's group (chat_group.bot_account), if it has one. */
+  async listeningAccount(gridId: number): Promise<string | null> {
+    const [row] = await query<{ bot_account: string }>(this.em, `select bot_account from chat_group where grid_id = ? order by bound_at nulls last limit 1`, [gridId]);
+    return row?.bot_account ?? null;
+  }
+
   /** Every member, oldest first. */
   async members(): Promise<DemoMember[]> {
     const rows = await query<{ id: number; name: string; role: string; grid_id: number }>(this.em, `select id, name, role, grid_id from member order by id`);
