@@ -13,6 +13,7 @@ import { Migration20261204012500 } from './Migration20261204012500.js';
 import { Migration20261204100000 } from './Migration20261204100000.js';
 import { Migration20261204110000 } from './Migration20261204110000.js';
 import { Migration20261204150000 } from './Migration20261204150000.js';
+import { Migration20261204160000 } from './Migration20261204160000.js';
 
 /**
  * Every committed migration, in order. Listed explicitly so the compiled server, ts-jest and
@@ -33,4 +34,5 @@ export const MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261204100000', class: Migration20261204100000 },
   { name: 'Migration20261204110000', class: Migration20261204110000 },
   { name: 'Migration20261204150000', class: Migration20261204150000 },
+  { name: 'Migration20261204160000', class: Migration20261204160000 },
 ];

@@ -13,6 +13,7 @@ import {
 } from './domain/clearance-periods.js';
 import { deadlinePolicy, type DeadlinePolicy, type DeadlinePolicyOverride } from './domain/deadline-policy.js';
 import { isDomainError } from './domain/errors.js';
+import { LIMIT_NAMES, LIMIT_RULES, parseBudget, type LimitBudget, type LimitName } from './domain/rate-limits.js';
 
 /**
  * The only reader of process.env. Validates the variables of README.md#configuration-environment-all-optional (and a few operational
@@ -71,6 +72,15 @@ const originList = z
     if (bad !== undefined) return (ctx.addIssue({ code: 'custom', message: `lists ${JSON.stringify(bad)}, which is not an origin like https://dash.example.org or http://10.0.0.5:8080` }), z.NEVER);
     return Object.freeze([...new Set(list)]);
   });
+
+/** A rate limit's budget `POINTS/WINDOW` (domain/rate-limits.ts), e.g. `20/10m`. */
+const budget = (fallback: string) =>
+  z
+    .string()
+    .default(fallback)
+    .transform((v, ctx) => parseBudget(v) ?? (ctx.addIssue({ code: 'custom', message: 'must read POINTS/WINDOW like 20/10m (window in s, m, h or d)' }), z.NEVER));
+
+const limitVariables = Object.fromEntries(LIMIT_NAMES.map((n) => [LIMIT_RULES[n].variable, budget(LIMIT_RULES[n].fallback)])) as Record<string, ReturnType<typeof budget>>;
 
 const PUPPETS = ['wechaty-puppet-wechat4u', 'wechaty-puppet-service', 'wechaty-puppet-mock'] as const;
 
@@ -180,6 +190,12 @@ const schema = z.object({
   METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
   /** `on`: GET /metrics answers requests from the loopback interface without a token; `off`: always a token. */
   METRICS_LOCALHOST: z.enum(['on', 'off']).default('on'),
+  /** Photos one token may upload a day (rolling 24 h), and their megabytes. */
+  PHOTO_QUOTA_PER_DAY: z.coerce.number().int().min(1).max(1_000_000).default(300),
+  PHOTO_QUOTA_MB_PER_DAY: z.coerce.number().int().min(1).max(1_000_000).default(500),
+  /** An uploaded photo no incident refers to is deleted after this many hours. */
+  PHOTO_SWEEP_AFTER_HOURS: z.coerce.number().int().min(1).max(24 * 365).default(24),
+  ...limitVariables,
 });
 
 /** Where uploaded photos are kept. */
@@ -240,6 +256,10 @@ export interface Config {
   readonly channels: { readonly secretKey: string | undefined; readonly wecomWebhookUrl: string };
   /** Who may read GET /metrics (http/metrics.route.ts): this token, the operator, and (when `localhost`) loopback callers. */
   readonly metrics: { readonly token: string | undefined; readonly localhost: boolean };
+  /** Rate limits by name (RATE_LIMIT_*; domain/rate-limits.ts). */
+  readonly rateLimits: Readonly<Record<LimitName, LimitBudget>>;
+  /** Per-token upload quota over a rolling day, and when unreferenced photos are swept. */
+  readonly photoQuota: { readonly count: number; readonly bytes: number; readonly sweepAfterHours: number };
 }
 
 export class ConfigError extends Error {
@@ -344,5 +364,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     corsOrigins: e.CORS_ORIGINS,
     channels: Object.freeze({ secretKey: e.CHANNEL_SECRET_KEY, wecomWebhookUrl: e.WECOM_WEBHOOK_URL }),
     metrics: Object.freeze({ token: e.METRICS_TOKEN, localhost: e.METRICS_LOCALHOST === 'on' }),
+    rateLimits: Object.freeze(Object.fromEntries(LIMIT_NAMES.map((n) => [n, (e as unknown as Record<string, LimitBudget>)[LIMIT_RULES[n].variable]!])) as Record<LimitName, LimitBudget>),
+    photoQuota: Object.freeze({ count: e.PHOTO_QUOTA_PER_DAY, bytes: e.PHOTO_QUOTA_MB_PER_DAY * 1024 * 1024, sweepAfterHours: e.PHOTO_SWEEP_AFTER_HOURS }),
   });
 }

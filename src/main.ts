@@ -30,6 +30,7 @@ import { ReportWriter } from './services/report-writer.js';
 import { DeliveryLedger } from './services/delivery-ledger.service.js';
 import { botLoginRoute } from './http/bot-login.route.js';
 import { LiveFeeds } from './infra/live-feeds.js';
+import { createRateLimits } from './infra/rate-limits.js';
 import { loadCategoryClassifier } from './infra/category-model.js';
 import { HubMetrics, type PoolUsage } from './infra/metrics.js';
 import { OutboxRepository } from './repositories/outbox.repository.js';
@@ -134,7 +135,7 @@ function poolUsage(orm: Orm): PoolUsage | null {
   return pool ? { used: pool.numUsed(), free: pool.numFree(), pending: pool.numPendingAcquires(), max: pool.max } : null;
 }
 
-/** The container: config → database (migrated) → Redis → pub/sub → grid-ref cache → report writer. */
+/** The container: config → database (migrated) → Redis → pub/sub → grid-ref cache → report writer → rate limits, photo storage. */
 export async function openCore(opts: CoreOptions): Promise<Core> {
   const { config } = opts;
   const log = opts.log ?? createLogger(config.logLevel);
@@ -166,7 +167,16 @@ export async function openCore(opts: CoreOptions): Promise<Core> {
     const categorise = categoriseWith(loadCategoryClassifier());
     warmUpNormaliser();
     const metrics = new HubMetrics({ outboxDepth: () => new OutboxRepository(orm.em.fork()).depth(), pool: () => poolUsage(orm) });
-    const deps: AppDeps = { config, log, clock, orm, pubsub, gridRefs, reports, feeds, categorise, metrics };
+    const limits = createRateLimits(config.rateLimits, redis, config.redisPrefix);
+    let photoStorage: PhotoStorage;
+    if (config.photoStorage.kind === 's3') {
+      const s3 = s3Storage(config.photoStorage);
+      parts.add('photo storage', () => s3.close());
+      photoStorage = s3;
+    } else {
+      photoStorage = localDiskStorage(config.photoStorage.root);
+    }
+    const deps: AppDeps = { config, log, clock, orm, pubsub, gridRefs, reports, feeds, categorise, metrics, limits, photoStorage };
     return { deps, redis, embeddedPostgres: Boolean(embedded), stop: () => parts.stop() };
   });
 }
@@ -208,15 +218,7 @@ export async function startHub(opts: HubOptions): Promise<Hub> {
     }
     const adminToken = await operatorToken(deps);
 
-    let storage: PhotoStorage;
-    if (config.photoStorage.kind === 's3') {
-      const s3 = s3Storage(config.photoStorage);
-      parts.add('photo storage', () => s3.close());
-      storage = s3;
-    } else {
-      storage = localDiskStorage(config.photoStorage.root);
-    }
-    const photos = new PhotoService(storage);
+    const photos = new PhotoService(deps);
     let bots: BotRuntime | null = null;
     // BOT=off: an API-only instance; the instances that run bots serve the groups.
     if ((opts.bots ?? true) && config.bots) {

@@ -29,6 +29,7 @@ import { InstructionChaseService } from './services/instruction-chase.service.js
 import { InstructionService } from './services/instruction.service.js';
 import { MemberService } from './services/member.service.js';
 import { Open311Service } from './services/open311.service.js';
+import { PhotoService } from './services/photo.service.js';
 
 const groupBy = <T>(keys: readonly number[], rows: T[], keyOf: (row: T) => number): T[][] => {
   const map = new Map<number, T[]>();
@@ -102,6 +103,7 @@ export interface Scope {
   readonly cityImport: CityImportService;
   readonly exports: ExportService;
   readonly channels: ChannelService;
+  readonly photos: PhotoService;
 }
 
 /**
@@ -110,8 +112,8 @@ export interface Scope {
  * container (or a scope's `deps`, for a fresh scope beside it).
  */
 export function createScope(app: AppDeps, actor: Actor): Scope {
-  const { config, log, clock, orm, pubsub, gridRefs, reports, feeds, categorise, metrics } = app;
-  const deps: ServiceDeps = { config, log, clock, orm, pubsub, gridRefs, reports, feeds, categorise, metrics, em: orm.em.fork() };
+  const { config, log, clock, orm, pubsub, gridRefs, reports, feeds, categorise, metrics, limits, photoStorage } = app;
+  const deps: ServiceDeps = { config, log, clock, orm, pubsub, gridRefs, reports, feeds, categorise, metrics, limits, photoStorage, em: orm.em.fork() };
   const grids = new GridService(deps);
   const clearance = new ClearanceService(deps, grids);
   const incidents = new IncidentService(deps, grids);
@@ -138,5 +140,6 @@ export function createScope(app: AppDeps, actor: Actor): Scope {
     cityImport: new CityImportService(deps, grids),
     exports: new ExportService(deps, grids),
     channels: new ChannelService(deps, grids),
+    photos: new PhotoService(deps),
   };
 }

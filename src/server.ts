@@ -7,8 +7,6 @@ import type { GraphQLSchema } from 'graphql';
 import { createServer, type Server } from 'node:http';
 import { WebSocketServer } from 'ws';
 import { isDomainError } from './domain/errors.js';
-import type { Actor } from './domain/actor.js';
-import { OPERATOR } from './domain/actor.js';
 import { capRoutes } from './http/cap.route.js';
 import { corsRoutes, verifyOrigin } from './http/cors.js';
 import { serveGraphqlWs } from './http/graphql-ws.js';
@@ -21,7 +19,8 @@ import { photoRoutes } from './http/photos.route.js';
 import { webRoutes } from './http/web.route.js';
 import type { GqlContext } from './resolvers/context.js';
 import { isDatabaseUnavailable } from './infra/database-errors.js';
-import { codedError, createErrorFormatter, RETRY_AFTER_SECONDS, SERVICE_UNAVAILABLE, unavailableError } from './resolvers/errors.js';
+import { createErrorFormatter, rateLimitedResponses, requestError, RETRY_AFTER_SECONDS, SERVICE_UNAVAILABLE, unavailableError } from './resolvers/errors.js';
+import { clientAuthenticate } from './http/client-auth.js';
 import { assertCost, limitRules, MAX_GRAPHQL_MESSAGE_BYTES } from './resolvers/limits.js';
 import { createScope } from './scope.js';
 import { bearer } from './services/auth.service.js';
@@ -59,8 +58,8 @@ export async function createHttpServer(opts: HttpServerOptions): Promise<HttpSer
   const { deps, schema } = opts;
   const log = deps.log.child({ component: 'http' });
   const formatError = createErrorFormatter(log);
-  /** Resolves a bearer token to an actor, or throws a DomainError UNAUTHENTICATED. */
-  const authenticate = (token: string | null): Promise<Actor> => createScope(deps, OPERATOR).auth.authenticate(token);
+  /** Resolves a bearer token to an actor, or throws UNAUTHENTICATED (RATE_LIMITED after too many failures from one address). */
+  const authenticate = clientAuthenticate(deps);
   const app = express();
   app.disable('x-powered-by');
   const server = createServer(app);
@@ -91,6 +90,7 @@ export async function createHttpServer(opts: HttpServerOptions): Promise<HttpSer
           };
         },
       },
+      rateLimitedResponses,
       {
         // Metrics: every operation by root field, type and outcome, and its latency.
         async requestDidStart() {
@@ -143,9 +143,9 @@ export async function createHttpServer(opts: HttpServerOptions): Promise<HttpSer
     expressMiddleware(apollo, {
       context: async ({ req }) => {
         try {
-          return { scope: createScope(deps, await authenticate(bearer(req.headers.authorization))), bots: opts.bots };
+          return { scope: createScope(deps, await authenticate(bearer(req.headers.authorization), req.ip)), bots: opts.bots };
         } catch (err) {
-          if (isDomainError(err)) throw codedError(err.code, err.message, 401);
+          if (isDomainError(err)) throw requestError(err);
           if (isDatabaseUnavailable(err)) throw unavailableError();
           throw err;
         }

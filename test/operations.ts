@@ -677,6 +677,33 @@ export const ISSUE_BIND_CODE = /* GraphQL */ `
   }
 `;
 
+export const PENDING_BINDINGS = /* GraphQL */ `
+  query PendingBindings {
+    pendingBindings {
+      code
+      member
+      memberName
+      contactName
+    }
+  }
+`;
+
+export const CONFIRM_BINDING = /* GraphQL */ `
+  mutation ConfirmBinding($code: String!) {
+    confirmBinding(code: $code)
+  }
+`;
+
+export const BIND_ALERTS = /* GraphQL */ `
+  query BindAlerts($first: Int) {
+    bindAlerts(first: $first) {
+      locked
+      contactName
+      lockedUntil
+    }
+  }
+`;
+
 export const BIND_GROUP = /* GraphQL */ `
   mutation BindGroup($roomId: String!, $grid: String!, $botAccount: String) {
     bindGroup(roomId: $roomId, grid: $grid, botAccount: $botAccount) {

@@ -3,7 +3,8 @@ import { join, resolve } from 'node:path';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { OPERATOR, type Actor } from '../domain/actor.js';
 import { parseMessage, type ChatCommand, type ParsedMessage } from '../domain/chat/index.js';
-import { isDomainError } from '../domain/errors.js';
+import { isDomainError, type DomainError } from '../domain/errors.js';
+import { rateLimited } from '../infra/rate-limits.js';
 import { storableText } from '../domain/text.js';
 import { isDatabaseUnavailable } from '../infra/database-errors.js';
 import type { Logger } from '../infra/logger.js';
@@ -92,6 +93,8 @@ const WITHOUT_MEMBER: ReadonlySet<ChatCommand> = new Set(['help', 'unknown', 'bi
  */
 export class BotInbox extends EventEmitter<{ processed: [InboxOutcome] }> {
   private readonly chains = new Map<string, Promise<unknown>>();
+  /** Until when a sender has been told a limit refused them (contact|limit → ms), so they are told once a window. */
+  private readonly toldUntil = new Map<string, number>();
   private readonly log: Logger;
   private readonly spool: Spool<SpooledMessage>;
   private readonly served = new Set<string>();
@@ -244,7 +247,10 @@ export class BotInbox extends EventEmitter<{ processed: [InboxOutcome] }> {
     // The bytes are stored before the message row, so a resumed photo still has them.
     let key: string | null = null;
     try {
-      key = (await this.photos.upload(OPERATOR, await msg.readMedia())).key;
+      // Recorded with the group's grid (and the sender, when bound): whoever may use the group's photos in a step.
+      const group = await this.bindings().group(msg.roomId);
+      const sender = await this.bindings().contact(msg.senderId);
+      if (group?.grid) key = (await this.photos.uploadFromChat(group.grid.id, sender?.memberId ?? null, await msg.readMedia())).key;
     } catch (err) {
       if (!isDomainError(err)) throw err;
       this.log.info({ messageId: msg.messageId, err: err.message }, 'photo refused');
@@ -272,6 +278,8 @@ export class BotInbox extends EventEmitter<{ processed: [InboxOutcome] }> {
 
   private async act(msg: IncomingMessage, id: string, parsed: ParsedMessage, knownGroup?: GroupBinding): Promise<InboxOutcome> {
     const command = parsed.command;
+    const budget = await this.app.limits.take('botCommand', msg.senderId);
+    if (!budget.allowed) return this.refuseLimited(msg, id, command, rateLimited('botCommand', budget, 'bot commands'), parsed.ref);
     const group = knownGroup ?? (await this.bindings().seeGroup(msg.roomId, msg.botAccount, msg.roomTopic));
     const sender: ContactBinding | null = await this.bindings().contact(msg.senderId);
     if (!WITHOUT_GRID.has(command) && !group.grid) return this.finish(msg, id, 'refused', command, { text: GROUP_NOT_BOUND }, 'refused group not bound');
@@ -300,8 +308,25 @@ export class BotInbox extends EventEmitter<{ processed: [InboxOutcome] }> {
       return this.finish(msg, id, 'done', command, reply, `${command}${reply?.ref ? ` ${reply.ref}` : ''}`);
     } catch (err) {
       if (!isDomainError(err)) throw err;
+      if (err.code === 'RATE_LIMITED') return this.refuseLimited(msg, id, command, err, parsed.ref);
       return this.finish(msg, id, 'refused', command, { text: refusalText(err, command, parsed.ref) }, `refused ${err.code}`);
     }
+  }
+
+  /**
+   * A limit refused the sender: one short line the first time in the limit's window, then
+   * silence until it ends (a flood gets no flood of replies).
+   */
+  private refuseLimited(msg: IncomingMessage, id: string, command: ChatCommand, err: DomainError, ref: string | null): Promise<InboxOutcome> {
+    const d = err.detail?.reason === 'RATE_LIMITED' ? err.detail : null;
+    const key = `${msg.senderId}|${d?.limit ?? ''}`;
+    const now = this.app.clock.now().getTime();
+    const say = (this.toldUntil.get(key) ?? 0) <= now;
+    if (say) {
+      if (this.toldUntil.size > 10_000) for (const [k, until] of this.toldUntil) if (until <= now) this.toldUntil.delete(k);
+      this.toldUntil.set(key, now + (d?.retryAfterSeconds ?? 60) * 1000);
+    }
+    return this.finish(msg, id, 'refused', command, say ? { text: refusalText(err, command, ref) } : null, 'refused RATE_LIMITED');
   }
 
   /** Queues the reply and marks the message handled, in one transaction. */

@@ -1,4 +1,5 @@
 import type { GridLevel } from './grid-levels.js';
+import type { LimitName } from './rate-limits.js';
 import type { ActorRole } from './roles.js';
 
 /**
@@ -7,7 +8,7 @@ import type { ActorRole } from './roles.js';
  * parameters. GraphQL turns code and detail into `extensions`; the bot renders its Chinese
  * from them in one place (src/texts/zh). No error carries prose for people.
  */
-export type DomainErrorCode = 'UNAUTHENTICATED' | 'FORBIDDEN' | 'BAD_USER_INPUT' | 'NOT_FOUND' | 'CONFLICT';
+export type DomainErrorCode = 'UNAUTHENTICATED' | 'FORBIDDEN' | 'BAD_USER_INPUT' | 'NOT_FOUND' | 'CONFLICT' | 'RATE_LIMITED';
 
 // Incident states, steps and clearance periods are plain strings here: their tables import this
 // module, and the renderers look their labels up with a fallback anyway.
@@ -56,6 +57,15 @@ export type ErrorDetail =
   | { reason: 'GROUP_BOUND_ELSEWHERE'; grid: string }
   | { reason: 'BAD_BIND_CODE' }
   | { reason: 'CONTACT_BOUND_ELSEWHERE' }
+  /** The bind code is the commander's or instructor's: the issuer confirms it over GraphQL first. */
+  | { reason: 'BINDING_NOT_PENDING'; code: string }
+  // Limits (code RATE_LIMITED): which budget ran out and when to try again.
+  | { reason: 'RATE_LIMITED'; limit: LimitName; retryAfterSeconds: number }
+  // Photos.
+  /** A photo key no upload of this token or grid made (or none at all). */
+  | { reason: 'PHOTO_NOT_YOURS'; key: string }
+  /** The day's upload quota of this token is used up. */
+  | { reason: 'PHOTO_QUOTA'; what: 'count' | 'bytes'; limit: number; retryAfterSeconds: number }
   // Chat commands that lack a part (thrown by the bot's plugins).
   | { reason: 'GROUP_NOT_BOUND' }
   | { reason: 'NOT_AN_INSTRUCTION_CODE'; ref: string }

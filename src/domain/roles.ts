@@ -77,5 +77,22 @@ const NOT_REPORTING: readonly ActorRole[] = ['viewer', 'department'];
 /** Whether `role` may report an incident (residents report in their grid's group). */
 export const mayReport = (role: ActorRole): boolean => !NOT_REPORTING.includes(role);
 
-/** Whether `role` may upload photos: everyone who acts on incidents (a department's after-photo of its work), not viewers. */
-export const mayUploadPhotos = (role: ActorRole): boolean => role !== 'viewer';
+/**
+ * Who may upload photos: `always` those who report and work incidents; `dispatched` a
+ * department only while an incident dispatched to it is open (its after-photo); `never` those
+ * who only watch.
+ */
+export type UploadRight = 'always' | 'dispatched' | 'never';
+
+export const UPLOAD_RIGHTS: Record<ActorRole, UploadRight> = {
+  admin: 'always',
+  commander: 'always',
+  instructor: 'always',
+  chief: 'always',
+  worker: 'always',
+  assistant: 'always',
+  volunteer: 'always',
+  resident: 'always',
+  department: 'dispatched',
+  viewer: 'never',
+};

@@ -18,4 +18,27 @@ export class BindCodeEntity {
 
   @Property({ type: 'datetime', columnType: 'timestamptz', defaultRaw: 'now()' })
   createdAt: Date & Opt = new Date();
+
+  /** Who issued the code (a member, a token, or neither for ADMIN_TOKEN): they confirm pending bindings and hear of guessing. */
+  @Property({ type: 'integer', nullable: true })
+  issuedByMemberId?: number | null;
+
+  @Property({ type: 'integer', nullable: true })
+  issuedByTokenId?: number | null;
+
+  /** A commander's or instructor's code waits here for its issuer's `confirmBinding`: the contact that sent it, and where. */
+  @Property({ type: 'string', length: 128, nullable: true })
+  pendingContactId?: string | null;
+
+  @Property({ type: 'string', length: 128, nullable: true })
+  pendingContactName?: string | null;
+
+  @Property({ type: 'string', length: 128, nullable: true })
+  pendingRoomId?: string | null;
+
+  @Property({ type: 'string', length: 64, nullable: true })
+  pendingBotAccount?: string | null;
+
+  @Property({ type: 'datetime', columnType: 'timestamptz', nullable: true })
+  pendingAt?: Date | null;
 }

@@ -1,4 +1,5 @@
 import { ApiTokenEntity } from './api-token.entity.js';
+import { BindAlertEntity } from './bind-alert.entity.js';
 import { BindCodeEntity } from './bind-code.entity.js';
 import { BotAccountEntity } from './bot-account.entity.js';
 import { BotInstanceEntity } from './bot-instance.entity.js';
@@ -23,9 +24,11 @@ import { InboundMessageEntity } from './inbound-message.entity.js';
 import { MemberContactEntity } from './member-contact.entity.js';
 import { MemberEntity } from './member.entity.js';
 import { OutboxMessageEntity } from './outbox-message.entity.js';
+import { PhotoEntity } from './photo.entity.js';
 
 export {
   ApiTokenEntity,
+  BindAlertEntity,
   BindCodeEntity,
   BotAccountEntity,
   BotInstanceEntity,
@@ -50,6 +53,7 @@ export {
   MemberContactEntity,
   MemberEntity,
   OutboxMessageEntity,
+  PhotoEntity,
 };
 
 /** Every entity the ORM knows; the migration snapshot is made from these. */
@@ -79,4 +83,6 @@ export const ENTITIES = [
   InstructionDaySeqEntity,
   GridChannelEntity,
   ChannelMessageEntity,
+  PhotoEntity,
+  BindAlertEntity,
 ];

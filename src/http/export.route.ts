@@ -1,16 +1,14 @@
 import type express from 'express';
-import type { Actor } from '../domain/actor.js';
 import { isDomainError } from '../domain/errors.js';
 import type { Logger } from '../infra/logger.js';
 import { createScope } from '../scope.js';
 import { bearer } from '../services/auth.service.js';
 import type { AppDeps } from '../services/context.js';
-
-const STATUS: Record<string, number> = { UNAUTHENTICATED: 401, FORBIDDEN: 403, NOT_FOUND: 404 };
+import { httpError, type Authenticate } from './client-auth.js';
 
 export interface ExportRouteOptions {
   deps: AppDeps;
-  authenticate: (token: string | null) => Promise<Actor>;
+  authenticate: Authenticate;
   log: Logger;
 }
 
@@ -22,7 +20,7 @@ export function exportRoutes(app: express.Express, { deps, authenticate, log }: 
   app.get(/^\/export\/(\w+)\.(\w+)$/, (req, res) => {
     const [what, format] = [(req.params as Record<string, string>)['0']!, (req.params as Record<string, string>)['1']!];
     const q = (name: string) => (typeof req.query[name] === 'string' ? req.query[name] : '');
-    authenticate(bearer(req.headers.authorization))
+    authenticate(bearer(req.headers.authorization), req.ip)
       .then((actor) => createScope(deps, actor).exports.export(actor, { what, format, from: q('from'), to: q('to'), scope: q('scope') || null }))
       .then((file) => {
         res.type(file.type).attachment(file.fileName).send(file.bytes);
@@ -33,7 +31,8 @@ export function exportRoutes(app: express.Express, { deps, authenticate, log }: 
           res.status(500).json({ error: { code: 'INTERNAL_SERVER_ERROR', message: 'internal error' } });
           return;
         }
-        res.status(STATUS[err.code] ?? 400).json({ error: { code: err.code, message: err.message } });
+        const { status, headers, body } = httpError(err);
+        res.status(status).set(headers).json(body);
       });
   });
 }

@@ -32,6 +32,7 @@ import { createScope, type Scope } from '../scope.js';
 import type { BotsPort } from '../services/bots.port.js';
 import type { AppDeps } from '../services/context.js';
 import { bearer } from '../services/auth.service.js';
+import type { Authenticate } from './client-auth.js';
 
 export interface GraphqlWsOptions {
   deps: AppDeps;
@@ -39,8 +40,8 @@ export interface GraphqlWsOptions {
   feeds: LiveFeeds;
   /** The bots as the API sees them (null without bots). */
   bots: BotsPort | null;
-  /** Resolves a bearer token to an actor, or throws a DomainError UNAUTHENTICATED. */
-  authenticate: (token: string | null) => Promise<Actor>;
+  /** Resolves a bearer token presented from an address to an actor, or throws UNAUTHENTICATED / RATE_LIMITED. */
+  authenticate: Authenticate;
 }
 
 /** A result as every socket of its shape receives it: serialised once. */
@@ -244,7 +245,7 @@ export function serveGraphqlWs(wss: WebSocketServer, opts: GraphqlWsOptions): { 
       subscribe,
       onConnect: async (ctx) => {
         try {
-          ctx.extra.actor = await authenticate(bearer(ctx.connectionParams?.authorization));
+          ctx.extra.actor = await authenticate(bearer(ctx.connectionParams?.authorization), ctx.extra.request.socket.remoteAddress);
           return true;
         } catch (err) {
           if (isDatabaseUnavailable(err)) {
@@ -253,8 +254,9 @@ export function serveGraphqlWs(wss: WebSocketServer, opts: GraphqlWsOptions): { 
             return false;
           }
           if (!isDomainError(err)) log.error({ err }, 'websocket authentication failed');
-          // 4401 is graphql-ws's Unauthorized close code: the client does not retry it.
-          ctx.extra.socket.close(4401, 'UNAUTHENTICATED');
+          // 4401 is graphql-ws's Unauthorized close code: the client does not retry it; 4429 too many failed tries from this address.
+          if (isDomainError(err) && err.code === 'RATE_LIMITED') ctx.extra.socket.close(4429, 'RATE_LIMITED');
+          else ctx.extra.socket.close(4401, 'UNAUTHENTICATED');
           return false;
         }
       },
@@ -264,7 +266,7 @@ export function serveGraphqlWs(wss: WebSocketServer, opts: GraphqlWsOptions): { 
         try {
           assertCost(schema, document, payload.variables ?? undefined, payload.operationName, deps.config.maxCost);
           // A token revoked or expired since the socket opened stops working for new operations.
-          ctx.extra.actor = await authenticate(bearer(ctx.connectionParams?.authorization));
+          ctx.extra.actor = await authenticate(bearer(ctx.connectionParams?.authorization), ctx.extra.request.socket.remoteAddress);
         } catch (err) {
           if (err instanceof GraphQLError) return [err];
           if (isDomainError(err)) return [codedError(err.code, err.message)];

@@ -5,20 +5,19 @@ import { MAX_PHOTO_BYTES } from '../domain/photos.js';
 import type { Logger } from '../infra/logger.js';
 import { bearer } from '../services/auth.service.js';
 import type { PhotoService } from '../services/photo.service.js';
-
-/** HTTP status per domain error code on the photo routes (400 for any other code). */
-const STATUS: Record<string, number> = { UNAUTHENTICATED: 401, FORBIDDEN: 403, BAD_USER_INPUT: 400, NOT_FOUND: 404, CONFLICT: 409 };
+import { httpError, type Authenticate } from './client-auth.js';
 
 export interface PhotoRouteOptions {
   photos: PhotoService;
-  /** Resolves a bearer token to an actor, or throws a DomainError UNAUTHENTICATED. */
-  authenticate: (token: string | null) => Promise<Actor>;
+  /** Resolves a bearer token to an actor, or throws a DomainError UNAUTHENTICATED (or RATE_LIMITED). */
+  authenticate: Authenticate;
   log: Logger;
 }
 
 /**
  * POST /photos (raw bytes in, a storage key out, to pass to reportIncident/resolveIncident/
- * verifyIncident) and GET /photos/<key>, both for a bearer token's holder.
+ * verifyIncident) and GET /photos/<key> (for tokens whose subtree holds an incident referring to
+ * it, or its uploader before that), both for a bearer token's holder.
  */
 export function photoRoutes(app: express.Express, opts: PhotoRouteOptions): void {
   const { photos, authenticate, log } = opts;
@@ -28,11 +27,12 @@ export function photoRoutes(app: express.Express, opts: PhotoRouteOptions): void
       res.status(500).json({ error: { code: 'INTERNAL_SERVER_ERROR', message: 'internal error' } });
       return;
     }
-    res.status(STATUS[err.code] ?? 400).json({ error: { code: err.code, message: err.message } });
+    const { status, headers, body } = httpError(err);
+    res.status(status).set(headers).json(body);
   };
   // Authenticate before reading a body, so nobody without a token makes us buffer 10 MB.
   const requireActor: express.RequestHandler = (req, res, next) => {
-    authenticate(bearer(req.headers.authorization)).then(
+    authenticate(bearer(req.headers.authorization), req.ip).then(
       (actor) => {
         res.locals['actor'] = actor;
         next();
@@ -45,7 +45,7 @@ export function photoRoutes(app: express.Express, opts: PhotoRouteOptions): void
     photos.upload(res.locals['actor'] as Actor, body).then((stored) => res.status(201).json(stored), (err: unknown) => sendError(res, err));
   });
   app.get(/^\/(photos\/[0-9a-f]{64}\.(?:jpg|png|webp))$/, requireActor, (req, res) => {
-    photos.download((req.params as Record<string, string>)['0']!).then(({ bytes, type }) => res.type(type).send(Buffer.from(bytes)), (err: unknown) => sendError(res, err));
+    photos.download(res.locals['actor'] as Actor, (req.params as Record<string, string>)['0']!).then(({ bytes, type }) => res.type(type).send(Buffer.from(bytes)), (err: unknown) => sendError(res, err));
   });
   app.use('/photos', (err: { type?: string; status?: number }, _req: express.Request, res: express.Response, next: express.NextFunction) => {
     if (err.type === 'entity.too.large') {

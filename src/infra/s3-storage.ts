@@ -1,4 +1,4 @@
-import { GetObjectCommand, NoSuchKey, PutObjectCommand, S3Client, S3ServiceException } from '@aws-sdk/client-s3';
+import { DeleteObjectCommand, GetObjectCommand, NoSuchKey, PutObjectCommand, S3Client, S3ServiceException } from '@aws-sdk/client-s3';
 import type { PhotoStorage } from './storage.js';
 
 /** Where an S3-compatible bucket is and how to reach it (see PHOTO_STORAGE=s3 in config). */
@@ -34,6 +34,10 @@ export function s3Storage(opts: S3StorageOptions): PhotoStorage & { close(): Pro
         if (err instanceof NoSuchKey || (err instanceof S3ServiceException && err.$metadata.httpStatusCode === 404)) return null;
         throw err;
       }
+    },
+    async delete(key) {
+      // S3 answers a delete of a missing key with success.
+      await client.send(new DeleteObjectCommand({ Bucket: opts.bucket, Key: key }));
     },
     async close() {
       client.destroy();

@@ -1,4 +1,4 @@
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 
 /**
@@ -10,6 +10,8 @@ export interface PhotoStorage {
   put(key: string, bytes: Uint8Array, contentType?: string): Promise<void>;
   /** The bytes under `key`, or null when there is none. */
   get(key: string): Promise<Uint8Array | null>;
+  /** Removes the file under `key`; a key with no file is no error. */
+  delete(key: string): Promise<void>;
 }
 
 /** Files under `<root>/<key>`, written atomically (temp file, then rename). */
@@ -35,6 +37,9 @@ export function localDiskStorage(root: string): PhotoStorage {
         if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
         throw err;
       }
+    },
+    async delete(key) {
+      await rm(pathOf(key), { force: true });
     },
   };
 }

@@ -7,8 +7,9 @@ import type { Job } from './job.js';
 import { clearanceJob } from './clearance.job.js';
 import { instructionChaseJob } from './instruction-chase.job.js';
 import { overdueEscalationJob } from './overdue-escalation.job.js';
+import { photoSweepJob } from './photo-sweep.job.js';
 
-export const JOBS: readonly Job[] = [overdueEscalationJob, instructionChaseJob, clearanceJob];
+export const JOBS: readonly Job[] = [overdueEscalationJob, instructionChaseJob, clearanceJob, photoSweepJob];
 
 export interface Scheduler {
   stop(): Promise<void>;

@@ -184,6 +184,28 @@ export class OutboxRepository {
     );
   }
 
+  /**
+   * Queues `text` as a direct message to the bound WeChat contacts of members `memberIds`,
+   * sent by the account of the group nearest above each member's grid (else any account with a
+   * group). Dedupe keys are `dedupePrefix` + member id. Returns how many were queued.
+   */
+  async enqueueForMembers(opts: { memberIds: readonly number[]; text: string; dedupePrefix: string; kind: string; ref: string | null }, now: Date): Promise<number> {
+    if (!opts.memberIds.length) return 0;
+    return this.insert(
+      `select b.bot_account, mc.contact_id, null, ?, '[]'::jsonb, '[]'::jsonb, ? || m.id, ?, ?, ?, ?
+         from member m
+         join member_contact mc on mc.member_id = m.id
+         join grid mg on mg.id = m.grid_id
+         join lateral (
+           select cg.bot_account from chat_group cg left join grid g on g.id = cg.grid_id
+            order by (g.path @> mg.path) desc nulls last, nlevel(g.path) desc nulls last, cg.id
+            limit 1) b on true
+        where m.id = any(?::int[])`,
+      [opts.text, opts.dedupePrefix, opts.kind, opts.ref, now, now, `{${opts.memberIds.join(',')}}`],
+      'on conflict (dedupe_key) do nothing',
+    );
+  }
+
   /** Queues messages to groups by room id (replies); returns how many were queued. */
   async enqueueForRooms(drafts: readonly RoomDraft[], now: Date): Promise<number> {
     if (!drafts.length) return 0;

@@ -1,5 +1,5 @@
 import { Arg, Ctx, Int, Mutation, Query, Resolver } from 'type-graphql';
-import { BindCodeType, BotAccountType, ChatGroupType, DeliveryProgressType, OutboxMessageType, toChatGroup, toDeliveryProgress, toFleetAccount, toOutboxMessage } from '../schema/bot.type.js';
+import { BindAlertType, BindCodeType, BotAccountType, ChatGroupType, DeliveryProgressType, OutboxMessageType, PendingBindingType, toBindAlert, toChatGroup, toDeliveryProgress, toFleetAccount, toOutboxMessage, toPendingBinding } from '../schema/bot.type.js';
 import type { GqlContext } from './context.js';
 
 /** Bindings of groups and people, the bot accounts, and what the bot has sent. */
@@ -19,6 +19,21 @@ export class BotResolver {
   async issueBindCode(@Arg('member', () => Int) member: number, @Ctx() ctx: GqlContext): Promise<BindCodeType> {
     const issued = await ctx.scope.bindings.issueBindCode(ctx.scope.actor, member);
     return Object.assign(new BindCodeType(), { code: issued.code, expiresAt: issued.expiresAt, member: issued.member.id });
+  }
+
+  @Query(() => [PendingBindingType], { description: "Commanders' and instructors' bindings waiting for your confirmation as their code's issuer (the operator: all in scope)." })
+  async pendingBindings(@Ctx() ctx: GqlContext): Promise<PendingBindingType[]> {
+    return (await ctx.scope.bindings.pendingBindings(ctx.scope.actor)).map(toPendingBinding);
+  }
+
+  @Mutation(() => Int, { description: "Confirms a pending binding of the code you issued: the WeChat contact becomes the member; returns the member's id." })
+  async confirmBinding(@Arg('code', () => String) code: string, @Ctx() ctx: GqlContext): Promise<number> {
+    return (await ctx.scope.bindings.confirmBinding(ctx.scope.actor, code)).memberId;
+  }
+
+  @Query(() => [BindAlertType], { description: 'Contacts and groups locked for wrong bind codes in your subtree, newest first.' })
+  async bindAlerts(@Arg('first', () => Int, { nullable: true, defaultValue: 20 }) first: number, @Ctx() ctx: GqlContext): Promise<BindAlertType[]> {
+    return (await ctx.scope.bindings.bindAlerts(ctx.scope.actor, first)).map(toBindAlert);
   }
 
   @Query(() => [OutboxMessageType], { description: 'What the bot queued for the groups of your subtree, newest first, with delivery status.' })

@@ -1,3 +1,4 @@
+import { HeaderMap, type ApolloServerPlugin } from '@apollo/server';
 import { unwrapResolverError } from '@apollo/server/errors';
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 import { ArgumentValidationError } from 'type-graphql';
@@ -12,6 +13,7 @@ const PASS_THROUGH = new Set([
   'BAD_USER_INPUT',
   'NOT_FOUND',
   'CONFLICT',
+  'RATE_LIMITED',
   'GRAPHQL_PARSE_FAILED',
   'GRAPHQL_VALIDATION_FAILED',
   'BAD_REQUEST',
@@ -24,16 +26,48 @@ const PASS_THROUGH = new Set([
 /** The code of a request refused because a dependency (the database) is away for now: retry later. */
 export const SERVICE_UNAVAILABLE = 'SERVICE_UNAVAILABLE';
 
-/** Seconds a client is told to wait before retrying a SERVICE_UNAVAILABLE answer (`Retry-After`, `extensions.retryAfter`). */
+/** Seconds a client is told to wait before retrying a SERVICE_UNAVAILABLE answer (`Retry-After`, `extensions.retryAfterSeconds`). */
 export const RETRY_AFTER_SECONDS = 5;
 
 /** The error a client sees while the database is away (HTTP 503 with Retry-After, see server.ts). */
 export const unavailableError = (): GraphQLError =>
-  new GraphQLError('the database is unavailable; try again shortly', { extensions: { code: SERVICE_UNAVAILABLE, retryAfter: RETRY_AFTER_SECONDS, http: { status: 503, headers: new Map([['retry-after', String(RETRY_AFTER_SECONDS)]]) } } });
+  new GraphQLError('the database is unavailable; try again shortly', { extensions: { code: SERVICE_UNAVAILABLE, retryAfterSeconds: RETRY_AFTER_SECONDS, http: { status: 503, headers: new Map([['retry-after', String(RETRY_AFTER_SECONDS)]]) } } });
 
 /** A GraphQLError carrying a domain code (for adapters that fail before a resolver runs). */
 export const codedError = (code: DomainError['code'], message: string, httpStatus?: number): GraphQLError =>
   new GraphQLError(message, { extensions: { code, ...(httpStatus ? { http: { status: httpStatus } } : {}) } });
+
+/**
+ * A domain error thrown before any resolver (the request's token check) as a GraphQLError:
+ * its code and retry time in `extensions`, and the HTTP status (401, 429 with Retry-After).
+ */
+export function requestError(err: DomainError): GraphQLError {
+  const retry = (err.detail as { retryAfterSeconds?: number } | undefined)?.retryAfterSeconds;
+  const headers = new HeaderMap(retry === undefined ? [] : [['retry-after', String(retry)]]);
+  return new GraphQLError(err.message, {
+    extensions: { code: err.code, ...(retry === undefined ? {} : { retryAfterSeconds: retry }), http: { status: err.code === 'RATE_LIMITED' ? 429 : 401, headers } },
+  });
+}
+
+/**
+ * Apollo plugin: a response refused by a rate limit says when to come back (Retry-After, from
+ * the error's `retryAfterSeconds`) and, when nothing of it succeeded, has status 429.
+ */
+export const rateLimitedResponses: ApolloServerPlugin = {
+  async requestDidStart() {
+    return {
+      async willSendResponse({ response }) {
+        if (response.body.kind !== 'single') return;
+        const { errors, data } = response.body.singleResult;
+        const limited = errors?.find((e) => e.extensions?.['code'] === 'RATE_LIMITED');
+        if (!limited) return;
+        const retry = limited.extensions?.['retryAfterSeconds'];
+        if (typeof retry === 'number') response.http.headers.set('retry-after', String(retry));
+        if (data == null) response.http.status = 429;
+      },
+    };
+  },
+};
 
 /**
  * The one mapper from anything thrown to what a client sees: domain errors keep their code
@@ -51,14 +85,17 @@ export function createErrorFormatter(log: Logger) {
     }
     if (isDatabaseUnavailable(original)) {
       log.warn({ err: original instanceof Error ? original.message : String(original) }, 'database unavailable during a GraphQL operation');
-      return { ...base, message: 'the database is unavailable; try again shortly', extensions: { code: SERVICE_UNAVAILABLE, retryAfter: RETRY_AFTER_SECONDS } };
+      return { ...base, message: 'the database is unavailable; try again shortly', extensions: { code: SERVICE_UNAVAILABLE, retryAfterSeconds: RETRY_AFTER_SECONDS } };
     }
     if (original instanceof ArgumentValidationError) {
       return { ...base, message: 'invalid arguments', extensions: { code: 'BAD_USER_INPUT' } };
     }
     const code = typeof formatted.extensions?.['code'] === 'string' ? formatted.extensions['code'] : undefined;
-    if (code === SERVICE_UNAVAILABLE) return { ...base, message: formatted.message, extensions: { code, retryAfter: RETRY_AFTER_SECONDS } };
-    if (code && PASS_THROUGH.has(code)) return { ...base, message: formatted.message, extensions: { code } };
+    if (code === SERVICE_UNAVAILABLE) return { ...base, message: formatted.message, extensions: { code, retryAfterSeconds: RETRY_AFTER_SECONDS } };
+    if (code && PASS_THROUGH.has(code)) {
+      const retry = formatted.extensions?.['retryAfterSeconds'];
+      return { ...base, message: formatted.message, extensions: { code, ...(typeof retry === 'number' ? { retryAfterSeconds: retry } : {}) } };
+    }
     // graphql-js reports bad variables and literal coercion without a code.
     if (!code && original instanceof GraphQLError && !original.originalError && !formatted.path) {
       return { ...base, message: formatted.message, extensions: { code: 'BAD_USER_INPUT' } };

@@ -1,4 +1,6 @@
 import { Field, ID, Int, ObjectType } from 'type-graphql';
+import type { BindAlertEntity } from '../entities/bind-alert.entity.js';
+import type { BindCodeEntity } from '../entities/bind-code.entity.js';
 import type { BotAccountStatus } from '../services/bots.port.js';
 import type { GroupBinding } from '../services/binding.service.js';
 import type { DeliveryRow } from '../services/delivery.service.js';
@@ -29,6 +31,48 @@ export class BindCodeType {
   @Field(() => Int)
   member!: number;
 }
+
+@ObjectType('PendingBinding', { description: "A commander's or instructor's `#绑定 CODE` waiting for the code's issuer to confirm it (`confirmBinding`)." })
+export class PendingBindingType {
+  @Field(() => String)
+  code!: string;
+
+  @Field(() => Int)
+  member!: number;
+
+  @Field(() => String)
+  memberName!: string;
+
+  @Field(() => String, { description: 'The WeChat name of the contact that sent the code.' })
+  contactName!: string;
+
+  @Field(() => Date)
+  requestedAt!: Date;
+}
+
+export const toPendingBinding = (b: BindCodeEntity): PendingBindingType =>
+  Object.assign(new PendingBindingType(), { code: b.code, member: b.member.id, memberName: b.member.name, contactName: b.pendingContactName ?? '', requestedAt: b.pendingAt ?? b.createdAt });
+
+@ObjectType('BindAlert', { description: 'A WeChat contact or group locked after too many wrong bind codes.' })
+export class BindAlertType {
+  @Field(() => String, { description: '`contact` or `group`: what was locked.' })
+  locked!: string;
+
+  @Field(() => String)
+  contactName!: string;
+
+  @Field(() => String)
+  roomId!: string;
+
+  @Field(() => Date)
+  lockedUntil!: Date;
+
+  @Field(() => Date)
+  at!: Date;
+}
+
+export const toBindAlert = (a: BindAlertEntity): BindAlertType =>
+  Object.assign(new BindAlertType(), { locked: a.locked, contactName: a.contactName, roomId: a.roomId, lockedUntil: a.lockedUntil, at: a.at });
 
 @ObjectType('OutboxMessage', { description: 'Something the bot queued for a group, and whether it went out.' })
 export class OutboxMessageType {

@@ -1,4 +1,12 @@
 import { randomInt } from 'node:crypto';
+import { LockMode } from '@mikro-orm/core';
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { isWithin } from '../domain/grid-levels.js';
+import { PAGE_LIMITS, pageSize } from '../domain/paging.js';
+import { ROLE_LABELS, type MemberRole } from '../domain/roles.js';
+import { BindAlertEntity } from '../entities/bind-alert.entity.js';
+import { rateLimited } from '../infra/rate-limits.js';
+import { bindingConfirmedText, bindLockedAlertText } from '../texts/zh/index.js';
 import type { Actor } from '../domain/actor.js';
 import { DomainError } from '../domain/errors.js';
 import { BindCodeEntity } from '../entities/bind-code.entity.js';
@@ -10,6 +18,7 @@ import { BindingRepository } from '../repositories/binding.repository.js';
 import { DemoRepository } from '../repositories/demo.repository.js';
 import { FleetRepository } from '../repositories/fleet.repository.js';
 import { OutboxRepository } from '../repositories/outbox.repository.js';
+import { MESSAGE_LANES, priorityOf } from '../domain/delivery-lanes.js';
 import type { ServiceDeps } from './context.js';
 import { assertMay, type GridService } from './grid.service.js';
 import { DEMO_ROOM } from '../domain/demo-ids.js';
@@ -23,6 +32,19 @@ export interface GroupBinding {
   botAccount: string;
   grid: { id: number; code: string; path: string; name: string } | null;
 }
+
+/** Where a `#绑定` was sent: the group, its bot account and its grid (null: not bound to one). */
+export interface BindPlace {
+  roomId: string;
+  botAccount: string;
+  grid: { id: number; code: string; path: string } | null;
+}
+
+/** What `#绑定 CODE` did: bound the contact, or filed it for the issuer's confirmation. */
+export type BindOutcome = { pending: false; binding: ContactBinding } | { pending: true; name: string };
+
+/** Roles whose binding the code's issuer confirms over GraphQL: they command and instruct the whole subtree. */
+export const CONFIRMED_ROLES: readonly MemberRole[] = ['commander', 'instructor'];
 
 /** A WeChat contact bound to a member, with what makes them an actor. */
 export interface ContactBinding {
@@ -115,31 +137,110 @@ export class BindingService {
     const now = this.deps.clock.now();
     const expiresAt = new Date(now.getTime() + BIND_CODE_TTL_HOURS * 3600_000);
     // Six digits are easy to type on a phone; a collision with a live code is retried.
+    // Guessing them is what RATE_LIMIT_BIND_FAILURES stops (bindContact).
     for (let i = 0; i < 20; i++) {
       const code = String(randomInt(0, 1_000_000)).padStart(6, '0');
-      if (await new BindingRepository(this.deps.em).claimBindCode(code, member.id, expiresAt, now)) return { code, expiresAt, member };
+      if (await new BindingRepository(this.deps.em).claimBindCode(code, member.id, expiresAt, now, { memberId: actor.memberId, tokenId: actor.tokenId })) return { code, expiresAt, member };
     }
     throw new DomainError('CONFLICT', 'no free bind code right now; try again');
   }
 
-  /** `#绑定 CODE`: links this WeChat contact to the code's member, once. */
-  async bindContact(contactId: string, contactName: string, code: string): Promise<ContactBinding> {
+  /**
+   * `#绑定 CODE`: links this WeChat contact to the code's member, once. Wrong codes count
+   * against the contact and the group (RATE_LIMIT_BIND_FAILURES); at the limit both are locked
+   * for the window, the lock is recorded (`bindAlerts`) and the issuers of live codes for that
+   * group's grids are told by the bot. A commander's or instructor's code only files the
+   * contact as pending: its issuer confirms over GraphQL (`confirmBinding`).
+   */
+  async bindContact(contact: { id: string; name: string }, code: string, where: BindPlace): Promise<BindOutcome> {
+    const limits = this.deps.limits;
+    const keys = { contact: `c:${contact.id}`, group: `g:${where.roomId}` } as const;
+    for (const key of Object.values(keys)) {
+      const lock = await limits.peek('bindFailure', key);
+      if (!lock.allowed) throw rateLimited('bindFailure', lock, 'wrong bind codes');
+    }
+    const now = this.deps.clock.now();
+    const name = contact.name.slice(0, 128);
+    const found = await this.deps.em.findOne(BindCodeEntity, { code: code.trim() }, { populate: ['member', 'member.grid'] });
+    const busy = found?.pendingContactId && found.pendingContactId !== contact.id;
+    if (!found || found.usedAt || found.expiresAt.getTime() < now.getTime() || busy) {
+      const failed = await Promise.all(Object.values(keys).map((k) => limits.take('bindFailure', k)));
+      const locked = (['contact', 'group'] as const).filter((_, i) => failed[i]!.remaining === 0 || !failed[i]!.allowed);
+      if (locked.length) await this.recordLock(locked[0]!, contact.id, name, where, now, Math.max(...failed.map((f) => f.retryAfterSeconds)));
+      throw new DomainError('NOT_FOUND', 'bind code is wrong, used or expired; ask your admin for a new one', { reason: 'BAD_BIND_CODE' });
+    }
+    if (CONFIRMED_ROLES.includes(found.member.role)) {
+      const other = await this.deps.em.findOne(MemberContactEntity, { contactId: contact.id });
+      if (other && other.member.id !== found.member.id) throw new DomainError('CONFLICT', 'this WeChat account is already bound to another member', { reason: 'CONTACT_BOUND_ELSEWHERE' });
+      Object.assign(found, { pendingContactId: contact.id, pendingContactName: name, pendingRoomId: where.roomId, pendingBotAccount: where.botAccount, pendingAt: now });
+      await this.deps.em.flush();
+      return { pending: true, name: found.member.name };
+    }
+    const bound = await this.deps.em.transactional((tx) => this.link(tx, found.code, contact.id, name, now));
+    await Promise.all(Object.values(keys).map((k) => limits.reset('bindFailure', k)));
+    return { pending: false, binding: bound };
+  }
+
+  /** Bindings waiting for the actor's confirmation (the operator: every one in scope), oldest first. */
+  async pendingBindings(actor: Actor): Promise<BindCodeEntity[]> {
+    assertMay(actor, 'member.register');
+    const issuer = actor.role === 'admin' ? null : { memberId: actor.memberId, tokenId: actor.tokenId };
+    const rows = await new BindingRepository(this.deps.em).pending(actor.path, issuer, this.deps.clock.now());
+    return rows.length ? this.deps.em.find(BindCodeEntity, { code: { $in: rows.map((r) => r.code) } }, { populate: ['member', 'member.grid'], orderBy: { pendingAt: 'asc' } }) : [];
+  }
+
+  /**
+   * The issuer (or the operator) confirms a pending binding: the contact becomes the member and
+   * the group where the code was sent is told.
+   */
+  async confirmBinding(actor: Actor, code: string): Promise<ContactBinding> {
+    assertMay(actor, 'member.register');
     const now = this.deps.clock.now();
     return this.deps.em.transactional(async (tx) => {
-      const bind = await tx.findOne(BindCodeEntity, { code: code.trim() }, { populate: ['member', 'member.grid'] });
-      if (!bind || bind.usedAt || bind.expiresAt.getTime() < now.getTime()) {
-        throw new DomainError('NOT_FOUND', 'bind code is wrong, used or expired; ask your admin for a new one', { reason: 'BAD_BIND_CODE' });
+      const bind = await tx.findOne(BindCodeEntity, { code: code.trim() }, { populate: ['member', 'member.grid'], lockMode: LockMode.PESSIMISTIC_WRITE });
+      const issuer = bind && (actor.role === 'admin' || (actor.memberId !== null && bind.issuedByMemberId === actor.memberId) || (actor.tokenId !== null && bind.issuedByTokenId === actor.tokenId));
+      if (!bind || !issuer || !isWithin(bind.member.grid.path, actor.path)) throw new DomainError('NOT_FOUND', `no binding of code ${code} waits for your confirmation`, { reason: 'BINDING_NOT_PENDING', code });
+      if (!bind.pendingContactId || bind.usedAt || bind.expiresAt.getTime() < now.getTime()) throw new DomainError('CONFLICT', `code ${code} has no pending binding`, { reason: 'BINDING_NOT_PENDING', code });
+      const bound = await this.link(tx, bind.code, bind.pendingContactId, bind.pendingContactName ?? '', now);
+      if (bind.pendingRoomId && bind.pendingBotAccount) {
+        const text = bindingConfirmedText(bound.name, bound.actor.gridCode ?? '', ROLE_LABELS[bind.member.role]);
+        await new OutboxRepository(tx).enqueueForRooms([{ botAccount: bind.pendingBotAccount, roomId: bind.pendingRoomId, text, dedupeKey: `bind-confirmed:${bind.code}:${now.getTime()}`, kind: 'reply', priority: priorityOf(MESSAGE_LANES.reply), ref: null, mentionMemberIds: [] }], now);
       }
-      const other = await tx.findOne(MemberContactEntity, { contactId });
-      if (other && other.member.id !== bind.member.id) {
-        throw new DomainError('CONFLICT', 'this WeChat account is already bound to another member', { reason: 'CONTACT_BOUND_ELSEWHERE' });
-      }
-      await tx.nativeDelete(MemberContactEntity, { member: bind.member.id, contactId: { $ne: contactId } });
-      if (!other) tx.create(MemberContactEntity, { member: bind.member, contactId, contactName: contactName.slice(0, 128) });
-      else other.contactName = contactName.slice(0, 128);
-      bind.usedAt = now;
-      await tx.flush();
-      return toContact(bind.member);
+      return bound;
+    });
+  }
+
+  /** Recent lock alerts for the groups of the actor's subtree, newest first. */
+  async bindAlerts(actor: Actor, first: number): Promise<BindAlertEntity[]> {
+    assertMay(actor, 'member.register');
+    pageSize(first, PAGE_LIMITS.smallRows);
+    const rows = await new BindingRepository(this.deps.em).alerts(actor.path, first);
+    return rows.length ? this.deps.em.find(BindAlertEntity, { id: { $in: rows.map((r) => r.id) } }, { orderBy: { at: 'desc', id: 'desc' } }) : [];
+  }
+
+  /** Links the contact to the code's member and uses the code up (in `tx`). */
+  private async link(tx: EntityManager, code: string, contactId: string, contactName: string, now: Date): Promise<ContactBinding> {
+    const bind = await tx.findOneOrFail(BindCodeEntity, { code }, { populate: ['member', 'member.grid'] });
+    const other = await tx.findOne(MemberContactEntity, { contactId });
+    if (other && other.member.id !== bind.member.id) {
+      throw new DomainError('CONFLICT', 'this WeChat account is already bound to another member', { reason: 'CONTACT_BOUND_ELSEWHERE' });
+    }
+    await tx.nativeDelete(MemberContactEntity, { member: bind.member.id, contactId: { $ne: contactId } });
+    if (!other) tx.create(MemberContactEntity, { member: bind.member, contactId, contactName });
+    else other.contactName = contactName;
+    bind.usedAt = now;
+    bind.pendingContactId = null;
+    await tx.flush();
+    return toContact(bind.member);
+  }
+
+  /** A lock: recorded for `bindAlerts`, and the issuers of live codes under the group's grid hear of it from the bot. */
+  private async recordLock(locked: 'contact' | 'group', contactId: string, contactName: string, where: BindPlace, now: Date, seconds: number): Promise<void> {
+    await this.deps.em.transactional(async (tx) => {
+      tx.create(BindAlertEntity, { locked, contactId, contactName, roomId: where.roomId, gridId: where.grid?.id ?? null, lockedUntil: new Date(now.getTime() + seconds * 1000), at: now });
+      if (!where.grid) return;
+      const issuers = await new BindingRepository(tx).liveIssuersUnder(where.grid.path, now);
+      await new OutboxRepository(tx).enqueueForMembers({ memberIds: issuers, text: bindLockedAlertText(where.grid.code, contactName), dedupePrefix: `bind-lock:${where.roomId}:${now.getTime()}:`, kind: 'bind_alert', ref: null }, now);
     });
   }
 

@@ -6,6 +6,8 @@ import type { LiveFeeds } from '../infra/live-feeds.js';
 import type { Logger } from '../infra/logger.js';
 import type { HubMetrics } from '../infra/metrics.js';
 import type { PubSub } from '../infra/pubsub.js';
+import type { RateLimits } from '../infra/rate-limits.js';
+import type { PhotoStorage } from '../infra/storage.js';
 import type { GridRefCache } from './grid-ref-cache.js';
 import type { ReportWriter } from './report-writer.js';
 
@@ -30,6 +32,10 @@ export interface AppDeps {
   readonly categorise: Categorise;
   /** This hub's Prometheus metrics (GET /metrics). */
   readonly metrics: HubMetrics;
+  /** Rate limits, in Redis when it is configured (infra/rate-limits.ts). */
+  readonly limits: RateLimits;
+  /** Where photo files live (local disk or S3); their rows are in the database. */
+  readonly photoStorage: PhotoStorage;
 }
 
 /** The container as one unit of work sees it: the same parts plus an entity manager of its own (a fork). */

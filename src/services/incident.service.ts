@@ -12,7 +12,6 @@ import { assertMediable, initialDisputeColour, recordMediation, type DisputeColo
 import { DomainError } from '../domain/errors.js';
 import { storableText } from '../domain/text.js';
 import { mayReport } from '../domain/roles.js';
-import { PHOTO_KEY_PATTERN } from '../domain/photos.js';
 import { assertTransitionInput, planSteps, type IncidentEvent, type PlannedStep, type TransitionInput } from '../domain/incident-transitions.js';
 import { PAGE_LIMITS, pageSize } from '../domain/paging.js';
 import { DepartmentEntity } from '../entities/department.entity.js';
@@ -27,6 +26,8 @@ import { departmentDispatchText } from '../texts/zh/index.js';
 import type { IncidentChangedEvent } from '../infra/pubsub.js';
 import { IncidentRepository, type IncidentFilter, type StatsRow } from '../repositories/incident.repository.js';
 import { MemberRepository } from '../repositories/member.repository.js';
+import { PhotoRepository } from '../repositories/photo.repository.js';
+import { PhotoService } from './photo.service.js';
 import { incidentFromRow } from './report-writer.js';
 import type { ServiceDeps } from './context.js';
 import type { GridService } from './grid.service.js';
@@ -61,12 +62,8 @@ export const RECATEGORIZE_ROLES: readonly Role[] = ['commander', 'admin'];
 /** The steps only the department an incident was dispatched to may take. */
 const DEPARTMENT_WORK: readonly IncidentEvent[] = ['start', 'return', 'resolve'];
 
-/** Photos are storage keys from POST /photos; anything else is refused. */
-function assertPhotoKeys(photos: readonly string[] | null | undefined): void {
-  for (const key of photos ?? []) {
-    if (!PHOTO_KEY_PATTERN.test(key)) throw new DomainError('BAD_USER_INPUT', `${key} is not a photo key; upload the photo to POST /photos first`);
-  }
-}
+/** Whose reports share one budget of RATE_LIMIT_REPORTS: a member's (any channel) or a token's; null for the operator and residents (the bot limits contacts). */
+const reporterKey = (actor: Actor): string | null => (actor.memberId !== null ? `m:${actor.memberId}` : actor.tokenId !== null ? `t:${actor.tokenId}` : null);
 
 /** Opaque keyset cursor over (createdAt, id). */
 export const encodeCursor = (i: IncidentEntity): string => Buffer.from(`${i.createdAt.toISOString()}|${i.id}`).toString('base64url');
@@ -82,10 +79,14 @@ export const STATS_PUSH_INTERVAL_MS = 1000;
 
 /** The closed loop of docs/domain-rules.md#incidents: reporting and every step after it, each on the timeline. */
 export class IncidentService {
+  private readonly photos: PhotoService;
+
   constructor(
     private readonly deps: ServiceDeps,
     private readonly grids: GridService,
-  ) {}
+  ) {
+    this.photos = new PhotoService(deps);
+  }
 
   /** The incident with this code (typed loosely) inside the actor's subtree, or NOT_FOUND. */
   async get(actor: Actor, code: string, em: EntityManager = this.deps.em, lock = false): Promise<IncidentEntity> {
@@ -142,7 +143,7 @@ export class IncidentService {
   /** Registers a report with a gap-free code of the day (grid time zone) and its deadline. */
   async report(actor: Actor, input: ReportIncidentInput): Promise<IncidentEntity> {
     if (!mayReport(actor.role)) throw new DomainError('FORBIDDEN', `a ${actor.role} does not report incidents`);
-    assertPhotoKeys(input.photos);
+    await this.photos.assertUsable(actor, input.photos, this.deps.em);
     const description = storableText(input.description).trim();
     if (!description || description.length > MAX_TEXT) throw new DomainError('BAD_USER_INPUT', `description must be 1 to ${MAX_TEXT} characters`);
     if (input.category && !isCategoryId(input.category)) throw new DomainError('BAD_USER_INPUT', `unknown category ${input.category}`);
@@ -156,6 +157,8 @@ export class IncidentService {
       const earlier = await this.deps.em.findOne(IncidentEntity, { sourceKey: input.sourceKey });
       if (earlier) return earlier;
     }
+    const reporter = reporterKey(actor);
+    if (reporter) await this.deps.limits.enforce('report', reporter, 'reports');
     const now = this.deps.clock.now();
     const day = dayKey(now, this.deps.config.timeZone);
     // Stored through the group-commit writer: gap-free codes without one commit per report.
@@ -175,6 +178,7 @@ export class IncidentService {
       photos: [...(input.photos ?? [])],
       sourceKey: input.sourceKey ?? null,
     });
+    if (input.photos?.length) await new PhotoRepository(this.deps.em).markReferenced(input.photos, now);
     const incident = incidentFromRow(this.deps.em, row);
     this.publish(incident, 'report');
     return incident;
@@ -185,7 +189,6 @@ export class IncidentService {
    * needed), in one transaction; refused acts are CONFLICT or FORBIDDEN.
    */
   async step(actor: Actor, code: string, event: IncidentEvent, input: IncidentStepInput = {}): Promise<IncidentEntity> {
-    assertPhotoKeys(input.photos);
     const now = this.deps.clock.now();
     let steps: PlannedStep[] = [];
     const incident = await this.deps.em.transactional(async (tx) => {
@@ -193,6 +196,8 @@ export class IncidentService {
       const isReporter = actor.memberId !== null && current.reporter?.id === actor.memberId;
       steps = planSteps({ state: current.status, event, actorRole: actor.role, isReporter, satisfied: input.satisfied ?? null });
       if (DEPARTMENT_WORK.includes(event)) await this.assertDispatchedTo(actor, current, event, tx);
+      // Photos after who-may: a refused step is refused for its actor, whatever it carries.
+      await this.photos.assertUsable(actor, input.photos, tx);
       const reopening = event === 'reopen' || (event === 'rate' && input.satisfied === false);
       const outcome = reopening
         ? judgeReopen(
@@ -237,6 +242,7 @@ export class IncidentService {
       tx.create(IncidentEventEntity, { incident: current, event, fromState: from, toState: next, actorRole: actor.role, actorMemberId: actor.memberId, note: (input.note && storableText(input.note).trim()) || input.reason || input.outcome || null, photos: [...(input.photos ?? [])], at: now });
       if (outcome === 'escalate') await this.escalateOneLevel(current, now, tx);
       if (department) await this.tellDepartment(current, department, String(input.department).trim(), now, tx);
+      if (input.photos?.length) await new PhotoRepository(tx).markReferenced(input.photos, now);
       return current;
     });
     for (const taken of steps) this.publish(incident, taken.event, taken.to);
@@ -248,13 +254,14 @@ export class IncidentService {
    * right after the report): an immutable `photo` entry on the timeline.
    */
   async attachPhotos(actor: Actor, code: string, photos: readonly string[]): Promise<IncidentEntity> {
-    assertPhotoKeys(photos);
     if (!photos.length) throw new DomainError('BAD_USER_INPUT', 'no photos to attach');
+    await this.photos.assertUsable(actor, photos, this.deps.em);
     const now = this.deps.clock.now();
     const incident = await this.deps.em.transactional(async (tx) => {
       const current = await this.get(actor, code, tx, true);
       current.updatedAt = now;
       tx.create(IncidentEventEntity, { incident: current, event: 'photo', fromState: current.status, toState: current.status, actorRole: actor.role, actorMemberId: actor.memberId, note: null, photos: [...photos], at: now });
+      await new PhotoRepository(tx).markReferenced(photos, now);
       return current;
     });
     this.publish(incident, 'photo');

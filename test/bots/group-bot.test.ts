@@ -4,6 +4,7 @@ import type * as Op from '../generated/operations';
 import { BIND_GROUP, CREATE_GRID, DELETE_GRID, INCIDENT_CHANGED, ISSUE_BIND_CODE, REGISTER_MEMBER, RESOLVE_INCIDENT, START_INCIDENT, UNBIND_GROUP, VERIFY_INCIDENT } from '../operations';
 import { codeIn, say, sayRaw } from '../setup/bot';
 import { departmentToken } from '../factories/departments';
+import { jpegOf, uploadPhoto } from '../factories/photos';
 import { ADMIN, collect, gql, gqlOk, settle, useHub } from '../setup/hub';
 
 const clock = new ManualClock(new Date('2026-11-23T02:00:00Z'));
@@ -125,12 +126,11 @@ it('runs the loop from the groups: the centre dispatches, progress is visible, �
   // The department works it through GraphQL with an after-photo; the worker verifies.
   const dept = await departmentToken(t.hub, t.databaseUrl, 'XHG-B02-C03', '城管');
   const worker = await token('WORKER', M);
-  const jpeg = Buffer.concat([Buffer.from([0xff, 0xd8, 0xff, 0xe0]), Buffer.from('after photo')]);
-  const upload = async () => ((await (await fetch(t.hub.url.replace('/graphql', '/photos'), { method: 'POST', headers: { authorization: `Bearer ${dept}` }, body: jpeg })).json()) as { key: string }).key;
+  // Each uploads the photo of their own step (a step carries only its actor's or grid's uploads).
   const resolveAndVerify = async () => {
     await gqlOk(t.hub, dept, START_INCIDENT, { code });
-    await gqlOk(t.hub, dept, RESOLVE_INCIDENT, { code, note: '已更换水管', photos: [await upload()] });
-    await gqlOk(t.hub, worker, VERIFY_INCIDENT, { code, photos: [await upload()] });
+    await gqlOk(t.hub, dept, RESOLVE_INCIDENT, { code, note: '已更换水管', photos: [await uploadPhoto(t.hub, dept, jpegOf('after'))] });
+    await gqlOk(t.hub, worker, VERIFY_INCIDENT, { code, photos: [await uploadPhoto(t.hub, worker, jpegOf('verified'))] });
   };
   await resolveAndVerify();
   // The resident's verdict, relayed by the worker in the group: not satisfied sends it back.

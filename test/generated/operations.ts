@@ -598,6 +598,25 @@ export type IssueBindCodeMutationVariables = Exact<{
 
 export type IssueBindCodeMutation = { issueBindCode: { code: string } };
 
+export type PendingBindingsQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type PendingBindingsQuery = { pendingBindings: Array<{ code: string, member: number, memberName: string, contactName: string }> };
+
+export type ConfirmBindingMutationVariables = Exact<{
+  code: string;
+}>;
+
+
+export type ConfirmBindingMutation = { confirmBinding: number };
+
+export type BindAlertsQueryVariables = Exact<{
+  first?: number | null | undefined;
+}>;
+
+
+export type BindAlertsQuery = { bindAlerts: Array<{ locked: string, contactName: string, lockedUntil: string }> };
+
 export type BindGroupMutationVariables = Exact<{
   roomId: string;
   grid: string;

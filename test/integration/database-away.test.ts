@@ -17,7 +17,7 @@ let hub: Hub;
 
 const post = async (token: string, query: string, variables?: object) => {
   const res = await fetch(hub.url, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, body: JSON.stringify({ query, variables }) });
-  return { status: res.status, retryAfter: res.headers.get('retry-after'), body: (await res.json()) as { data?: unknown; errors?: Array<{ message: string; extensions?: { code?: string; retryAfter?: number } }> } };
+  return { status: res.status, retryAfter: res.headers.get('retry-after'), body: (await res.json()) as { data?: unknown; errors?: Array<{ message: string; extensions?: { code?: string; retryAfterSeconds?: number } }> } };
 };
 const ready = async () => {
   const res = await fetch(hub.url.replace('/graphql', '/readyz'));
@@ -49,7 +49,7 @@ it('while the database is away requests answer SERVICE_UNAVAILABLE with 503 and 
   // The operator token needs no database to authenticate: the resolver fails.
   const admin = await post(ADMIN, GRID, { code: M });
   expect(admin).toMatchObject({ status: 503, retryAfter: '5' });
-  expect(admin.body.errors?.map((e) => e.extensions)).toEqual([{ code: 'SERVICE_UNAVAILABLE', retryAfter: 5 }]);
+  expect(admin.body.errors?.map((e) => e.extensions)).toEqual([{ code: 'SERVICE_UNAVAILABLE', retryAfterSeconds: 5 }]);
   // Another token is looked up in the database: the request fails before any resolver.
   const token = await post(viewer, GRID, { code: M });
   expect(token.status).toBe(503);

@@ -13,6 +13,7 @@ import {
   VERIFY_INCIDENT,
 } from '../operations';
 import { departmentToken } from '../factories/departments';
+import { jpegOf, uploadPhoto } from '../factories/photos';
 import { collect, gql, gqlOk, settle, useHub } from '../setup/hub';
 
 const clock = new ManualClock(new Date('2026-11-22T02:00:00Z'));
@@ -83,8 +84,8 @@ describe('reopen rules', () => {
   const close = async (code: string) => {
     const own = await departmentToken(t.hub, t.databaseUrl, C, '城管');
     const worker = await t.token('WORKER', M);
-    await gqlOk(t.hub, own, RESOLVE_INCIDENT, { code, note: '已处理', photos: [photo(2)] });
-    await gqlOk(t.hub, worker, VERIFY_INCIDENT, { code, photos: [photo(3)], note: null });
+    await gqlOk(t.hub, own, RESOLVE_INCIDENT, { code, note: '已处理', photos: [await uploadPhoto(t.hub, own, jpegOf(2))] });
+    await gqlOk(t.hub, worker, VERIFY_INCIDENT, { code, photos: [await uploadPhoto(t.hub, worker, jpegOf(3))], note: null });
   };
 
   it('an unsatisfied verdict counts; the third reopen escalates a level; a fourth is refused', async () => {

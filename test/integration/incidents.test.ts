@@ -21,6 +21,7 @@ import {
   VERIFY_INCIDENT,
 } from '../operations';
 import { departmentToken } from '../factories/departments';
+import { jpegOf, uploadPhoto } from '../factories/photos';
 import { ADMIN, collect, gql, gqlOk, settle, useHub } from '../setup/hub';
 
 const clock = new ManualClock(new Date('2026-11-22T02:00:00Z'));
@@ -49,15 +50,17 @@ it('runs the closed loop over GraphQL while a community dashboard watches live',
     [centre, ACCEPT_INCIDENT, { note: null }, 'ACCEPTED'],
     [centre, DISPATCH_INCIDENT, { department: '城管', deadline: null }, 'DISPATCHED'],
     [dept, START_INCIDENT, {}, 'IN_PROGRESS'],
-    [dept, RESOLVE_INCIDENT, { note: '已更换篦子', photos: [photo(1)] }, 'RESOLVED'],
-    [worker, VERIFY_INCIDENT, { photos: [photo(2)], note: null }, 'VERIFIED'],
+    [dept, RESOLVE_INCIDENT, { note: '已更换篦子', photos: ['dept:1'] }, 'RESOLVED'],
+    [worker, VERIFY_INCIDENT, { photos: ['worker:2'], note: null }, 'VERIFIED'],
     [worker, RATE_INCIDENT, { satisfied: false, note: '还有松动' }, 'DISPATCHED'],
-    [dept, RESOLVE_INCIDENT, { note: '已加固', photos: [photo(3)] }, 'RESOLVED'],
-    [worker, VERIFY_INCIDENT, { photos: [photo(4)], note: null }, 'VERIFIED'],
+    [dept, RESOLVE_INCIDENT, { note: '已加固', photos: ['dept:3'] }, 'RESOLVED'],
+    [worker, VERIFY_INCIDENT, { photos: ['worker:4'], note: null }, 'VERIFIED'],
     [worker, RATE_INCIDENT, { satisfied: true, note: null }, 'CLOSED'],
   ];
   for (const [tk, q, v, status] of steps) {
-    const d = await gqlOk<Record<string, { status: string }>>(t.hub, tk, q, { code, ...v });
+    // Photos are uploaded by whoever takes the step, just before it (a department only once the work is theirs).
+    const photos = v['photos'] ? await Promise.all((v['photos'] as string[]).map((tag) => uploadPhoto(t.hub, tk, jpegOf(tag)))) : undefined;
+    const d = await gqlOk<Record<string, { status: string }>>(t.hub, tk, q, { code, ...v, ...(photos ? { photos } : {}) });
     expect(Object.values(d)[0]!.status).toBe(status);
   }
   await feed.until(11);

@@ -1,5 +1,6 @@
 import type * as Op from '../generated/operations';
-import { INCIDENT, REPORT_INCIDENT } from '../operations';
+import { DISPATCH_INCIDENT, INCIDENT, REPORT_INCIDENT } from '../operations';
+import { departmentToken } from '../factories/departments';
 import { ADMIN, gql, gqlOk, useHub } from '../setup/hub';
 
 const t = useHub();
@@ -39,12 +40,14 @@ it('refuses photos that are not images, too large, or sent without a token', asy
   expect((await fetch(`${base()}/photos/${'0'.repeat(64)}.jpg`, { headers: { authorization: `Bearer ${ADMIN}` } })).status).toBe(404);
 });
 
-it('viewers only watch and departments only work what is dispatched: neither reports, viewers upload no photos, a worker does both', async () => {
+it('viewers only watch and departments only work what is dispatched: neither reports, viewers upload no photos, a department only while work dispatched to it is open, a worker does both', async () => {
   const viewer = await t.token('VIEWER', 'XHG-B01-C01');
   const res = await upload(JPEG, viewer);
   expect({ status: res.status, body: await res.json() }).toEqual({ status: 403, body: { error: expect.objectContaining({ code: 'FORBIDDEN' }) } });
-  // A department uploads the after-photo of its work (resolveIncident), but reports nothing.
-  expect((await upload(JPEG, await t.token('DEPARTMENT', 'XHG-B01-C01'))).status).toBe(201);
+  // A department uploads the after-photo of its work, and only then: with nothing dispatched to it, or as a token of no department, it is refused.
+  const cityManagement = await departmentToken(t.hub, t.databaseUrl, 'XHG-B01-C01', '城管');
+  expect((await upload(JPEG, cityManagement)).status).toBe(403);
+  expect((await upload(JPEG, await t.token('DEPARTMENT', 'XHG-B01-C01'))).status).toBe(403);
   for (const role of ['VIEWER', 'DEPARTMENT'] as const) {
     const tk = await t.token(role, 'XHG-B01-C01');
     const r = await gql(t.hub, tk, REPORT_INCIDENT, { input: { grid: 'XHG-B01-C01-M01', description: '路面破损' } });
@@ -52,5 +55,10 @@ it('viewers only watch and departments only work what is dispatched: neither rep
   }
   const worker = await t.token('WORKER', 'XHG-B01-C01-M01');
   expect((await upload(JPEG, worker)).status).toBe(201);
-  expect((await gqlOk<Op.ReportIncidentMutation>(t.hub, worker, REPORT_INCIDENT, { input: { grid: 'XHG-B01-C01-M01', description: '路面破损' } })).reportIncident.status).toBe('REPORTED');
+  const reported = await gqlOk<Op.ReportIncidentMutation>(t.hub, worker, REPORT_INCIDENT, { input: { grid: 'XHG-B01-C01-M01', description: '路面破损' } });
+  expect(reported.reportIncident.status).toBe('REPORTED');
+  await gqlOk(t.hub, await t.token('COMMANDER', 'XHG'), DISPATCH_INCIDENT, { code: reported.reportIncident.code, department: '城管', deadline: null });
+  expect((await upload(JPEG, cityManagement)).status).toBe(201);
+  // Another department of the same community still has nothing dispatched to it.
+  expect((await upload(JPEG, await departmentToken(t.hub, t.databaseUrl, 'XHG-B01-C01', '民政'))).status).toBe(403);
 });

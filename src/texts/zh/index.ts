@@ -12,3 +12,4 @@ export * from './incident.js';
 export * from './instruction.js';
 export * from './refusals.js';
 export * from './time.js';
+export * from './limits.js';

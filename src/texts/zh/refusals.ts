@@ -5,6 +5,7 @@ import { GRID_LEVEL_LABELS } from '../../domain/grid-levels.js';
 import { INCIDENT_EVENT_LABELS, INCIDENT_STATE_LABELS, type IncidentEvent, type IncidentState } from '../../domain/incident-transitions.js';
 import { ACTOR_ROLE_LABELS } from '../../domain/roles.js';
 import { CONTACT_NOT_BOUND, GROUP_NOT_BOUND } from './chat.js';
+import { rateLimitedText } from './limits.js';
 
 const stateLabel = (s: string): string => INCIDENT_STATE_LABELS[s as IncidentState] ?? s;
 const eventLabel = (e: string): string => INCIDENT_EVENT_LABELS[e as IncidentEvent] ?? e;
@@ -40,6 +41,8 @@ function byCode(err: DomainError, command: ChatCommand, ref: string | null): str
     }
     case 'UNAUTHENTICATED':
       return CONTACT_NOT_BOUND;
+    case 'RATE_LIMITED':
+      return '发送太频繁，请稍后再试';
   }
 }
 
@@ -78,6 +81,14 @@ function byReason(d: ErrorDetail, ref: string | null): string | null {
       return '绑定码不对、已用过或已过期，请向管理员重新索取';
     case 'CONTACT_BOUND_ELSEWHERE':
       return '这个微信号已绑定其他成员，如需更换请找管理员';
+    case 'BINDING_NOT_PENDING':
+      return `绑定码 ${d.code} 没有待确认的绑定`;
+    case 'RATE_LIMITED':
+      return rateLimitedText(d.limit, d.retryAfterSeconds);
+    case 'PHOTO_NOT_YOURS':
+      return '照片无效，请重新发送照片';
+    case 'PHOTO_QUOTA':
+      return '今天上传的照片已达上限，明天再发';
     case 'GROUP_NOT_BOUND':
       return GROUP_NOT_BOUND;
     case 'NOT_AN_INSTRUCTION_CODE':
