@@ -20,13 +20,13 @@ export interface LimitRule {
 
 export const LIMIT_RULES: Record<LimitName, LimitRule> = {
   /** Presenting a missing, forged, expired or revoked token. */
-  failedAuth: { per: 'client IP', variable: 'RATE_LIMIT_FAILED_AUTH', fallback: '20/10m' },
+  failedAuth: { per: 'client IP', variable: 'RATE_LIMIT_FAILED_AUTH', fallback: '30/10m' },
   /** Reports over GraphQL or in chat. */
-  report: { per: 'member or token', variable: 'RATE_LIMIT_REPORTS', fallback: '30/1h' },
+  report: { per: 'member or token', variable: 'RATE_LIMIT_REPORTS', fallback: '120/1h' },
   /** Every command said to the bot. */
-  botCommand: { per: 'WeChat contact', variable: 'RATE_LIMIT_BOT_COMMANDS', fallback: '20/1m' },
+  botCommand: { per: 'WeChat contact', variable: 'RATE_LIMIT_BOT_COMMANDS', fallback: '30/1m' },
   /** Photo uploads (POST /photos and photos sent to the bot). */
-  upload: { per: 'token (bot: group)', variable: 'RATE_LIMIT_UPLOADS', fallback: '60/10m' },
+  upload: { per: 'token (bot: group)', variable: 'RATE_LIMIT_UPLOADS', fallback: '120/10m' },
   /** Wrong `#绑定 CODE` attempts; at the limit the contact or group is locked for the rest of the window. */
   bindFailure: { per: 'WeChat contact and group', variable: 'RATE_LIMIT_BIND_FAILURES', fallback: '5/1h' },
 };

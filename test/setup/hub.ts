@@ -10,6 +10,7 @@ import { Client as PgClient } from 'pg';
 // The only import of the hub's composition root in the tests: a rename there is a one-line change here.
 import { startHub, type Hub, type HubOptions } from '../../src/main';
 import { loadConfig, type Config } from '../../src/config';
+import { LIMIT_NAMES, LIMIT_RULES } from '../../src/domain/rate-limits';
 import { dropDatabase, ensureDatabase, withDatabase } from '../../src/infra/database-admin';
 import { createLogger } from '../../src/infra/logger';
 import type { Clock } from '../../src/infra/clock';
@@ -204,6 +205,8 @@ interface TestHubOptions extends Omit<UseHubOptions, 'database' | 'instances' | 
   redis?: { url: string; prefix: string } | undefined;
 }
 
+const RELAXED_LIMITS = Object.fromEntries(LIMIT_NAMES.map((n) => [LIMIT_RULES[n].variable, '100000/1m']));
+
 /** Starts a hub on port 0 against the given database (and Redis), as `npm start` would. */
 async function startTestHub(opts: TestHubOptions): Promise<Hub> {
   const config: Config = loadConfig({
@@ -214,6 +217,8 @@ async function startTestHub(opts: TestHubOptions): Promise<Hub> {
     LOG_LEVEL: process.env['LOG_LEVEL'] ?? 'silent',
     DATA_DIR: mkdtempSync(join(tmpdir(), 'gridhub-test-data-')),
     ...(opts.redis ? { REDIS_URL: opts.redis.url, REDIS_PREFIX: opts.redis.prefix } : {}),
+    // Tests speak faster than people: rate limits stay out of the way unless a test sets them.
+    ...RELAXED_LIMITS,
     ...opts.env,
   });
   const hubOpts: HubOptions = { config, log: createLogger(config.logLevel), seedWhenEmpty: false, jobs: false, bots: opts.bots ?? false };
