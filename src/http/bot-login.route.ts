@@ -1,11 +1,10 @@
 import type express from 'express';
 import QRCode from 'qrcode';
-import { OPERATOR } from '../domain/actor.js';
 import { isDomainError } from '../domain/errors.js';
-import { createScope } from '../scope.js';
 import type { AppDeps } from '../services/context.js';
 import { bearer } from '../services/auth.service.js';
 import type { BotsPort } from '../services/bots.port.js';
+import { clientAuthenticate, httpError } from './client-auth.js';
 
 const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
@@ -18,9 +17,7 @@ const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt
  */
 export function botLoginRoute(app: express.Express, deps: AppDeps, bots: BotsPort | null): void {
   app.get('/bot/login', (req, res) => {
-    const token = bearer(req.headers.authorization);
-    createScope(deps, OPERATOR)
-      .auth.authenticate(token)
+    clientAuthenticate(deps)(bearer(req.headers.authorization), req.ip)
       .then(async (actor) => {
         if (actor.role !== 'admin') {
           res.status(403).json({ error: { code: 'FORBIDDEN', message: 'only the operator sees the bot login' } });
@@ -42,7 +39,10 @@ export function botLoginRoute(app: express.Express, deps: AppDeps, bots: BotsPor
           .send(`<!doctype html><meta charset="utf-8"><meta http-equiv="refresh" content="5"><title>GridHub bot login</title><h1>GridHub bot login</h1>${rows.join('') || '<p>No bot is running.</p>'}`);
       })
       .catch((err: unknown) => {
-        if (isDomainError(err)) res.status(401).json({ error: { code: err.code, message: err.message } });
+        if (isDomainError(err)) {
+          const { status, headers, body } = httpError(err);
+          res.status(status).set(headers).json(body);
+        }
         else res.status(500).json({ error: { code: 'INTERNAL_SERVER_ERROR', message: 'internal error' } });
       });
   });

@@ -6,7 +6,7 @@ import type * as Op from '../generated/operations';
 import { REPORT_INCIDENT, VERIFY_INCIDENT } from '../operations';
 import { codeIn, say } from '../setup/bot';
 import { getPhoto, jpegOf, postPhoto, uploadPhoto } from '../factories/photos';
-import { ADMIN, gql, gqlOk, useHub } from '../setup/hub';
+import { ADMIN, gql, useHub } from '../setup/hub';
 
 const clock = new ManualClock(new Date('2026-11-22T02:00:00Z'));
 const t = useHub({ clock, bots: true, env: { PHOTO_QUOTA_PER_DAY: '4', PHOTO_QUOTA_MB_PER_DAY: '1' } });

@@ -1,4 +1,7 @@
-import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { GetObjectCommand, HeadObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { OPERATOR } from '../../src/domain/actor';
+import { photoSweepJob } from '../../src/jobs/photo-sweep.job';
+import { createScope } from '../../src/scope';
 import { ConfigError, loadConfig } from '../../src/config';
 import type * as Op from '../generated/operations';
 import { REPORT_INCIDENT } from '../operations';
@@ -47,6 +50,31 @@ it('stores an uploaded photo in the S3 bucket and serves it back through GET /ph
 
   const r = await gqlOk<Op.ReportIncidentMutation>(t.hub, ADMIN, REPORT_INCIDENT, { input: { grid: 'XHG-B01-C01-M01', description: '路面破损', photos: [key] } });
   expect(r.reportIncident.code).toMatch(/^E\d{8}-\d{4}$/);
+});
+
+it('sweeps an upload no incident refers to from the bucket a day later, and keeps a referenced one', async () => {
+  const post = async (body: Uint8Array) => ((await (await fetch(`${base()}/photos`, { method: 'POST', headers: { authorization: `Bearer ${ADMIN}` }, body })).json()) as { key: string }).key;
+  const unused = await post(new Uint8Array([...PNG, 1]));
+  const used = await post(new Uint8Array([...PNG, 2]));
+  await gqlOk(t.hub, ADMIN, REPORT_INCIDENT, { input: { grid: 'XHG-B01-C01-M02', description: '护栏松动', photos: [used] } });
+  const client = new S3Client({ endpoint: s3.endpoint, region: 'us-east-1', forcePathStyle: true, credentials: { accessKeyId: KEYS.S3_ACCESS_KEY_ID, secretAccessKey: KEYS.S3_SECRET_ACCESS_KEY } });
+  const inBucket = (key: string) =>
+    client.send(new HeadObjectCommand({ Bucket: BUCKET, Key: key })).then(
+      () => true,
+      () => false,
+    );
+  try {
+    expect(await inBucket(unused)).toBe(true);
+    // An hour later nothing is swept; a day later the unused upload is gone from the bucket.
+    await photoSweepJob.run(createScope(t.hub.deps, OPERATOR), new Date(Date.now() + 3600_000));
+    expect(await inBucket(unused)).toBe(true);
+    const swept = await photoSweepJob.run(createScope(t.hub.deps, OPERATOR), new Date(Date.now() + 25 * 3600_000));
+    expect(swept.files).toBeGreaterThanOrEqual(1);
+    expect(await inBucket(unused)).toBe(false);
+    expect(await inBucket(used)).toBe(true);
+  } finally {
+    client.destroy();
+  }
 });
 
 describe('photo storage configuration', () => {
