@@ -29,6 +29,7 @@ export const LANE_POLICY: Readonly<Record<DeliveryLane, LanePolicy>> = Object.fr
 export const MESSAGE_LANES = Object.freeze({
   instruction: { I: 'urgent', II: 'urgent', III: 'routine', IV: 'routine' } as Readonly<Record<InstructionGrade, DeliveryLane>>,
   reply: 'reply',
+  bindAlert: 'routine',
   instructionReminder: 'chase',
   dispatch: 'chase',
   merge: 'chase',

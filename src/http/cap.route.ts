@@ -5,11 +5,12 @@ import { DomainError, isDomainError } from '../domain/errors.js';
 import type { Logger } from '../infra/logger.js';
 import { createScope } from '../scope.js';
 import { bearer } from '../services/auth.service.js';
+import { clientAuthenticate, retryAfterOf } from './client-auth.js';
 import type { CapAlert } from '../services/cap.service.js';
 import type { AppDeps } from '../services/context.js';
 import { toXml } from './xml.js';
 
-const STATUS: Record<string, number> = { UNAUTHENTICATED: 401, FORBIDDEN: 403, NOT_FOUND: 404, BAD_USER_INPUT: 400 };
+const STATUS: Record<string, number> = { UNAUTHENTICATED: 401, FORBIDDEN: 403, NOT_FOUND: 404, BAD_USER_INPUT: 400, RATE_LIMITED: 429 };
 
 const alertElement = (a: CapAlert) => ({ '@_xmlns': CAP_NAMESPACE, ...a });
 
@@ -20,15 +21,18 @@ const alertElement = (a: CapAlert) => ({ '@_xmlns': CAP_NAMESPACE, ...a });
  * CAP_PUBLIC_GRID when it is configured, else 401.
  */
 export function capRoutes(app: express.Express, deps: AppDeps, log: Logger): void {
+  const authenticate = clientAuthenticate(deps);
   const reader = async (req: express.Request): Promise<{ actor: Actor; scope: ReturnType<typeof createScope> }> => {
     const token = bearer(req.headers.authorization);
     const operator = createScope(deps, OPERATOR);
-    const actor = token ? await operator.auth.authenticate(token) : await operator.cap.publicReader(OPERATOR);
+    const actor = token ? await authenticate(token, req.ip) : await operator.cap.publicReader(OPERATOR);
     return { actor, scope: createScope(deps, actor) };
   };
   const fail = (res: express.Response, err: unknown) => {
     if (!isDomainError(err)) log.error({ err }, 'CAP request failed');
     const status = isDomainError(err) ? (STATUS[err.code] ?? 400) : 500;
+    const retry = isDomainError(err) ? retryAfterOf(err) : null;
+    if (retry !== null) res.set('retry-after', String(retry));
     res.status(status).type('application/xml').send(toXml({ error: { code: isDomainError(err) ? err.code : 'INTERNAL_SERVER_ERROR', message: isDomainError(err) ? err.message : 'internal error' } }));
   };
 

@@ -168,40 +168,35 @@ export class OutboxRepository {
    * how many were queued (0: nobody of it is bound).
    */
   async enqueueForDepartment(opts: { departmentId: number; text: string; dedupePrefix: string; kind: string; ref: string; priority: number }, now: Date): Promise<number> {
+    return this.enqueueDirect(opts, 'join department d on d.id = m.department_id join grid ng on ng.id = d.grid_id', 'm.department_id = ?', [opts.departmentId], now);
+  }
+
+  /**
+   * Queues `text` as a direct message to the bound WeChat contacts of members `memberIds`, sent
+   * by the account of the group nearest above each member's grid. Dedupe keys are
+   * `dedupePrefix` + member id. Returns how many were queued.
+   */
+  async enqueueForMembers(opts: { memberIds: readonly number[]; text: string; dedupePrefix: string; kind: string; ref: string | null; priority: number }, now: Date): Promise<number> {
+    if (!opts.memberIds.length) return 0;
+    return this.enqueueDirect(opts, 'join grid ng on ng.id = m.grid_id', 'm.id = any(?::int[])', [`{${opts.memberIds.join(',')}}`], now);
+  }
+
+  /**
+   * Direct messages to the bound contacts of the members `where` selects (`join` brings in
+   * `ng`, the grid whose nearest group's bot account sends them).
+   */
+  private enqueueDirect(opts: { text: string; dedupePrefix: string; kind: string; ref: string | null; priority: number }, join: string, where: string, whereParams: unknown[], now: Date): Promise<number> {
     return this.insert(
       `select b.bot_account, mc.contact_id, null, ?, '[]'::jsonb, '[]'::jsonb, ? || m.id, ?, ?, ${Number(opts.priority)}, ?, ?
          from member m
          join member_contact mc on mc.member_id = m.id
-         join department d on d.id = m.department_id
-         join grid dg on dg.id = d.grid_id
+         ${join}
          join lateral (
            select cg.bot_account from chat_group cg left join grid g on g.id = cg.grid_id
-            order by (g.path @> dg.path) desc nulls last, nlevel(g.path) desc nulls last, cg.id
+            order by (g.path @> ng.path) desc nulls last, nlevel(g.path) desc nulls last, cg.id
             limit 1) b on true
-        where m.department_id = ?`,
-      [opts.text, opts.dedupePrefix, opts.kind, opts.ref, now, now, opts.departmentId],
-      'on conflict (dedupe_key) do nothing',
-    );
-  }
-
-  /**
-   * Queues `text` as a direct message to the bound WeChat contacts of members `memberIds`,
-   * sent by the account of the group nearest above each member's grid (else any account with a
-   * group). Dedupe keys are `dedupePrefix` + member id. Returns how many were queued.
-   */
-  async enqueueForMembers(opts: { memberIds: readonly number[]; text: string; dedupePrefix: string; kind: string; ref: string | null }, now: Date): Promise<number> {
-    if (!opts.memberIds.length) return 0;
-    return this.insert(
-      `select b.bot_account, mc.contact_id, null, ?, '[]'::jsonb, '[]'::jsonb, ? || m.id, ?, ?, ?, ?
-         from member m
-         join member_contact mc on mc.member_id = m.id
-         join grid mg on mg.id = m.grid_id
-         join lateral (
-           select cg.bot_account from chat_group cg left join grid g on g.id = cg.grid_id
-            order by (g.path @> mg.path) desc nulls last, nlevel(g.path) desc nulls last, cg.id
-            limit 1) b on true
-        where m.id = any(?::int[])`,
-      [opts.text, opts.dedupePrefix, opts.kind, opts.ref, now, now, `{${opts.memberIds.join(',')}}`],
+        where ${where}`,
+      [opts.text, opts.dedupePrefix, opts.kind, opts.ref, now, now, ...whereParams],
       'on conflict (dedupe_key) do nothing',
     );
   }

@@ -240,7 +240,7 @@ export class BindingService {
       tx.create(BindAlertEntity, { locked, contactId, contactName, roomId: where.roomId, gridId: where.grid?.id ?? null, lockedUntil: new Date(now.getTime() + seconds * 1000), at: now });
       if (!where.grid) return;
       const issuers = await new BindingRepository(tx).liveIssuersUnder(where.grid.path, now);
-      await new OutboxRepository(tx).enqueueForMembers({ memberIds: issuers, text: bindLockedAlertText(where.grid.code, contactName), dedupePrefix: `bind-lock:${where.roomId}:${now.getTime()}:`, kind: 'bind_alert', ref: null }, now);
+      await new OutboxRepository(tx).enqueueForMembers({ memberIds: issuers, text: bindLockedAlertText(where.grid.code, contactName), dedupePrefix: `bind-lock:${where.roomId}:${now.getTime()}:`, kind: 'bind_alert', ref: null, priority: priorityOf(MESSAGE_LANES.bindAlert) }, now);
     });
   }
 
