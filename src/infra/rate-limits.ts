@@ -8,10 +8,8 @@ export interface LimitVerdict {
   readonly allowed: boolean;
   /** Points left in the window after this (0 when refused). */
   readonly remaining: number;
-  /** Seconds until the window frees a point (0 when allowed). */
+  /** Seconds until the window frees a point (0 while points are left). */
   readonly retryAfterSeconds: number;
-  /** This was the first refusal of the window (the bot says so once, then stays quiet). */
-  readonly firstRefusal: boolean;
 }
 
 /**
@@ -30,7 +28,7 @@ export interface RateLimits {
   reset(name: LimitName, key: string): Promise<void>;
 }
 
-const ALLOWED: LimitVerdict = { allowed: true, remaining: 1, retryAfterSeconds: 0, firstRefusal: false };
+const ALLOWED: LimitVerdict = { allowed: true, remaining: 1, retryAfterSeconds: 0 };
 
 /** The RATE_LIMITED error for a refusal of `name`. */
 export const rateLimited = (name: LimitName, verdict: LimitVerdict, what: string): DomainError =>
@@ -47,19 +45,14 @@ export function createRateLimits(budgets: Readonly<Record<LimitName, LimitBudget
     limiters.set(name, { limiter, points });
   }
   const of = (name: LimitName) => limiters.get(name)!;
-  const refused = (res: RateLimiterRes, points: number, taken: number): LimitVerdict => ({
-    allowed: false,
-    remaining: 0,
-    retryAfterSeconds: retrySeconds(res.msBeforeNext),
-    firstRefusal: res.consumedPoints - taken < points + 1 && res.consumedPoints >= points + 1,
-  });
+  const refused = (res: RateLimiterRes): LimitVerdict => ({ allowed: false, remaining: 0, retryAfterSeconds: retrySeconds(res.msBeforeNext) });
   const take = async (name: LimitName, key: string, points = 1): Promise<LimitVerdict> => {
     const l = of(name);
     try {
       const res = await l.limiter.consume(key, points);
       return { ...ALLOWED, remaining: res.remainingPoints, retryAfterSeconds: res.remainingPoints === 0 ? retrySeconds(res.msBeforeNext) : 0 };
     } catch (err) {
-      if (err instanceof RateLimiterRes) return refused(err, l.points, points);
+      if (err instanceof RateLimiterRes) return refused(err);
       throw err;
     }
   };
@@ -69,7 +62,7 @@ export function createRateLimits(budgets: Readonly<Record<LimitName, LimitBudget
       const l = of(name);
       const res = await l.limiter.get(key);
       if (!res || res.consumedPoints < l.points) return { ...ALLOWED, remaining: l.points - (res?.consumedPoints ?? 0) };
-      return { allowed: false, remaining: 0, retryAfterSeconds: retrySeconds(res.msBeforeNext), firstRefusal: false };
+      return refused(res);
     },
     async enforce(name, key, what) {
       const verdict = await take(name, key);

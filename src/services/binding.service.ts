@@ -220,7 +220,9 @@ export class BindingService {
 
   /** Links the contact to the code's member and uses the code up (in `tx`). */
   private async link(tx: EntityManager, code: string, contactId: string, contactName: string, now: Date): Promise<ContactBinding> {
-    const bind = await tx.findOneOrFail(BindCodeEntity, { code }, { populate: ['member', 'member.grid'] });
+    const bind = await tx.findOneOrFail(BindCodeEntity, { code }, { populate: ['member', 'member.grid'], lockMode: LockMode.PESSIMISTIC_WRITE });
+    // Two contacts sending one code at the same moment: the second finds it used.
+    if (bind.usedAt) throw new DomainError('NOT_FOUND', 'bind code is wrong, used or expired; ask your admin for a new one', { reason: 'BAD_BIND_CODE' });
     const other = await tx.findOne(MemberContactEntity, { contactId });
     if (other && other.member.id !== bind.member.id) {
       throw new DomainError('CONFLICT', 'this WeChat account is already bound to another member', { reason: 'CONTACT_BOUND_ELSEWHERE' });
