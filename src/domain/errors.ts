@@ -21,6 +21,13 @@ export type ErrorDetail =
   | { reason: 'ROLE_MAY_NOT'; role: ActorRole; event: string; state?: string }
   /** Department work (start, return, resolve) belongs to the department it was dispatched to. */
   | { reason: 'NOT_YOUR_DEPARTMENT'; event: string; department: string | null }
+  /** Joint handling: the lead may resolve only once every co-department has reported or returned its part. */
+  | { reason: 'CO_DEPARTMENTS_PENDING'; departments: readonly string[] }
+  /** A verdict (拍拍板) from a contact who did not report the incident, or with nothing awaiting one. */
+  | { reason: 'NOT_YOUR_REPORT' }
+  | { reason: 'NO_VERDICT_AWAITED' }
+  /** A chat command that needs a grid's group, sent in a direct message or a department's group. */
+  | { reason: 'GROUP_ONLY' }
   /** The reopen policy refuses: too late, too often, or not this role. */
   | { reason: 'REOPEN_REFUSED'; why: 'role' | 'window' | 'limit'; days?: number; times?: number }
   | { reason: 'MISSING_FIELDS'; event: string; missing: readonly string[] }
@@ -55,6 +62,7 @@ export type ErrorDetail =
   | { reason: 'OWN_GRID_ONLY'; grid: string }
   | { reason: 'GRID_HAS_GROUP'; grid: string; group: string }
   | { reason: 'GROUP_BOUND_ELSEWHERE'; grid: string }
+  | { reason: 'DEPARTMENT_HAS_GROUP'; department: string; group: string }
   | { reason: 'BAD_BIND_CODE' }
   | { reason: 'CONTACT_BOUND_ELSEWHERE' }
   /** The bind code is the commander's or instructor's: the issuer confirms it over GraphQL first. */

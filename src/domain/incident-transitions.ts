@@ -183,7 +183,8 @@ export const REQUIRED_INPUT: Record<IncidentEvent, readonly TransitionField[]> =
   dispatch: ['department', 'deadline'],
   start: [],
   return: ['note'],
-  resolve: ['note', 'photos'],
+  // The after-photo is the worker's, on the revisit (verify); the department's may come with it.
+  resolve: ['note'],
   verify: ['photos'],
   rate: ['satisfied'],
   close: [],

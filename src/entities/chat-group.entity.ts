@@ -1,4 +1,5 @@
 import { Entity, ManyToOne, type Opt, PrimaryKey, Property, type Rel } from '@mikro-orm/core';
+import { DepartmentEntity } from './department.entity.js';
 import { GridEntity } from './grid.entity.js';
 
 /**
@@ -19,6 +20,10 @@ export class ChatGroupEntity {
 
   @ManyToOne(() => GridEntity, { fieldName: 'grid_id', nullable: true, unique: true, deleteRule: 'restrict' })
   grid?: Rel<GridEntity> | null;
+
+  /** Or a department's group (bound like a grid's): dispatch notices go here rather than to each contact. */
+  @ManyToOne(() => DepartmentEntity, { fieldName: 'department_id', nullable: true, unique: true, deleteRule: 'restrict' })
+  department?: Rel<DepartmentEntity> | null;
 
   @Property({ type: 'string', length: 64 })
   botAccount!: string;

@@ -10,6 +10,9 @@ import { ClearanceRoundEntity } from './clearance-round.entity.js';
 import { ClearanceSlotEntity } from './clearance-slot.entity.js';
 import { DepartmentEntity } from './department.entity.js';
 import { GridChannelEntity } from './grid-channel.entity.js';
+import { DepartmentEscalationEntity } from './department-escalation.entity.js';
+import { IncidentDepartmentEntity } from './incident-department.entity.js';
+import { IncidentVerdictEntity } from './incident-verdict.entity.js';
 import { GridEntity } from './grid.entity.js';
 import { IncidentDaySeqEntity } from './incident-day-seq.entity.js';
 import { IncidentEscalationEntity } from './incident-escalation.entity.js';
@@ -39,11 +42,14 @@ export {
   ClearanceSlotEntity,
   DepartmentEntity,
   GridChannelEntity,
+  DepartmentEscalationEntity,
   GridEntity,
   IncidentDaySeqEntity,
+  IncidentDepartmentEntity,
   IncidentEntity,
   IncidentEscalationEntity,
   IncidentEventEntity,
+  IncidentVerdictEntity,
   InboundMessageEntity,
   InstructionAnswerEntity,
   InstructionDaySeqEntity,
@@ -85,4 +91,7 @@ export const ENTITIES = [
   ChannelMessageEntity,
   PhotoEntity,
   BindAlertEntity,
+  IncidentDepartmentEntity,
+  IncidentVerdictEntity,
+  DepartmentEscalationEntity,
 ];

@@ -208,7 +208,7 @@ describe('transition input', () => {
     ['handle', {}, ['note']],
     ['handle', { note: '   ' }, ['note']],
     ['dispatch', { department: 'cg' }, ['deadline']],
-    ['resolve', { note: 'fixed', photos: [] }, ['photos']],
+    ['resolve', { note: ' ', photos: ['p/1.jpg'] }, ['note']],
     ['verify', {}, ['photos']],
     ['return', {}, ['note']],
     ['reopen', {}, ['note']],
@@ -230,6 +230,7 @@ describe('transition input', () => {
   it('accepts complete inputs', () => {
     expect(bad('dispatch', { department: 3, deadline: new Date(0) })).toBeNull();
     expect(bad('resolve', { note: '已修复', photos: ['p/1.jpg'] })).toBeNull();
+    expect(bad('resolve', { note: '已修复' })).toBeNull();
     expect(bad('rate', { satisfied: false })).toBeNull();
     expect(bad('accept', {})).toBeNull();
   });

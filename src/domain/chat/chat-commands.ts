@@ -15,6 +15,8 @@ export const CHAT_COMMANDS = [
   'handle',
   'progress',
   'close',
+  'start',
+  'return',
   'dispatch',
   'instruct',
   'mediate',
@@ -55,6 +57,11 @@ export interface CommandKeyword {
   readonly period?: ChatPeriod;
   /** A rating keyword's verdict. */
   readonly satisfied?: boolean;
+  /**
+   * Accepted without `#` as the whole answer of a WeChat quote-reply (the quoted message carries
+   * the code): a resident answering the bot's 拍拍板 question with `满意` or `不满意 还在漏水`.
+   */
+  readonly bareInQuote?: boolean;
 }
 
 /** Usage and help per command, printed by `#帮助` and in the hint for an unknown `#word`. */
@@ -101,13 +108,16 @@ export const COMMAND_KEYWORDS: readonly CommandKeyword[] = [
   kw('查询', 'progress', false),
   kw('办结', 'close', false),
   kw('结案', 'close', false),
+  kw('接单', 'start', false),
+  kw('退回', 'return', false),
+  kw('退单', 'return', false),
   kw('派单', 'dispatch', false),
   kw('交办', 'dispatch', false),
   kw('指令', 'instruct', false),
   kw('下达', 'instruct', false),
   kw('调解', 'mediate', false),
-  kw('满意', 'rate', false, { satisfied: true }),
-  kw('不满意', 'rate', false, { satisfied: false }),
+  kw('满意', 'rate', false, { satisfied: true, bareInQuote: true }),
+  kw('不满意', 'rate', false, { satisfied: false, bareInQuote: true }),
   kw('评价', 'rate', false),
   kw('绑定', 'bind', false),
   kw('绑定群', 'bind_group', false),
@@ -125,11 +135,13 @@ export const COMMAND_HELP: readonly CommandHelp[] = [
   { command: 'zero_report', ref: 'none', usage: '#零报告', help: '今日无事件，报平安' },
   { command: 'handle', ref: 'code', usage: '#处置 事件编号 处理情况', help: '就地处置完毕' },
   { command: 'progress', ref: 'code', usage: '#进度 事件编号', help: '查询事件或指令进度' },
-  { command: 'close', ref: 'code', usage: '#办结 事件编号', help: '办结事件' },
+  { command: 'close', ref: 'code', usage: '#办结 事件编号 说明', help: '办结事件（部门办结派给本部门的事件，中心结案）' },
+  { command: 'start', ref: 'code', usage: '#接单 事件编号', help: '部门接单，开始处置' },
+  { command: 'return', ref: 'code', usage: '#退回 事件编号 原因', help: '部门退回不属本部门的事件' },
   { command: 'dispatch', ref: 'code', usage: '#派单 事件编号 部门', help: '把事件派给职能部门' },
   { command: 'instruct', ref: 'none', usage: '#指令 重大 内容', help: '按等级（特别重大/重大/较大/一般）下达指令' },
   { command: 'mediate', ref: 'code', usage: '#调解 事件编号 成功/失败 说明', help: '记录一次调解' },
-  { command: 'rate', ref: 'code', usage: '#满意 事件编号 / #不满意 事件编号 原因', help: '评价处置结果，不满意将重新办理' },
+  { command: 'rate', ref: 'code', usage: '#满意 事件编号 / #不满意 事件编号 原因', help: '评价处置结果（引用评价提问回复"满意"也可），不满意将重新办理' },
   { command: 'bind', ref: 'token', usage: '#绑定 绑定码', help: '把微信号绑定到网格成员' },
   { command: 'bind_group', ref: 'grid', usage: '#绑定群 网格编码', help: '把本群绑定到网格' },
   { command: 'help', ref: 'none', usage: '#帮助', help: '查看指令说明' },
@@ -172,9 +184,12 @@ export function matchHashKeyword(text: string): CommandKeyword | undefined {
   );
 }
 
-/** The longest bare keyword `text` (NFKC-folded, trimmed) starts with, followed by a boundary. */
-export function matchBareKeyword(text: string): CommandKeyword | undefined {
-  return bareByLength.find((k) => text.startsWith(k.keyword) && BARE_BOUNDARY.test(text.slice(k.keyword.length)));
+/**
+ * The longest bare keyword `text` (NFKC-folded, trimmed) starts with, followed by a boundary;
+ * in a quote-reply (`inQuote`) the keywords marked `bareInQuote` count too.
+ */
+export function matchBareKeyword(text: string, inQuote = false): CommandKeyword | undefined {
+  return (inQuote ? byLength.filter((k) => k.bare || k.bareInQuote) : bareByLength).find((k) => text.startsWith(k.keyword) && BARE_BOUNDARY.test(text.slice(k.keyword.length)));
 }
 
 /**

@@ -169,7 +169,7 @@ function parse(input: string, categorise: Categorise): ParsedMessage {
     if (!keyword) return { ...base, command: 'unknown', text: tidy(afterHash) };
     args = afterHash.slice(keyword.keyword.length);
   } else {
-    keyword = matchBareKeyword(body);
+    keyword = matchBareKeyword(body, quoted !== null);
     if (!keyword) return base;
     args = body.slice(keyword.keyword.length);
   }

@@ -29,6 +29,11 @@ export const unknownCommandText = (): string => `没看懂这个指令。上报�
 
 export const GROUP_NOT_BOUND = '本群还没绑定网格，请网格长发送：#绑定群 网格编码';
 
+/** A grid's command (上报、签收、日清 …) sent in a direct message or a department's group. */
+export const GROUP_ONLY = '请在所属网格群里发送；这里可发：#接单、#退回、#办结、#进度、#满意/#不满意';
+
+export const bindDepartmentGroupText = (department: string, gridName: string): string => `本群已绑定${gridName}${department}，派单通知发到本群，可在本群 #接单、#退回、#办结`;
+
 export const CONTACT_NOT_BOUND = '请先绑定：向管理员要绑定码，发送 #绑定 绑定码';
 
 export const INTERNAL_ERROR = '系统出错，已记录，请稍后再发一次';

@@ -82,3 +82,45 @@ export function incidentProgressText(i: IncidentFacts, now: Date, zone: string):
 export const photoAttachedText = (code: string): string => `${code} 已附照片`;
 
 export const PHOTO_REFUSED = `照片格式不对或超过 ${MAX_PHOTO_BYTES / 1024 / 1024}MB，请发 JPG/PNG 照片`;
+
+/** `#接单`: the department (or a co-department, for its part) has started. */
+export const startedText = (code: string, department: string, part: boolean): string => `${code} ${department}已接单${part ? '（协办）' : ''}，开始处置`;
+
+/** `#退回`: the department sent it back to the centre (a co-department: its part). */
+export const returnedText = (code: string, department: string, part: boolean): string =>
+  part ? `${code} ${department}已退回协办部分，已告知指挥中心` : `${code} ${department}已退回，已回到指挥中心重新派单`;
+
+/** `#办结` from a department: resolved (a co-department: its part reported to the lead). */
+export const resolvedText = (code: string, department: string, part: boolean): string =>
+  part ? `${code} ${department}协办部分已办结，待牵头部门办结` : `${code} ${department}已办结，待网格员核查`;
+
+/** `dispatchedText` for a joint dispatch: the co-departments after the lead. */
+export const jointDispatchedText = (code: string, lead: string, co: readonly string[], deadlineAt: Date, zone: string): string =>
+  `${code} 已派单给${lead}（牵头），${co.join('、')}协办，${formatDeadline(deadlineAt, zone)}前办结`;
+
+/**
+ * The notice a co-department gets: its part of a jointly handled incident, with its own deadline.
+ */
+export function departmentPartText(i: IncidentFacts & { readonly place: string }, department: string, lead: string, deadlineAt: Date, zone: string): string {
+  return [
+    `【协办】${label(i)}${i.urgent ? '（紧急）' : ''}由${lead}牵头，${department}协办`,
+    `地点：${i.place}`,
+    `期限：${formatDeadline(deadlineAt, zone)}前办结协办部分`,
+    `回复 #接单 ${i.code} 开始处置；#办结 ${i.code} 处理结果；不属本部门请回复 #退回 ${i.code} 原因`,
+  ].join('\n');
+}
+
+/** Told to a department's head when its work on an incident is past the deadline. */
+export function departmentOverdueText(i: Pick<IncidentFacts, 'code' | 'category'>, department: string, head: string, deadlineAt: Date, zone: string, part: boolean): string {
+  return `【逾期督办】${head}：${label(i)}派给${department}${part ? '协办' : ''}，期限${formatDeadline(deadlineAt, zone)}已过，尚未办结，请督促处理`;
+}
+
+/** The timeline note of a department escalation. */
+export const departmentEscalatedNote = (department: string, head: string | null): string => (head ? `逾期，已告知${department}负责人${head}` : `逾期，${department}未设负责人`);
+
+/**
+ * 拍拍板: the question to the resident who reported, once the worker's revisit confirmed the
+ * resolution (`@name` by name: an unbound contact cannot be mentioned as a member).
+ */
+export const verdictQuestionText = (code: string, resident: string): string =>
+  `@${resident} 您反映的 ${code} 已处置完毕，请评价：回复 #满意 ${code}，或 #不满意 ${code} 原因（引用本条回复"满意"也可）`;

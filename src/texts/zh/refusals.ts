@@ -4,8 +4,9 @@ import type { DomainError, ErrorDetail } from '../../domain/errors.js';
 import { GRID_LEVEL_LABELS } from '../../domain/grid-levels.js';
 import { INCIDENT_EVENT_LABELS, INCIDENT_STATE_LABELS, type IncidentEvent, type IncidentState } from '../../domain/incident-transitions.js';
 import { ACTOR_ROLE_LABELS } from '../../domain/roles.js';
-import { CONTACT_NOT_BOUND, GROUP_NOT_BOUND } from './chat.js';
+
 import { rateLimitedText } from './limits.js';
+import { CONTACT_NOT_BOUND, GROUP_NOT_BOUND, GROUP_ONLY } from './chat.js';
 
 const stateLabel = (s: string): string => INCIDENT_STATE_LABELS[s as IncidentState] ?? s;
 const eventLabel = (e: string): string => INCIDENT_EVENT_LABELS[e as IncidentEvent] ?? e;
@@ -91,6 +92,16 @@ function byReason(d: ErrorDetail, ref: string | null): string | null {
       return '今天上传的照片已达上限，明天再发';
     case 'GROUP_NOT_BOUND':
       return GROUP_NOT_BOUND;
+    case 'CO_DEPARTMENTS_PENDING':
+      return `${ref ?? ''} 联合处置中，${d.departments.join('、')}尚未办结，请协办部门办结后再办结`.trim();
+    case 'NOT_YOUR_REPORT':
+      return `${ref ?? '该事件'} 不是您反映的，由反映人评价`;
+    case 'NO_VERDICT_AWAITED':
+      return '您反映的事件暂无待评价的，请按：#满意 事件编号 / #不满意 事件编号 原因';
+    case 'GROUP_ONLY':
+      return GROUP_ONLY;
+    case 'DEPARTMENT_HAS_GROUP':
+      return `${d.department} 已绑定群「${d.group}」，需先解绑`;
     case 'NOT_AN_INSTRUCTION_CODE':
       return `${d.ref} 不是指令编号，指令编号形如 I20261122-003`;
     case 'COMMAND_INCOMPLETE':
