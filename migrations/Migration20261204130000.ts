@@ -4,7 +4,8 @@ import { Migration } from '@mikro-orm/migrations';
  * Departments in the loop (issue 15.1, 13.8, 13.9): co-departments' parts of jointly handled
  * incidents (`incident_department`), a department's head and its bound WeChat group, overdue
  * department work escalated to the head once per lapse (`department_escalation`), and verdicts
- * kept with the WeChat contact who gave them (`incident_verdict`).
+ * kept with the WeChat contact who gave them (`incident_verdict`), found through the message
+ * that reported the incident (`inbound_message_reported_incident`).
  */
 export class Migration20261204130000 extends Migration {
 
@@ -34,9 +35,13 @@ export class Migration20261204130000 extends Migration {
     this.addSql(`alter table "chat_group" add column "department_id" int null;`);
     this.addSql(`alter table "chat_group" add constraint "chat_group_department_id_foreign" foreign key ("department_id") references "department" ("id") on update cascade on delete restrict;`);
     this.addSql(`alter table "chat_group" add constraint "chat_group_department_id_unique" unique ("department_id");`);
+
+    this.addSql(`create index "inbound_message_reported_incident" on "inbound_message" ("reported_incident_id") where "reported_incident_id" is not null;`);
   }
 
   override async down(): Promise<void> {
+    this.addSql(`drop index "inbound_message_reported_incident";`);
+
     this.addSql(`drop table if exists "incident_verdict" cascade;`);
 
     this.addSql(`drop table if exists "incident_department" cascade;`);

@@ -2,6 +2,7 @@ import DataLoader from 'dataloader';
 import type { Actor } from './domain/actor.js';
 import type { DepartmentEntity } from './entities/department.entity.js';
 import type { GridEntity } from './entities/grid.entity.js';
+import type { IncidentDepartmentEntity } from './entities/incident-department.entity.js';
 import type { IncidentEventEntity } from './entities/incident-event.entity.js';
 import type { MemberEntity } from './entities/member.entity.js';
 import type { RiskColour } from './domain/grid-levels.js';
@@ -73,6 +74,12 @@ export function createLoaders(deps: ServiceDeps, actor: Actor) {
     /** Incident timelines by incident id, oldest step first: one query for a whole page of incidents. */
     timelineOf: new DataLoader<number, IncidentEventEntity[]>(async (ids) => groupBy(ids, await incidents.timelinesOf(ids), (e) => e.incident.id)),
     departmentsOf: new DataLoader<number, DepartmentEntity[]>(async (ids) => groupBy(ids, await members.departmentsOf(ids), (d) => d.grid.id)),
+    memberById: new DataLoader<number, MemberEntity | null>(async (ids) => {
+      const byId = new Map((await members.membersByIds(ids)).map((m) => [m.id, m]));
+      return ids.map((id) => byId.get(id) ?? null);
+    }),
+    /** Co-departments' parts by incident id (joint handling): one query for a page of incidents. */
+    partsOf: new DataLoader<number, IncidentDepartmentEntity[]>(async (ids) => groupBy(ids, await members.partsOf(ids), (p) => p.incident.id)),
   };
 }
 

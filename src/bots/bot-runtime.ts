@@ -213,15 +213,15 @@ export async function startBots(app: AppDeps, photos: PhotoService, hooks: Deliv
   const onMessage = async (name: string, msg: Message) => {
     if (msg.self()) return;
     const room = msg.room();
-    if (!room) return;
     const talker = msg.talker();
     const type = msg.type();
     const kind = type === msg.wechaty.Message.Type.Text ? 'text' : type === msg.wechaty.Message.Type.Image ? 'image' : 'other';
     await inbox.receive({
       botAccount: name,
       messageId: msg.id,
-      roomId: room.id,
-      roomTopic: await room.topic().catch(() => null),
+      // A direct message to the bot (a department's contact, a resident's verdict): its "room" is the sender.
+      roomId: room?.id ?? talker.id,
+      roomTopic: room ? await room.topic().catch(() => null) : null,
       senderId: talker.id,
       senderName: talker.name(),
       kind,

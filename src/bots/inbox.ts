@@ -16,7 +16,7 @@ import { createScope } from '../scope.js';
 import type { BindingService, ContactBinding, GroupBinding } from '../services/binding.service.js';
 import type { AppDeps } from '../services/context.js';
 import type { PhotoService } from '../services/photo.service.js';
-import { CONTACT_NOT_BOUND, GROUP_NOT_BOUND, INTERNAL_ERROR, PHOTO_REFUSED, photoAttachedText, refusalText } from '../texts/zh/index.js';
+import { CONTACT_NOT_BOUND, GROUP_NOT_BOUND, GROUP_ONLY, INTERNAL_ERROR, PHOTO_REFUSED, photoAttachedText, refusalText } from '../texts/zh/index.js';
 import type { BotPlugin, BotReply } from './plugin.js';
 import { PLUGINS } from './plugins/index.js';
 import { MESSAGE_LANES, priorityOf } from '../domain/delivery-lanes.js';
@@ -75,7 +75,16 @@ export interface SpooledMessage extends Omit<IncomingMessage, 'readMedia'> {
 
 // Commands that work in a group not yet bound to a grid, and from a contact not yet bound to a member.
 const WITHOUT_GRID: ReadonlySet<ChatCommand> = new Set(['help', 'unknown', 'bind', 'bind_group']);
-const WITHOUT_MEMBER: ReadonlySet<ChatCommand> = new Set(['help', 'unknown', 'bind', 'report']);
+// A resident (unbound) may report, and give the verdict on what they reported (拍拍板).
+const WITHOUT_MEMBER: ReadonlySet<ChatCommand> = new Set(['help', 'unknown', 'bind', 'report', 'rate']);
+// What a direct message to the bot or a department's group may carry: a department's steps,
+// progress and verdicts; nothing that belongs to a grid's group (reports, clearance, …).
+const AWAY_FROM_GRID: ReadonlySet<ChatCommand> = new Set(['help', 'unknown', 'bind', 'start', 'return', 'close', 'progress', 'rate']);
+const IN_DEPARTMENT_GROUP: ReadonlySet<ChatCommand> = new Set([...AWAY_FROM_GRID, 'bind_group']);
+
+/** A direct message to the bot is stored with its sender as its room (a group's id never is a contact's). */
+const isDirect = (msg: Pick<IncomingMessage, 'roomId' | 'senderId'>): boolean => msg.roomId === msg.senderId;
+const directGroup = (msg: IncomingMessage): GroupBinding & { direct: true } => ({ roomId: msg.roomId, botAccount: msg.botAccount, grid: null, department: null, direct: true });
 
 
 /**
@@ -224,6 +233,11 @@ export class BotInbox extends EventEmitter<{ processed: [InboxOutcome] }> {
     if (msg.kind !== 'text') return this.outcome(msg, 'ignored', null);
     const parsed = parseMessage(msg.text, this.app.categorise);
     if (parsed.command === 'none') return this.outcome(msg, 'ignored', null);
+    if (isDirect(msg)) {
+      const id = await this.store(msg, null);
+      if (!id) return this.outcome(msg, 'duplicate', parsed.command);
+      return this.act(msg, id, parsed, directGroup(msg));
+    }
     let group = await this.bindings().seeGroup(msg.roomId, msg.botAccount, msg.roomTopic);
     const fleet = new FleetRepository(this.app.orm.em.fork());
     await fleet.joinGroups(msg.botAccount, [msg.roomId], this.app.clock.now());
@@ -276,13 +290,18 @@ export class BotInbox extends EventEmitter<{ processed: [InboxOutcome] }> {
     }
   }
 
-  private async act(msg: IncomingMessage, id: string, parsed: ParsedMessage, knownGroup?: GroupBinding): Promise<InboxOutcome> {
+  private async act(msg: IncomingMessage, id: string, parsed: ParsedMessage, knownGroup?: GroupBinding & { direct?: boolean }): Promise<InboxOutcome> {
     const command = parsed.command;
     const budget = await this.app.limits.take('botCommand', msg.senderId);
     if (!budget.allowed) return this.refuseLimited(msg, id, command, rateLimited('botCommand', budget, 'bot commands'), parsed.ref);
-    const group = knownGroup ?? (await this.bindings().seeGroup(msg.roomId, msg.botAccount, msg.roomTopic));
+    const group: GroupBinding & { direct?: boolean } = knownGroup ?? (isDirect(msg) ? directGroup(msg) : await this.bindings().seeGroup(msg.roomId, msg.botAccount, msg.roomTopic));
     const sender: ContactBinding | null = await this.bindings().contact(msg.senderId);
-    if (!WITHOUT_GRID.has(command) && !group.grid) return this.finish(msg, id, 'refused', command, { text: GROUP_NOT_BOUND }, 'refused group not bound');
+    const away = group.direct ? AWAY_FROM_GRID : group.department && !group.grid ? IN_DEPARTMENT_GROUP : null;
+    if (away && !away.has(command)) {
+      if (parsed.bare) return this.finish(msg, id, 'ignored', command, null, 'ignored bare keyword away from a grid group');
+      return this.finish(msg, id, 'refused', command, { text: GROUP_ONLY }, 'refused grid command away from a grid group');
+    }
+    if (!away && !WITHOUT_GRID.has(command) && !group.grid) return this.finish(msg, id, 'refused', command, { text: GROUP_NOT_BOUND }, 'refused group not bound');
     if (!WITHOUT_MEMBER.has(command) && !sender) {
       // A resident's bare 收到 is chat; a # command from them is told how to bind.
       if (parsed.bare) return this.finish(msg, id, 'ignored', command, null, 'ignored bare keyword from an unbound contact');
@@ -336,7 +355,8 @@ export class BotInbox extends EventEmitter<{ processed: [InboxOutcome] }> {
     await this.app.orm.em.fork().transactional(async (tx) => {
       if (reply) {
         await new OutboxRepository(tx).enqueueForRooms(
-          [{ roomId: msg.roomId, text: reply.text, dedupeKey: replyKey!, kind: 'reply', priority: priorityOf(MESSAGE_LANES.reply), ref: reply.ref ?? null, mentionMemberIds: reply.mentionMemberIds ?? [] }],
+          // A direct message is answered by the account that got it (only it knows the contact).
+          [{ roomId: msg.roomId, ...(isDirect(msg) ? { botAccount: msg.botAccount } : {}), text: reply.text, dedupeKey: replyKey!, kind: 'reply', priority: priorityOf(MESSAGE_LANES.reply), ref: reply.ref ?? null, mentionMemberIds: reply.mentionMemberIds ?? [] }],
           now,
         );
       }

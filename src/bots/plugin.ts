@@ -7,6 +7,10 @@ export interface BotGroup {
   readonly roomId: string;
   readonly botAccount: string;
   readonly grid: { readonly id: number; readonly code: string; readonly path: string; readonly name: string } | null;
+  /** A department's group (dispatch notices arrive there). */
+  readonly department?: { readonly id: number; readonly name: string } | null;
+  /** A direct message to the bot: `roomId` is the sender's contact id, there is no grid. */
+  readonly direct?: boolean;
 }
 
 /** Who spoke: a WeChat contact, bound to a registered member or not (a resident, 网格粉丝). */

@@ -1,5 +1,5 @@
 import { DomainError } from './errors.js';
-import { assertTransitionInput, INCIDENT_EVENT_LABELS, type IncidentEvent, type TransitionInput } from './incident-transitions.js';
+import { assertTransitionInput, INCIDENT_EVENT_LABELS, INCIDENT_TRANSITIONS, type IncidentEvent, type IncidentState, type TransitionInput } from './incident-transitions.js';
 
 /**
  * Joint handling (联合处置, docs/domain-rules.md#joint-handling): a yellow dispute (or any matter
@@ -82,3 +82,43 @@ export const PART_EVENT_LABELS: Record<DepartmentPartEvent, string> = {
   return: INCIDENT_EVENT_LABELS.return,
   resolve: INCIDENT_EVENT_LABELS.resolve,
 };
+
+/** The lead's part as `Incident.departments` shows it: where the incident stands for the lead. */
+export function leadPartState(state: IncidentState): DepartmentPartState | null {
+  switch (state) {
+    case 'dispatched':
+    case 'in_progress':
+    case 'returned':
+      return state;
+    case 'resolved':
+    case 'verified':
+    case 'closed':
+      return 'resolved';
+    case 'reported':
+    case 'handled':
+    case 'escalated':
+    case 'accepted':
+    case 'rejected':
+      return null;
+  }
+}
+
+/**
+ * The departments of a chat dispatch (`#派单 E… 城管` · `#派单 E… 城管 协办 民政 供电` ·
+ * `#派单 E… 城管+民政+供电`): the lead first, then the co-departments. Null without a lead.
+ */
+export function readDispatchTargets(text: string): { lead: string; co: string[] } | null {
+  const [head = '', ...rest] = text.trim().split(/\s+/);
+  const [lead = '', ...joined] = head.split(/[+＋、,，]/);
+  if (!lead) return null;
+  const tail = rest.join(' ');
+  const co = /^(?:协办|会同|联合)[:：]?\s*(.*)$/.exec(tail);
+  const more = co ? co[1]!.split(/[\s+＋、,，]+/).filter(Boolean) : [];
+  return { lead, co: [...joined.filter(Boolean), ...more] };
+}
+
+/**
+ * What `#办结` means in a state: while a department works the incident (dispatched, in
+ * progress) it is the department's `resolve`; afterwards the centre's `close`.
+ */
+export const finishEvent = (state: IncidentState): 'resolve' | 'close' => (INCIDENT_TRANSITIONS[state].resolve !== undefined ? 'resolve' : 'close');

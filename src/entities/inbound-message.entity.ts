@@ -16,6 +16,8 @@ export type InboundStatus = 'pending' | 'done' | 'failed';
   name: 'inbound_message_sender_reports',
   expression: `create index "inbound_message_sender_reports" on "inbound_message" ("bot_account", "room_id", "sender_id", "id") where "reported_incident_id" is not null`,
 })
+// A resident's verdict is asked of the contact whose message reported the incident.
+@Index({ name: 'inbound_message_reported_incident', expression: `create index "inbound_message_reported_incident" on "inbound_message" ("reported_incident_id") where "reported_incident_id" is not null` })
 export class InboundMessageEntity {
   @PrimaryKey({ type: 'bigint', autoincrement: true })
   id!: string;

@@ -5,11 +5,12 @@ import { createScope } from '../scope.js';
 import type { AppDeps } from '../services/context.js';
 import type { Job } from './job.js';
 import { clearanceJob } from './clearance.job.js';
+import { departmentEscalationJob } from './department-escalation.job.js';
 import { instructionChaseJob } from './instruction-chase.job.js';
 import { overdueEscalationJob } from './overdue-escalation.job.js';
 import { photoSweepJob } from './photo-sweep.job.js';
 
-export const JOBS: readonly Job[] = [overdueEscalationJob, instructionChaseJob, clearanceJob, photoSweepJob];
+export const JOBS: readonly Job[] = [overdueEscalationJob, departmentEscalationJob, instructionChaseJob, clearanceJob, photoSweepJob];
 
 export interface Scheduler {
   stop(): Promise<void>;

@@ -13,7 +13,7 @@ export interface IncidentFilter {
   urgent?: boolean | null;
   overdue?: boolean | null;
   colour?: string | null;
-  /** Dispatched to any of these departments (by name). */
+  /** Dispatched to any of these departments (by name), as the lead or a co-department. */
   department?: readonly string[] | null;
   from?: Date | null;
   to?: Date | null;
@@ -92,7 +92,16 @@ export class IncidentRepository {
     if (f.category?.length) qb.andWhere({ category: { $in: [...f.category] } as never });
     if (f.urgent != null) qb.andWhere({ urgent: f.urgent });
     if (f.colour) qb.andWhere({ disputeColour: f.colour });
-    if (f.department?.length) qb.andWhere({ department: { name: { $in: [...f.department] } } });
+    if (f.department?.length) {
+      // The lead department, or a co-department of a jointly handled incident (联合处置).
+      const names = [...f.department];
+      const marks = names.map(() => '?').join(', ');
+      qb.andWhere(
+        `(i.department_id in (select d.id from department d where d.name in (${marks}))
+          or exists (select 1 from incident_department p join department d on d.id = p.department_id where p.incident_id = i.id and d.name in (${marks})))`,
+        [...names, ...names],
+      );
+    }
     if (f.from) qb.andWhere({ createdAt: { $gte: f.from } });
     if (f.to) qb.andWhere({ createdAt: { $lt: f.to } });
     if (f.overdue != null) {

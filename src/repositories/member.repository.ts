@@ -1,5 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { DepartmentEntity } from '../entities/department.entity.js';
+import { IncidentDepartmentEntity } from '../entities/incident-department.entity.js';
 import { MemberEntity } from '../entities/member.entity.js';
 import { query } from './sql.js';
 
@@ -22,6 +23,15 @@ export class MemberRepository {
 
   departmentsOf(gridIds: readonly number[]): Promise<DepartmentEntity[]> {
     return this.em.find(DepartmentEntity, { grid: { $in: [...gridIds] } }, { orderBy: { id: 'asc' } });
+  }
+
+  membersByIds(ids: readonly number[]): Promise<MemberEntity[]> {
+    return this.em.find(MemberEntity, { id: { $in: [...ids] } });
+  }
+
+  /** Co-departments' parts of these incidents (joint handling), oldest first. */
+  partsOf(incidentIds: readonly number[]): Promise<IncidentDepartmentEntity[]> {
+    return this.em.find(IncidentDepartmentEntity, { incident: { $in: [...incidentIds] } }, { populate: ['department'], orderBy: { id: 'asc' } });
   }
 
   departmentsByIds(ids: readonly number[]): Promise<DepartmentEntity[]> {

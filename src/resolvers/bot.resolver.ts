@@ -10,7 +10,18 @@ export class BotResolver {
     return toChatGroup(await ctx.scope.bindings.bindGroup(ctx.scope.actor, { roomId, grid, botAccount }));
   }
 
-  @Mutation(() => ChatGroupType, { description: 'Detaches a group from its grid.' })
+  @Mutation(() => ChatGroupType, { description: 'Binds a WeChat group to a department (by grid and name): its dispatch notices go there. Admins and commanders, or a member of that department.' })
+  async bindDepartmentGroup(
+    @Arg('roomId', () => String) roomId: string,
+    @Arg('grid', () => String) grid: string,
+    @Arg('department', () => String) department: string,
+    @Arg('botAccount', () => String, { nullable: true }) botAccount: string | null,
+    @Ctx() ctx: GqlContext,
+  ): Promise<ChatGroupType> {
+    return toChatGroup(await ctx.scope.bindings.bindDepartmentGroup(ctx.scope.actor, { roomId, grid, department, botAccount }));
+  }
+
+  @Mutation(() => ChatGroupType, { description: 'Detaches a group from its grid or department.' })
   async unbindGroup(@Arg('roomId', () => String) roomId: string, @Ctx() ctx: GqlContext): Promise<ChatGroupType> {
     return toChatGroup(await ctx.scope.bindings.unbindGroup(ctx.scope.actor, roomId.trim()));
   }

@@ -1,12 +1,13 @@
 import { Arg, Ctx, FieldResolver, Int, Mutation, Query, Resolver, Root, Subscription } from 'type-graphql';
 import type { SubscribeResolverData } from 'type-graphql';
 import type { IncidentEvent, IncidentState } from '../domain/incident-transitions.js';
+import { leadPartState } from '../domain/joint-handling.js';
 import type { StatsRow } from '../repositories/incident.repository.js';
 import { IncidentConnection, IncidentEdge, IncidentFilterInput, PageInfo, StatsType, toStats } from '../schema/incident-query.type.js';
 import type { IncidentEntity } from '../entities/incident.entity.js';
 import type { IncidentChangedEvent } from '../infra/pubsub.js';
 import { encodeCursor, type IncidentStepInput } from '../services/incident.service.js';
-import { CategoryEnum, IncidentChangeType, IncidentStepType, IncidentType, MediationOutcomeEnum, ReportIncidentInput, toIncident, toStep } from '../schema/incident.type.js';
+import { CategoryEnum, IncidentChangeType, IncidentDepartmentType, IncidentStepType, IncidentType, MediationOutcomeEnum, ReportIncidentInput, toIncident, toStep } from '../schema/incident.type.js';
 import type { GqlContext } from './context.js';
 
 async function present(ctx: GqlContext, incident: IncidentEntity): Promise<IncidentType> {
@@ -58,6 +59,17 @@ export class IncidentResolver {
   @FieldResolver(() => String, { nullable: true, description: 'The department it was last dispatched to (城管, 民政 …).' })
   async department(@Root() incident: IncidentType, @Ctx() ctx: GqlContext): Promise<string | null> {
     return incident.departmentId === null ? null : ((await ctx.scope.loaders.departmentById.load(incident.departmentId))?.name ?? null);
+  }
+
+  @FieldResolver(() => [IncidentDepartmentType], { description: 'Every department working it: the lead first, then co-departments (联合处置) with their parts.' })
+  async departments(@Root() incident: IncidentType, @Ctx() ctx: GqlContext): Promise<IncidentDepartmentType[]> {
+    const lead = incident.departmentId === null ? null : await ctx.scope.loaders.departmentById.load(incident.departmentId);
+    const parts = await ctx.scope.loaders.partsOf.load(incident.dbId);
+    const row = (r: Omit<IncidentDepartmentType, never>) => Object.assign(new IncidentDepartmentType(), r);
+    return [
+      ...(lead ? [row({ name: lead.name, lead: true, status: leadPartState(incident.status as IncidentState), deadlineAt: incident.deadlineAt, note: null })] : []),
+      ...parts.map((p) => row({ name: p.department.name, lead: false, status: p.status, deadlineAt: p.deadlineAt, note: p.note ?? null })),
+    ];
   }
 
   @FieldResolver(() => String, { nullable: true, description: 'The open incident this report looks like (a possible duplicate, or the survivor it was merged into).' })
@@ -117,8 +129,14 @@ export class IncidentResolver {
   }
 
   @Mutation(() => IncidentType, { description: 'Dispatch to a department serving the grid (accepting a report not yet accepted on the way, as #派单 does); deadline defaults to the policy.' })
-  dispatchIncident(@Arg('code', () => String) code: string, @Arg('department', () => String) department: string, @Arg('deadline', () => Date, { nullable: true }) deadline: Date | null, @Ctx() ctx: GqlContext) {
-    return step(ctx, code, 'dispatch', { department, deadline });
+  dispatchIncident(
+    @Arg('code', () => String) code: string,
+    @Arg('department', () => String) department: string,
+    @Arg('deadline', () => Date, { nullable: true }) deadline: Date | null,
+    @Arg('coDepartments', () => [String], { nullable: true, description: 'Joint handling (联合处置, for yellow disputes): co-departments beside the lead, each with its own part and deadline.' }) coDepartments: string[] | null,
+    @Ctx() ctx: GqlContext,
+  ) {
+    return step(ctx, code, 'dispatch', { department, deadline, coDepartments });
   }
 
   @Mutation(() => IncidentType)
@@ -131,8 +149,8 @@ export class IncidentResolver {
     return step(ctx, code, 'return', { note });
   }
 
-  @Mutation(() => IncidentType)
-  resolveIncident(@Arg('code', () => String) code: string, @Arg('note', () => String) note: string, @Arg('photos', () => [String]) photos: string[], @Ctx() ctx: GqlContext) {
+  @Mutation(() => IncidentType, { description: 'The department resolved it (a co-department: its part); photos optional, the worker’s revisit brings the after-photo.' })
+  resolveIncident(@Arg('code', () => String) code: string, @Arg('note', () => String) note: string, @Arg('photos', () => [String], { nullable: true }) photos: string[] | null, @Ctx() ctx: GqlContext) {
     return step(ctx, code, 'resolve', { note, photos });
   }
 

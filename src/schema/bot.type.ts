@@ -18,6 +18,9 @@ export class ChatGroupType {
 
   @Field(() => String, { nullable: true, description: 'Code of the grid the group is bound to.' })
   grid!: string | null;
+
+  @Field(() => String, { nullable: true, description: 'Or the department (城管 …) the group is bound to.' })
+  department!: string | null;
 }
 
 @ObjectType('BindCode', { description: 'A one-time code a member types as `#绑定 CODE` to link their WeChat.' })
@@ -241,5 +244,5 @@ export const toFleetAccount = (a: FleetAccountRow, local: BotAccountStatus | und
     error: local?.error ?? null,
   });
 
-export const toChatGroup = (g: GroupBinding): ChatGroupType => Object.assign(new ChatGroupType(), { roomId: g.roomId, botAccount: g.botAccount, grid: g.grid?.code ?? null });
+export const toChatGroup = (g: GroupBinding): ChatGroupType => Object.assign(new ChatGroupType(), { roomId: g.roomId, botAccount: g.botAccount, grid: g.grid?.code ?? null, department: g.department?.name ?? null });
 export const toOutboxMessage = (r: DeliveryRow): OutboxMessageType => Object.assign(new OutboxMessageType(), { ...r, grid: r.gridCode, account: r.botAccount, lane: laneOf(r.priority) });

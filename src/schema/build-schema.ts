@@ -9,10 +9,11 @@ import { InstructionResolver } from '../resolvers/instruction.resolver.js';
 import { BotResolver } from '../resolvers/bot.resolver.js';
 import { ChannelResolver } from '../resolvers/channel.resolver.js';
 import { DemoResolver } from '../resolvers/demo.resolver.js';
+import { DepartmentResolver } from '../resolvers/department.resolver.js';
 import { guardInputText } from '../resolvers/input-guard.js';
 
 /** Every resolver class of the API. */
-export const RESOLVERS = [GridResolver, GridFeedResolver, AuthResolver, IncidentResolver, IncidentChangeResolver, BotResolver, ClearanceResolver, InstructionResolver, ChannelResolver] as const;
+export const RESOLVERS = [GridResolver, GridFeedResolver, AuthResolver, IncidentResolver, IncidentChangeResolver, BotResolver, ClearanceResolver, InstructionResolver, ChannelResolver, DepartmentResolver] as const;
 
 /**
  * Builds the executable schema. `demo` adds `simulateMessage`, which exists only while the bot

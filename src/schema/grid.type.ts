@@ -60,9 +60,12 @@ export class DepartmentType {
 
   @Field(() => String)
   name!: string;
+
+  /** The head's member id (`head` resolves it). */
+  headId!: number | null;
 }
 
-export const toDepartment = (d: DepartmentEntity): DepartmentType => Object.assign(new DepartmentType(), { id: String(d.id), name: d.name });
+export const toDepartment = (d: DepartmentEntity): DepartmentType => Object.assign(new DepartmentType(), { id: String(d.id), name: d.name, headId: d.head?.id ?? null });
 
 @ObjectType('Member')
 export class MemberType {

@@ -2,6 +2,7 @@ import { Field, Float, ID, InputType, Int, ObjectType } from 'type-graphql';
 import { CATEGORY_IDS } from '../domain/categories.js';
 import { DISPUTE_COLOURS, MEDIATION_OUTCOMES } from '../domain/dispute-colours.js';
 import { INCIDENT_STATES } from '../domain/incident-transitions.js';
+import { DEPARTMENT_PART_STATES } from '../domain/joint-handling.js';
 import type { IncidentEventEntity } from '../entities/incident-event.entity.js';
 import type { IncidentEntity } from '../entities/incident.entity.js';
 import { enumOf, type EnumValue } from './enums.js';
@@ -57,6 +58,26 @@ export class CategoryGuessType {
 
   @Field(() => Float, { description: 'The classifier’s probability, 0–1.' })
   confidence!: number;
+}
+
+export const DepartmentPartStatusEnum = enumOf(DEPARTMENT_PART_STATES, { name: 'DepartmentPartStatus' });
+
+@ObjectType('IncidentDepartment', { description: 'A department working an incident: the lead, or a co-department with its own part (联合处置).' })
+export class IncidentDepartmentType {
+  @Field(() => String)
+  name!: string;
+
+  @Field(() => Boolean, { description: 'The lead department (`Incident.department`); the others are co-departments.' })
+  lead!: boolean;
+
+  @Field(() => DepartmentPartStatusEnum, { nullable: true, description: 'Its part: DISPATCHED, IN_PROGRESS, RESOLVED or RETURNED (the lead’s follows the incident).' })
+  status!: string | null;
+
+  @Field(() => Date, { description: 'Its own deadline from the policy.' })
+  deadlineAt!: Date;
+
+  @Field(() => String, { nullable: true, description: 'What it reported, or why it returned its part.' })
+  note!: string | null;
 }
 
 @ObjectType('Incident')

@@ -11,6 +11,7 @@ import type { Actor } from '../domain/actor.js';
 import { DomainError } from '../domain/errors.js';
 import { BindCodeEntity } from '../entities/bind-code.entity.js';
 import { ChatGroupEntity } from '../entities/chat-group.entity.js';
+import { DepartmentEntity } from '../entities/department.entity.js';
 import { GridEntity } from '../entities/grid.entity.js';
 import { MemberContactEntity } from '../entities/member-contact.entity.js';
 import { MemberEntity } from '../entities/member.entity.js';
@@ -31,6 +32,8 @@ export interface GroupBinding {
   roomId: string;
   botAccount: string;
   grid: { id: number; code: string; path: string; name: string } | null;
+  /** A department's group (bound like a grid's): dispatch notices go there. */
+  department?: { id: number; name: string } | null;
 }
 
 /** Where a `#绑定` was sent: the group, its bot account and its grid (null: not bound to one). */
@@ -67,17 +70,17 @@ export class BindingService {
   /** Records a group the bot is in (unbound until someone binds it). Idempotent. */
   async seeGroup(roomId: string, botAccount: string, topic: string | null): Promise<GroupBinding> {
     const em = this.deps.em;
-    let group = await em.findOne(ChatGroupEntity, { roomId }, { populate: ['grid'] });
+    let group = await em.findOne(ChatGroupEntity, { roomId }, { populate: ['grid', 'department'] });
     if (!group) {
       await new BindingRepository(em).insertGroupIfAbsent(roomId, topic?.slice(0, 128) ?? null, botAccount, this.deps.clock.now());
-      group = await em.findOneOrFail(ChatGroupEntity, { roomId }, { populate: ['grid'] });
+      group = await em.findOneOrFail(ChatGroupEntity, { roomId }, { populate: ['grid', 'department'] });
     }
     return toBinding(group);
   }
 
   /** The group's binding, or null when the bot has never seen it. */
   async group(roomId: string): Promise<GroupBinding | null> {
-    const group = await this.deps.em.findOne(ChatGroupEntity, { roomId }, { populate: ['grid'] });
+    const group = await this.deps.em.findOne(ChatGroupEntity, { roomId }, { populate: ['grid', 'department'] });
     return group ? toBinding(group) : null;
   }
 
@@ -99,9 +102,10 @@ export class BindingService {
     const roomId = input.roomId.trim();
     if (!roomId || roomId.length > 128) throw new DomainError('BAD_USER_INPUT', 'roomId must be 1 to 128 characters');
     return this.deps.em.transactional(async (tx) => {
-      const taken = await tx.findOne(ChatGroupEntity, { grid }, { populate: ['grid'] });
+      const taken = await tx.findOne(ChatGroupEntity, { grid }, { populate: ['grid', 'department'] });
       if (taken && taken.roomId !== roomId) throw new DomainError('CONFLICT', `grid ${grid.code} already has a group (${taken.topic ?? taken.roomId}); unbind it first`, { reason: 'GRID_HAS_GROUP', grid: grid.code, group: taken.topic ?? taken.roomId });
-      let group = await tx.findOne(ChatGroupEntity, { roomId }, { populate: ['grid'] });
+      let group = await tx.findOne(ChatGroupEntity, { roomId }, { populate: ['grid', 'department'] });
+      if (group?.department) throw new DomainError('CONFLICT', `this group is bound to department ${group.department.name}; unbind it first`, { reason: 'GROUP_BOUND_ELSEWHERE', grid: group.department.name });
       if (group?.grid && group.grid.id !== grid.id) {
         throw new DomainError('CONFLICT', `this group is bound to grid ${group.grid.code}; unbind it first`, { reason: 'GROUP_BOUND_ELSEWHERE', grid: group.grid.code });
       }
@@ -116,13 +120,52 @@ export class BindingService {
     });
   }
 
-  /** Detaches a group from its grid (admins and commanders). */
+  /**
+   * Binds a group to a department (`bindDepartmentGroup`, or `#绑定群` from one of its members in
+   * the group): its dispatch notices then go to the group, its members @-mentioned, instead of to
+   * each contact. Admins and commanders may bind any department of their subtree; a department's
+   * member only their own. A department has one group, a group one grid or department.
+   */
+  async bindDepartmentGroup(actor: Actor, input: { roomId: string; grid?: string | null; department?: string | null; botAccount?: string | null; topic?: string | null }): Promise<GroupBinding> {
+    const roomId = input.roomId.trim();
+    if (!roomId || roomId.length > 128) throw new DomainError('BAD_USER_INPUT', 'roomId must be 1 to 128 characters');
+    const botAccount = input.botAccount ?? (await this.group(roomId))?.botAccount;
+    if (!botAccount) throw new DomainError('BAD_USER_INPUT', 'the bot has not seen this group yet: give botAccount');
+    const member = actor.memberId === null ? null : await this.deps.em.findOne(MemberEntity, { id: actor.memberId }, { populate: ['department'] });
+    let department: DepartmentEntity | null;
+    if (input.grid && input.department) {
+      const grid = await this.grids.get(actor, input.grid);
+      department = await this.deps.em.findOne(DepartmentEntity, { grid, name: input.department.trim() });
+      if (!department) throw new DomainError('NOT_FOUND', `department ${input.department} not found at grid ${grid.code}`);
+    } else {
+      department = member?.department ?? null;
+      if (!department) throw new DomainError('BAD_USER_INPUT', 'name the grid and the department');
+    }
+    if (member?.department?.id !== department.id) assertMay(actor, 'group.bind');
+    const target = department;
+    return this.deps.em.transactional(async (tx) => {
+      const taken = await tx.findOne(ChatGroupEntity, { department: target.id });
+      if (taken && taken.roomId !== roomId) throw new DomainError('CONFLICT', `department ${target.name} already has a group; unbind it first`, { reason: 'DEPARTMENT_HAS_GROUP', department: target.name, group: taken.topic ?? taken.roomId });
+      let group = await tx.findOne(ChatGroupEntity, { roomId }, { populate: ['grid', 'department'] });
+      const elsewhere = group?.grid?.code ?? (group?.department && group.department.id !== target.id ? group.department.name : null);
+      if (elsewhere) throw new DomainError('CONFLICT', `this group is bound to ${elsewhere}; unbind it first`, { reason: 'GROUP_BOUND_ELSEWHERE', grid: elsewhere });
+      group ??= tx.create(ChatGroupEntity, { roomId, botAccount, topic: input.topic?.slice(0, 128) ?? null });
+      group.department = tx.getReference(DepartmentEntity, target.id);
+      group.boundAt = this.deps.clock.now();
+      group.boundByMemberId = actor.memberId;
+      await tx.flush();
+      return { ...toBinding(group), department: { id: target.id, name: target.name } };
+    });
+  }
+
+  /** Detaches a group from its grid or department (admins and commanders). */
   async unbindGroup(actor: Actor, roomId: string): Promise<GroupBinding> {
     assertMay(actor, 'group.bind');
-    const group = await this.deps.em.findOne(ChatGroupEntity, { roomId }, { populate: ['grid'] });
-    if (!group?.grid) throw new DomainError('NOT_FOUND', `group ${roomId} is not bound to a grid`);
-    await this.grids.get(actor, group.grid.code);
+    const group = await this.deps.em.findOne(ChatGroupEntity, { roomId }, { populate: ['grid', 'department', 'department.grid'] });
+    if (!group?.grid && !group?.department) throw new DomainError('NOT_FOUND', `group ${roomId} is not bound to a grid`);
+    await this.grids.get(actor, group.grid?.code ?? group.department!.grid.code);
     group.grid = null;
+    group.department = null;
     group.boundAt = null;
     await this.deps.em.flush();
     return toBinding(group);
@@ -131,7 +174,7 @@ export class BindingService {
   /** A one-time code for a member to type as `#绑定 CODE` in any group the bot is in. */
   async issueBindCode(actor: Actor, memberId: number): Promise<{ code: string; expiresAt: Date; member: MemberEntity }> {
     assertMay(actor, 'member.register');
-    const member = await this.deps.em.findOne(MemberEntity, { id: memberId }, { populate: ['grid'] });
+    const member = await this.deps.em.findOne(MemberEntity, { id: memberId }, { populate: ['grid', 'department'] });
     if (!member) throw new DomainError('NOT_FOUND', `member ${memberId} not found in your scope`);
     await this.grids.get(actor, member.grid.code);
     const now = this.deps.clock.now();
@@ -275,6 +318,7 @@ const toBinding = (g: ChatGroupEntity): GroupBinding => ({
   roomId: g.roomId,
   botAccount: g.botAccount,
   grid: g.grid ? { id: g.grid.id, code: g.grid.code, path: g.grid.path, name: g.grid.name } : null,
+  department: g.department?.name ? { id: g.department.id, name: g.department.name } : null,
 });
 
 const toContact = (m: MemberEntity): ContactBinding => {

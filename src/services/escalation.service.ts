@@ -1,7 +1,10 @@
 import { escalationTarget } from '../domain/deadline-policy.js';
 import { pathIds } from '../domain/actor.js';
 import { EscalationRepository, type DueIncident } from '../repositories/escalation.repository.js';
-import { escalatedNote } from '../texts/zh/index.js';
+import { DepartmentRepository } from '../repositories/department.repository.js';
+import { MESSAGE_LANES, priorityOf } from '../domain/delivery-lanes.js';
+import { OutboxRepository } from '../repositories/outbox.repository.js';
+import { departmentEscalatedNote, departmentOverdueText, escalatedNote } from '../texts/zh/index.js';
 import type { ServiceDeps } from './context.js';
 
 /** Who is told when a matter is handed up to a grid. */
@@ -11,6 +14,15 @@ export interface EscalationResult {
   code: string;
   target: string;
   notified: string[];
+}
+
+/** Overdue department work handed to the department's head. */
+export interface DepartmentEscalationResult {
+  code: string;
+  department: string;
+  head: string;
+  /** A co-department's part (true) or the lead's work. */
+  part: boolean;
 }
 
 /**
@@ -35,6 +47,41 @@ export class EscalationService {
       results.push(...(await this.escalate(repo, due, now)));
       if (due.length < batch) return results;
       after = due[due.length - 1];
+    }
+  }
+
+  /**
+   * Overdue department work (the lead's, or a co-department's open part, past its own deadline)
+   * goes to the department's head, once per lapse: the head is told through the bot (the
+   * department's group, mentioned, else a direct message) and the incident's timeline records
+   * it (`escalate_head`). Departments without a head are left to the grid ladder above.
+   */
+  async escalateDepartmentWork(now: Date, batch = 500): Promise<DepartmentEscalationResult[]> {
+    const results: DepartmentEscalationResult[] = [];
+    const zone = this.deps.config.timeZone;
+    for (;;) {
+      const due = await this.deps.em.transactional(async (tx) => {
+        const repo = new DepartmentRepository(tx);
+        const work = await repo.dueWork(now, batch);
+        const told = await repo.record(
+          work.map((w) => ({ incidentId: w.incident_id, departmentId: w.department_id, lapsedDeadline: w.deadline_at, headId: w.head_id, note: departmentEscalatedNote(w.department, w.head) })),
+          now,
+        );
+        const recorded = new Set(told.map((t) => `${t.incident_id}:${t.department_id}`));
+        const outbox = new OutboxRepository(tx);
+        for (const w of work) {
+          if (!recorded.has(`${w.incident_id}:${w.department_id}`)) continue;
+          const text = departmentOverdueText(w, w.department, w.head, new Date(w.deadline_at), zone, w.part);
+          const { group, botAccount } = await repo.channel(w.department_id);
+          const key = `escalate-head:${w.code}:${w.department_id}:${new Date(w.deadline_at).getTime()}`;
+          if (group) await outbox.enqueueForRooms([{ roomId: group.roomId, text, dedupeKey: key, kind: 'escalation', ref: w.code, mentionMemberIds: [w.head_id], priority: priorityOf(MESSAGE_LANES.escalation) }], now);
+          else if (w.head_contact && botAccount) await outbox.enqueueForRooms([{ botAccount, roomId: w.head_contact, text, dedupeKey: key, kind: 'escalation', ref: w.code, priority: priorityOf(MESSAGE_LANES.escalation) }], now);
+          results.push({ code: w.code, department: w.department, head: w.head, part: w.part });
+        }
+        return work;
+      });
+      for (const w of due) this.deps.pubsub.publish('incidentChanged', { path: w.path, code: w.code, event: 'escalate_head', status: 'dispatched', at: now.toISOString() });
+      if (due.length < batch) return results;
     }
   }
 

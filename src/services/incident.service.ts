@@ -15,14 +15,16 @@ import { mayReport } from '../domain/roles.js';
 import { assertTransitionInput, planSteps, type IncidentEvent, type PlannedStep, type TransitionInput } from '../domain/incident-transitions.js';
 import { PAGE_LIMITS, pageSize } from '../domain/paging.js';
 import { DepartmentEntity } from '../entities/department.entity.js';
+import { IncidentDepartmentEntity } from '../entities/incident-department.entity.js';
+import { IncidentVerdictEntity } from '../entities/incident-verdict.entity.js';
+import { coDepartmentNames, isPartEvent, PART_TIMELINE_EVENT } from '../domain/joint-handling.js';
+import { DepartmentRepository } from '../repositories/department.repository.js';
+import { DepartmentWork, type DepartmentActing } from './department-work.js';
 import { IncidentEventEntity } from '../entities/incident-event.entity.js';
 import { IncidentEntity } from '../entities/incident.entity.js';
 import { GridEntity } from '../entities/grid.entity.js';
 import { IncidentEscalationEntity } from '../entities/incident-escalation.entity.js';
-import { MemberEntity } from '../entities/member.entity.js';
 import { EscalationRepository } from '../repositories/escalation.repository.js';
-import { OutboxRepository } from '../repositories/outbox.repository.js';
-import { departmentDispatchText } from '../texts/zh/index.js';
 import type { IncidentChangedEvent } from '../infra/pubsub.js';
 import { IncidentRepository, type IncidentFilter, type StatsRow } from '../repositories/incident.repository.js';
 import { MemberRepository } from '../repositories/member.repository.js';
@@ -53,6 +55,27 @@ export interface ReportIncidentInput {
 export interface IncidentStepInput extends TransitionInput {
   photos?: readonly string[] | null;
   outcome?: MediationOutcome | null;
+  /** With `dispatch`: co-departments beside the lead (联合处置), each working its own part. */
+  coDepartments?: readonly string[] | null;
+}
+
+/** Who gave a verdict through the chat: the WeChat contact, kept with the verdict. */
+export interface VerdictContact {
+  contactId: string;
+  name: string;
+}
+
+/** What a department step did: the lead's step, or a co-department's step on its part. */
+export interface DepartmentStepResult {
+  incident: IncidentEntity;
+  department: string | null;
+  part: boolean;
+}
+
+interface StepOptions {
+  /** The actor reported it (a resident's contact, proven by the caller). */
+  isReporter?: boolean;
+  verdictBy?: VerdictContact | null;
 }
 
 const MAX_TEXT = 2000;
@@ -80,12 +103,14 @@ export const STATS_PUSH_INTERVAL_MS = 1000;
 /** The closed loop of docs/domain-rules.md#incidents: reporting and every step after it, each on the timeline. */
 export class IncidentService {
   private readonly photos: PhotoService;
+  private readonly work: DepartmentWork;
 
   constructor(
     private readonly deps: ServiceDeps,
     private readonly grids: GridService,
   ) {
     this.photos = new PhotoService(deps);
+    this.work = new DepartmentWork(deps);
   }
 
   /** The incident with this code (typed loosely) inside the actor's subtree, or NOT_FOUND. */
@@ -189,15 +214,54 @@ export class IncidentService {
    * needed), in one transaction; refused acts are CONFLICT or FORBIDDEN.
    */
   async step(actor: Actor, code: string, event: IncidentEvent, input: IncidentStepInput = {}): Promise<IncidentEntity> {
+    return (await this.take(actor, code, event, input)).incident;
+  }
+
+  /**
+   * `#接单` / `#退回` / `#办结` from a department: the lead's step on the incident, or a
+   * co-department's on its part; the same rules as the start/return/resolve mutations.
+   */
+  departmentStep(actor: Actor, code: string, event: 'start' | 'return' | 'resolve', note: string | null): Promise<DepartmentStepResult> {
+    return this.take(actor, code, event, { note });
+  }
+
+  /**
+   * A verdict (拍拍板) given in the chat. A member's follows the rate rules; a resident (an
+   * unbound contact) may judge only an incident they reported themselves (the incident named,
+   * else the newest one awaiting their verdict), wherever they write from. Kept with the contact.
+   */
+  async verdict(actor: Actor, by: VerdictContact, code: string | null, satisfied: boolean, note: string | null): Promise<IncidentEntity> {
+    if (actor.role !== 'resident') {
+      if (!code) throw new DomainError('BAD_USER_INPUT', 'an incident code is required');
+      return (await this.take(actor, code, 'rate', { satisfied, note }, { verdictBy: by })).incident;
+    }
+    const repo = new DepartmentRepository(this.deps.em);
+    const target = code ? normalizeCode(code) : await repo.awaitingVerdict(by.contactId);
+    if (!target) throw new DomainError('NOT_FOUND', 'no incident of yours awaits a verdict', { reason: 'NO_VERDICT_AWAITED' });
+    const incident = await this.deps.em.findOne(IncidentEntity, { code: target });
+    if (!incident) throw new DomainError('NOT_FOUND', `incident ${target} not found`);
+    const reporter = incident.reporter ? null : await repo.reportingContact(incident.id);
+    if (reporter?.contactId !== by.contactId) throw new DomainError('FORBIDDEN', `${target} was reported by someone else`, { reason: 'NOT_YOUR_REPORT' });
+    const asReporter: Actor = { role: 'resident', path: incident.path, gridId: incident.grid.id, gridCode: null, memberId: null, tokenId: null };
+    return (await this.take(asReporter, target, 'rate', { satisfied, note }, { isReporter: true, verdictBy: by })).incident;
+  }
+
+  private async take(actor: Actor, code: string, event: IncidentEvent, input: IncidentStepInput, opts: StepOptions = {}): Promise<DepartmentStepResult> {
     const now = this.deps.clock.now();
     let steps: PlannedStep[] = [];
+    let acting: DepartmentActing = { department: null, part: null };
     const incident = await this.deps.em.transactional(async (tx) => {
       const current = await this.get(actor, code, tx, true);
-      const isReporter = actor.memberId !== null && current.reporter?.id === actor.memberId;
+      const isReporter = opts.isReporter ?? (actor.memberId !== null && current.reporter?.id === actor.memberId);
       steps = planSteps({ state: current.status, event, actorRole: actor.role, isReporter, satisfied: input.satisfied ?? null });
-      if (DEPARTMENT_WORK.includes(event)) await this.assertDispatchedTo(actor, current, event, tx);
+      if (DEPARTMENT_WORK.includes(event)) acting = await this.work.acting(actor, current, event, tx);
       // Photos after who-may: a refused step is refused for its actor, whatever it carries.
       await this.photos.assertUsable(actor, input.photos, tx);
+      if (acting.part && isPartEvent(event)) {
+        this.work.stepPart(actor, current, acting.part, event, input.note ?? null, now, tx);
+        return current;
+      }
+      if (event === 'resolve' && DEPARTMENT_WORK.includes(event)) await this.work.assertPartsDone(current, tx);
       const reopening = event === 'reopen' || (event === 'rate' && input.satisfied === false);
       const outcome = reopening
         ? judgeReopen(
@@ -207,6 +271,7 @@ export class IncidentService {
         : null;
       const next = steps[steps.length - 1]!.to;
       let department: DepartmentEntity | null = null;
+      const coDepartments = event === 'dispatch' ? coDepartmentNames(String(input.department ?? ''), input.coDepartments) : [];
       if (event === 'dispatch' && input.department) {
         // A department serving the incident's grid or any grid above it.
         const deptId = await new MemberRepository(tx).departmentServing(String(input.department).trim(), current.path);
@@ -228,7 +293,11 @@ export class IncidentService {
       }
       if (department) current.department = department;
       if (deadline) current.deadlineAt = deadline;
-      if (event === 'rate') current.satisfied = input.satisfied ?? null;
+      if (event === 'rate') {
+        current.satisfied = input.satisfied ?? null;
+        const by = opts.verdictBy ?? null;
+        tx.create(IncidentVerdictEntity, { incident: current, satisfied: input.satisfied === true, note: (input.note && storableText(input.note).trim()) || null, memberId: actor.memberId, contactId: by?.contactId ?? null, contactName: by?.name.slice(0, 128) ?? null, at: now });
+      }
       // Steps taken on the way (the accept of accept-and-dispatch) carry nothing but themselves.
       for (const before of steps.slice(0, -1)) {
         tx.create(IncidentEventEntity, { incident: current, event: before.event, fromState: current.status, toState: before.to, actorRole: actor.role, actorMemberId: actor.memberId, note: null, photos: [], at: now });
@@ -241,12 +310,24 @@ export class IncidentService {
       else current.closedAt = null;
       tx.create(IncidentEventEntity, { incident: current, event, fromState: from, toState: next, actorRole: actor.role, actorMemberId: actor.memberId, note: (input.note && storableText(input.note).trim()) || input.reason || input.outcome || null, photos: [...(input.photos ?? [])], at: now });
       if (outcome === 'escalate') await this.escalateOneLevel(current, now, tx);
-      if (department) await this.tellDepartment(current, department, String(input.department).trim(), now, tx);
+      if (department) {
+        const lead = String(input.department).trim();
+        await this.work.tellLead(current, department.id, lead, now, tx);
+        await this.work.dispatchParts(current, lead, coDepartments, input.deadline ?? null, now, tx);
+      }
+      if (next === 'verified') await this.work.askVerdict(current, now, tx);
       if (input.photos?.length) await new PhotoRepository(tx).markReferenced(input.photos, now);
       return current;
     });
-    for (const taken of steps) this.publish(incident, taken.event, taken.to);
-    return incident;
+    const part: IncidentDepartmentEntity | null = acting.part;
+    if (part && isPartEvent(event)) this.publish(incident, PART_TIMELINE_EVENT[event]);
+    else for (const taken of steps) this.publish(incident, taken.event, taken.to);
+    return { incident, department: acting.department, part: part !== null };
+  }
+
+  /** The co-departments of a jointly handled incident and their parts, oldest first. */
+  async parts(incidentId: number): Promise<IncidentDepartmentEntity[]> {
+    return this.deps.em.find(IncidentDepartmentEntity, { incident: incidentId }, { populate: ['department'], orderBy: { id: 'asc' } });
   }
 
   /**
@@ -291,24 +372,6 @@ export class IncidentService {
     });
     this.publish(incident, 'recategorize');
     return incident;
-  }
-
-  /** Start, return and resolve belong to the department the incident was dispatched to (the operator excepted). */
-  private async assertDispatchedTo(actor: Actor, incident: IncidentEntity, event: IncidentEvent, tx: EntityManager): Promise<void> {
-    if (actor.role === 'admin') return;
-    const mine = actor.memberId === null ? null : ((await tx.findOne(MemberEntity, { id: actor.memberId }))?.department?.id ?? null);
-    const assigned = incident.department?.id ?? null;
-    if (mine !== null && mine === assigned) return;
-    const name = assigned === null ? null : ((await tx.findOne(DepartmentEntity, { id: assigned }))?.name ?? null);
-    throw new DomainError('FORBIDDEN', `only the department ${incident.code} was dispatched to may ${event} it`, { reason: 'NOT_YOUR_DEPARTMENT', event, department: name });
-  }
-
-  /** The dispatched department's contacts get the work in a direct message from the bot (outbox, same transaction). */
-  private async tellDepartment(incident: IncidentEntity, department: DepartmentEntity, name: string, now: Date, tx: EntityManager): Promise<void> {
-    const grid = await tx.findOneOrFail(GridEntity, { id: incident.grid.id });
-    const place = incident.location ? `${grid.name} ${incident.location}` : grid.name;
-    const text = departmentDispatchText({ ...incident, closedAt: null, place }, name, this.deps.config.timeZone);
-    await new OutboxRepository(tx).enqueueForDepartment({ departmentId: department.id, text, dedupePrefix: `dispatch:${incident.code}:${now.getTime()}:`, kind: 'dispatch', priority: priorityOf(MESSAGE_LANES.dispatch), ref: incident.code }, now);
   }
 
   /**

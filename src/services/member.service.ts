@@ -43,6 +43,22 @@ export class MemberService {
     return member;
   }
 
+  /**
+   * Names a department's head (负责人), one of its own members: overdue work of the department is
+   * escalated to them through the bot. Admins and commanders, in scope.
+   */
+  async setDepartmentHead(actor: Actor, gridCode: string, name: string, memberId: number): Promise<DepartmentEntity> {
+    assertMay(actor, 'department.create');
+    const grid = await this.gridService.get(actor, gridCode);
+    const department = await this.deps.em.findOne(DepartmentEntity, { grid, name: name.trim() });
+    if (!department) throw new DomainError('NOT_FOUND', `department ${name} not found at grid ${grid.code}`);
+    const member = await this.deps.em.findOne(MemberEntity, { id: memberId, department });
+    if (!member) throw new DomainError('BAD_USER_INPUT', `member ${memberId} is not of department ${department.name}`);
+    department.head = member;
+    await this.deps.em.flush();
+    return department;
+  }
+
   async createDepartment(actor: Actor, gridCode: string, name: string): Promise<DepartmentEntity> {
     assertMay(actor, 'department.create');
     const grid = await this.gridService.get(actor, gridCode);

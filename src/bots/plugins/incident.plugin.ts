@@ -2,7 +2,8 @@ import { DomainError } from '../../domain/errors.js';
 import type { IncidentEvent } from '../../domain/incident-transitions.js';
 import type { BotCommandContext, BotPlugin, BotReply } from '../plugin.js';
 import type { IncidentEntity } from '../../entities/incident.entity.js';
-import { closedText, dispatchedText, handledText, HANDLED_ON_SPOT_NOTE, incidentProgressText, mediatedText, possibleDuplicateText, ratedText, reportedText } from '../../texts/zh/index.js';
+import { readDispatchTargets } from '../../domain/joint-handling.js';
+import { closedText, dispatchedText, jointDispatchedText, handledText, HANDLED_ON_SPOT_NOTE, incidentProgressText, mediatedText, possibleDuplicateText, ratedText, reportedText } from '../../texts/zh/index.js';
 
 /** The reply to a report, with a second line when it was linked to an open incident as a possible duplicate. */
 const reported = (incident: IncidentEntity, fromResident: boolean): string => {
@@ -43,7 +44,7 @@ async function report(ctx: BotCommandContext): Promise<BotReply> {
 
 async function step(ctx: BotCommandContext, event: IncidentEvent): Promise<BotReply> {
   const { scope, parsed, actor } = ctx;
-  const code = incidentRef(ctx);
+  const code = event === 'rate' && actor.role === 'resident' && !parsed.ref ? '' : incidentRef(ctx);
   const note = parsed.text || null;
   switch (event) {
     case 'handle': {
@@ -55,10 +56,12 @@ async function step(ctx: BotCommandContext, event: IncidentEvent): Promise<BotRe
       return { text: closedText(i.code), ref: i.code };
     }
     case 'dispatch': {
-      if (!note) throw new DomainError('BAD_USER_INPUT', 'dispatch needs a department');
+      const to = note ? readDispatchTargets(note) : null;
+      if (!to) throw new DomainError('BAD_USER_INPUT', 'dispatch needs a department');
       // The same act as the dispatchIncident mutation: accepted on the way when not yet accepted.
-      const i = await scope.incidents.step(actor, code, 'dispatch', { department: note.split(/\s+/)[0]! });
-      return { text: dispatchedText(i.code, note.split(/\s+/)[0]!, i.deadlineAt, scope.deps.config.timeZone), ref: i.code };
+      const i = await scope.incidents.step(actor, code, 'dispatch', { department: to.lead, coDepartments: to.co });
+      const zone = scope.deps.config.timeZone;
+      return { text: to.co.length ? jointDispatchedText(i.code, to.lead, to.co, i.deadlineAt, zone) : dispatchedText(i.code, to.lead, i.deadlineAt, zone), ref: i.code };
     }
     case 'mediate': {
       if (!parsed.outcome) throw new DomainError('BAD_USER_INPUT', 'mediation needs 成功 or 失败');
@@ -69,8 +72,9 @@ async function step(ctx: BotCommandContext, event: IncidentEvent): Promise<BotRe
       return { text: mediatedText(i.code, parsed.outcome, i.failedMediations, turnedYellow), ref: i.code };
     }
     case 'rate': {
+      // A resident (拍拍板) may leave the code out: the incident awaiting their verdict.
       const satisfied = parsed.satisfied ?? true;
-      const i = await scope.incidents.step(actor, code, 'rate', { satisfied, note });
+      const i = await scope.incidents.verdict(actor, { contactId: ctx.sender.contactId, name: ctx.sender.name }, code, satisfied, note);
       return { text: ratedText(i.code, satisfied, i.status), ref: i.code };
     }
     default:

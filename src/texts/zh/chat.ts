@@ -32,7 +32,7 @@ export const GROUP_NOT_BOUND = '本群还没绑定网格，请网格长发送：
 /** A grid's command (上报、签收、日清 …) sent in a direct message or a department's group. */
 export const GROUP_ONLY = '请在所属网格群里发送；这里可发：#接单、#退回、#办结、#进度、#满意/#不满意';
 
-export const bindDepartmentGroupText = (department: string, gridName: string): string => `本群已绑定${gridName}${department}，派单通知发到本群，可在本群 #接单、#退回、#办结`;
+export const bindDepartmentGroupText = (department: string): string => `本群已绑定为${department}部门群，派单通知发到本群，可在本群 #接单、#退回、#办结`;
 
 export const CONTACT_NOT_BOUND = '请先绑定：向管理员要绑定码，发送 #绑定 绑定码';
 
