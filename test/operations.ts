@@ -957,3 +957,75 @@ export const GRID_CHANNELS = /* GraphQL */ `
     }
   }
 `;
+export const JOINT_DISPATCH = /* GraphQL */ `
+  mutation JointDispatch($code: String!, $department: String!, $coDepartments: [String!], $deadline: DateTimeISO) {
+    dispatchIncident(code: $code, department: $department, coDepartments: $coDepartments, deadline: $deadline) {
+      code
+      status
+      department
+      departments {
+        name
+        lead
+        status
+        deadlineAt
+        note
+      }
+    }
+  }
+`;
+
+export const INCIDENT_DEPARTMENTS = /* GraphQL */ `
+  query IncidentDepartments($code: String!) {
+    incident(code: $code) {
+      code
+      status
+      satisfied
+      department
+      departments {
+        name
+        lead
+        status
+        deadlineAt
+        note
+      }
+      timeline {
+        event
+        actorRole
+        note
+      }
+    }
+  }
+`;
+
+export const RESOLVE_WITH_NOTE = /* GraphQL */ `
+  mutation ResolveWithNote($code: String!, $note: String!) {
+    resolveIncident(code: $code, note: $note) {
+      code
+      status
+    }
+  }
+`;
+
+export const BIND_DEPARTMENT_GROUP = /* GraphQL */ `
+  mutation BindDepartmentGroup($roomId: String!, $grid: String!, $department: String!, $botAccount: String) {
+    bindDepartmentGroup(roomId: $roomId, grid: $grid, department: $department, botAccount: $botAccount) {
+      roomId
+      botAccount
+      grid
+      department
+    }
+  }
+`;
+
+export const SET_DEPARTMENT_HEAD = /* GraphQL */ `
+  mutation SetDepartmentHead($grid: String!, $department: String!, $member: Int!) {
+    setDepartmentHead(grid: $grid, department: $department, member: $member) {
+      id
+      name
+      head {
+        id
+        name
+      }
+    }
+  }
+`;
