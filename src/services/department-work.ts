@@ -10,6 +10,7 @@ import { DepartmentEntity } from '../entities/department.entity.js';
 import { GridEntity } from '../entities/grid.entity.js';
 import { IncidentDepartmentEntity } from '../entities/incident-department.entity.js';
 import { IncidentEventEntity } from '../entities/incident-event.entity.js';
+import { IncidentVerdictEntity } from '../entities/incident-verdict.entity.js';
 import type { IncidentEntity } from '../entities/incident.entity.js';
 import { MemberEntity } from '../entities/member.entity.js';
 import { DepartmentRepository } from '../repositories/department.repository.js';
@@ -121,8 +122,10 @@ export class DepartmentWork {
     if (incident.reporter) return;
     const contact = await new DepartmentRepository(tx).reportingContact(incident.id);
     if (!contact) return;
+    // One question per round of the loop (an unsatisfied verdict starts another).
+    const round = await tx.count(IncidentVerdictEntity, { incident: incident.id });
     await new OutboxRepository(tx).enqueueForRooms(
-      [{ roomId: contact.roomId, text: verdictQuestionText(incident.code, contact.name), dedupeKey: `verdict:${incident.code}:${now.getTime()}`, kind: 'verdict', ref: incident.code, priority: priorityOf(MESSAGE_LANES.verdictQuestion) }],
+      [{ roomId: contact.roomId, text: verdictQuestionText(incident.code, contact.name), dedupeKey: `verdict:${incident.code}:${round}:${now.getTime()}`, kind: 'verdict', ref: incident.code, priority: priorityOf(MESSAGE_LANES.verdictQuestion) }],
       now,
     );
     tx.create(IncidentEventEntity, { incident, event: 'verdict_asked', fromState: incident.status, toState: incident.status, actorRole: 'system', actorMemberId: null, note: contact.name, photos: [], at: now });
