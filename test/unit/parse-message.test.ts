@@ -173,6 +173,20 @@ const ROWS: ReadonlyArray<readonly [string, ChatCommand, Expect?]> = [
   ['#评价 E20261122-0012 不满意 太慢', 'rate', { ref: E12, satisfied: false, text: '太慢' }],
   ['#评价 E20261122-0012', 'rate', { ref: E12, satisfied: null }],
   [Q('网格助手', `${E12} 已办结，请评价`, '#不满意 路灯还是不亮'), 'rate', { ref: E12, satisfied: false, text: '路灯还是不亮' }],
+  // 拍拍板 as a quote-reply to the bot's question: 满意 / 不满意 without # (issue 13.9); never outside a quote.
+  [Q('网格助手', `@居民 您反映的 ${E12} 已处置完毕，请评价`, '满意'), 'rate', { ref: E12, satisfied: true, text: '' }],
+  [Q('网格助手', `@居民 您反映的 ${E12} 已处置完毕，请评价`, '不满意，灯还是不亮'), 'rate', { ref: E12, satisfied: false, text: '灯还是不亮' }],
+  [Q('网格助手', `@居民 您反映的 ${E12} 已处置完毕，请评价`, '满意度调查什么时候做'), 'none'],
+  ['满意', 'none'],
+  ['不满意 还在漏水', 'none'],
+  // Department steps (issue 13.8): #接单, #退回 / #退单; #办结 carries its note.
+  ['#接单 E20261122-0012', 'start', { ref: E12, text: '' }],
+  ['＃接单 e20261122-12', 'start', { ref: E12 }],
+  ['#退回 E20261122-0012 属于市场监管职责', 'return', { ref: E12, text: '属于市场监管职责' }],
+  ['#退单：e20261122-12，不属本部门', 'return', { ref: E12, text: '不属本部门' }],
+  ['#办结 E20261122-0012 已清运完毕', 'close', { ref: E12, text: '已清运完毕' }],
+  ['接单', 'none'],
+  ['退回去吧', 'none'],
   ['满意', 'none'],
   // bind, help, unknown
   ['#绑定 482913', 'bind', { ref: '482913', text: '' }],

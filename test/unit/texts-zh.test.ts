@@ -98,7 +98,7 @@ describe('refusals rendered from codes and reasons', () => {
     ['an unbound group', 'BAD_USER_INPUT', { reason: 'GROUP_NOT_BOUND' }, GROUP_NOT_BOUND],
     ['an incomplete instruction', 'BAD_USER_INPUT', { reason: 'COMMAND_INCOMPLETE', need: 'grade' }, '请写明等级，如：#指令 重大 返沪人员排查'],
     ['a conflict with no more to say', 'CONFLICT', { reason: 'GRID_IN_USE', children: 1, members: 0, departments: 0, incidents: 0, instructions: 0, groups: 0, clearances: 0 }, '未办理 E20261123-0012：状态已变化，请先发 #进度 E20261123-0012 查询'],
-    ['missing fields, with the command’s usage', 'BAD_USER_INPUT', { reason: 'MISSING_FIELDS', event: 'close', missing: ['note'] }, '格式不对，请按：#办结 事件编号'],
+    ['missing fields, with the command’s usage', 'BAD_USER_INPUT', { reason: 'MISSING_FIELDS', event: 'close', missing: ['note'] }, '格式不对，请按：#办结 事件编号 说明'],
     ['a bare forbidden', 'FORBIDDEN', undefined, '无权操作 E20261123-0012，请联系网格长或指挥中心'],
     ['a bare not found', 'NOT_FOUND', undefined, '没找到 E20261123-0012，请核对编号'],
     ['an unbound contact', 'UNAUTHENTICATED', undefined, CONTACT_NOT_BOUND],
