@@ -192,6 +192,22 @@ describe('拍拍板: the resident who reported gives the verdict', () => {
       { satisfied: true, contact_id: `demo-r${gridRow.id}`, member_id: null, note: null },
     ]);
   });
+
+  it('a resident may answer the bot directly without a code: the incident awaiting their verdict', async () => {
+    const cg = await departmentContact('城管');
+    const [gridRow] = (await t.pg.query(`select id from grid where code = $1`, [G])).rows;
+    const resident = `demo-r${gridRow.id}`;
+    const code = codeIn((await say(t.hub, G, 'resident', '反映 小区东门井盖松动，踩上去会响'))[0]);
+    expect(await dm(resident, '#满意')).toEqual(['您反映的事件暂无待评价的，请按：#满意 事件编号 / #不满意 事件编号 原因']);
+    await say(t.hub, 'XHG', 'commander', `#派单 ${code} 城管`);
+    await dm(cg.contactId, `#办结 ${code} 已加固井盖`);
+    const asked = nextSent((e) => e.roomId === roomOf(G) && e.text.includes(code) && e.text.includes('请评价'));
+    await gqlOk(t.hub, await t.token('WORKER', G), VERIFY_INCIDENT, { code, photos: [await upload()], note: null });
+    await asked;
+    expect(await dm(resident, '#满意 处理很快')).toEqual([`${code} 评价满意，已结案`]);
+    const { rows } = await t.pg.query(`select v.satisfied, v.contact_id, v.note from incident_verdict v join incident i on i.id = v.incident_id where i.code = $1`, [code]);
+    expect(rows).toEqual([{ satisfied: true, contact_id: resident, note: '处理很快' }]);
+  });
 });
 
 it('overdue department work reaches the department’s head through the bot, once per lapse, on the timeline', async () => {
