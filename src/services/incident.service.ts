@@ -325,11 +325,6 @@ export class IncidentService {
     return { incident, department: acting.department, part: part !== null };
   }
 
-  /** The co-departments of a jointly handled incident and their parts, oldest first. */
-  async parts(incidentId: number): Promise<IncidentDepartmentEntity[]> {
-    return this.deps.em.find(IncidentDepartmentEntity, { incident: incidentId }, { populate: ['department'], orderBy: { id: 'asc' } });
-  }
-
   /**
    * Adds photos to an incident's record without changing its state (a photo sent in the group
    * right after the report): an immutable `photo` entry on the timeline.
