@@ -16,6 +16,8 @@ export interface DepartmentChannel {
 export interface DueDepartmentWork {
   incident_id: number;
   code: string;
+  /** The incident's state (dispatched or in progress). */
+  status: string;
   category: string;
   path: string;
   department_id: number;
@@ -70,7 +72,7 @@ export class DepartmentRepository {
            from incident_department p join incident i on i.id = p.incident_id
           where p.status in (${marks(OPEN_PART_STATES)}) and i.status in ('dispatched', 'in_progress') and p.deadline_at < ?
        )
-       select w.incident_id, i.code, i.category, i.path::text as path, d.id as department_id, d.name as department,
+       select w.incident_id, i.code, i.status, i.category, i.path::text as path, d.id as department_id, d.name as department,
               w.deadline_at, w.part, h.id as head_id, h.name as head, mc.contact_id as head_contact
          from work w
          join incident i on i.id = w.incident_id

@@ -80,7 +80,7 @@ export class EscalationService {
         }
         return work;
       });
-      for (const w of due) this.deps.pubsub.publish('incidentChanged', { path: w.path, code: w.code, event: 'escalate_head', status: 'dispatched', at: now.toISOString() });
+      for (const w of due) this.deps.pubsub.publish('incidentChanged', { path: w.path, code: w.code, event: 'escalate_head', status: w.status, at: now.toISOString() });
       if (due.length < batch) return results;
     }
   }
