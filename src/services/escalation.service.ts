@@ -1,7 +1,7 @@
 import { escalationTarget } from '../domain/deadline-policy.js';
 import { pathIds } from '../domain/actor.js';
 import { EscalationRepository, type DueIncident } from '../repositories/escalation.repository.js';
-import { DepartmentRepository } from '../repositories/department.repository.js';
+import { DepartmentRepository, type DueDepartmentWork } from '../repositories/department.repository.js';
 import { MESSAGE_LANES, priorityOf } from '../domain/delivery-lanes.js';
 import { OutboxRepository } from '../repositories/outbox.repository.js';
 import { departmentEscalatedNote, departmentOverdueText, escalatedNote } from '../texts/zh/index.js';
@@ -60,14 +60,15 @@ export class EscalationService {
     const results: DepartmentEscalationResult[] = [];
     const zone = this.deps.config.timeZone;
     for (;;) {
-      const due = await this.deps.em.transactional(async (tx) => {
+      const { due, told } = await this.deps.em.transactional(async (tx) => {
         const repo = new DepartmentRepository(tx);
         const work = await repo.dueWork(now, batch);
-        const told = await repo.record(
+        const stored = await repo.record(
           work.map((w) => ({ incidentId: w.incident_id, departmentId: w.department_id, lapsedDeadline: w.deadline_at, headId: w.head_id, note: departmentEscalatedNote(w.department, w.head) })),
           now,
         );
-        const recorded = new Set(told.map((t) => `${t.incident_id}:${t.department_id}`));
+        const recorded = new Set(stored.map((t) => `${t.incident_id}:${t.department_id}`));
+        const mine: DueDepartmentWork[] = [];
         const outbox = new OutboxRepository(tx);
         for (const w of work) {
           if (!recorded.has(`${w.incident_id}:${w.department_id}`)) continue;
@@ -77,10 +78,12 @@ export class EscalationService {
           if (group) await outbox.enqueueForRooms([{ roomId: group.roomId, text, dedupeKey: key, kind: 'escalation', ref: w.code, mentionMemberIds: [w.head_id], priority: priorityOf(MESSAGE_LANES.escalation) }], now);
           else if (w.head_contact && botAccount) await outbox.enqueueForRooms([{ botAccount, roomId: w.head_contact, text, dedupeKey: key, kind: 'escalation', ref: w.code, priority: priorityOf(MESSAGE_LANES.escalation) }], now);
           results.push({ code: w.code, department: w.department, head: w.head, part: w.part });
+          mine.push(w);
         }
-        return work;
+        return { due: work, told: mine };
       });
-      for (const w of due) this.deps.pubsub.publish('incidentChanged', { path: w.path, code: w.code, event: 'escalate_head', status: w.status, at: now.toISOString() });
+      // Published after the commit, for the lapses this instance recorded.
+      for (const w of told) this.deps.pubsub.publish('incidentChanged', { path: w.path, code: w.code, event: 'escalate_head', status: w.status, at: now.toISOString() });
       if (due.length < batch) return results;
     }
   }
