@@ -28,23 +28,30 @@ async function departmentContact(name: string): Promise<{ memberId: number; cont
   return { memberId: rows[0].id, contactId: rows[0].contact_id, memberName: rows[0].name };
 }
 
-/** Resolves with the first message the bot sends that `match` accepts. */
-function nextSent(match: (e: SentEvent) => boolean, ms = 60_000): Promise<SentEvent> {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => {
-      worker().off('sent', on);
-      reject(new Error('the bot sent no such message in time'));
-    }, ms);
+/** Resolves with the first message the bot sends that `match` accepts; `cancel` stops waiting. */
+function watchSent(match: (e: SentEvent) => boolean, ms = 60_000): { sent: Promise<SentEvent>; cancel(): void } {
+  let cancel = () => {};
+  const sent = new Promise<SentEvent>((resolve, reject) => {
     const on = (e: SentEvent) => {
       if (!match(e)) return;
+      cancel();
+      resolve(e);
+    };
+    const timer = setTimeout(() => {
+      cancel();
+      reject(new Error('the bot sent no such message in time'));
+    }, ms);
+    cancel = () => {
       clearTimeout(timer);
       worker().off('sent', on);
-      resolve(e);
     };
     worker().on('sent', on);
     worker().kick();
   });
+  return { sent, cancel };
 }
+
+const nextSent = (match: (e: SentEvent) => boolean): Promise<SentEvent> => watchSent(match).sent;
 
 /**
  * `contactId` says `text` through Wechaty on the mock puppet, to the bot directly (no room) or
@@ -64,12 +71,19 @@ async function speak(contactId: string, text: string, roomId: string | null = nu
   });
   const { mocker } = world();
   const to = roomId ? mocker.RoomMock.load(roomId) : mocker.ContactMock.load(DEMO_BOT_CONTACT_ID);
-  const sent = nextSent((e) => e.roomId === conversation);
+  // Only the reply's own message (its dedupe key), not a notice sent to the same chat meanwhile.
+  let replyKey: string | null = null;
+  const early: SentEvent[] = [];
+  const reply = watchSent((e) => e.roomId === conversation && (replyKey === null ? (early.push(e), false) : e.dedupeKey === replyKey));
   mocker.ContactMock.load(contactId).say(text).to(to);
   const outcome = await processed;
-  if (!outcome.replyKey) return [];
-  const e = await sent;
-  return [e.text];
+  replyKey = outcome.replyKey;
+  const already = early.find((e) => e.dedupeKey === replyKey);
+  if (!replyKey || already) {
+    reply.cancel();
+    return already ? [already.text] : [];
+  }
+  return [(await reply.sent).text];
 }
 
 const dm = (contactId: string, text: string) => speak(contactId, text);
