@@ -33,7 +33,6 @@ import { PhotoService } from './photo.service.js';
 import { incidentFromRow } from './report-writer.js';
 import type { ServiceDeps } from './context.js';
 import type { GridService } from './grid.service.js';
-import { MESSAGE_LANES, priorityOf } from '../domain/delivery-lanes.js';
 
 export interface ReportIncidentInput {
   grid: string;

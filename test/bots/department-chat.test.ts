@@ -7,6 +7,7 @@ import { departmentEscalationJob } from '../../src/jobs/department-escalation.jo
 import { createScope } from '../../src/scope';
 import type * as Op from '../generated/operations';
 import { BIND_DEPARTMENT_GROUP, INCIDENT_DEPARTMENTS, SET_DEPARTMENT_HEAD, STATS, VERIFY_INCIDENT } from '../operations';
+import { uploadPhoto } from '../factories/photos';
 import { codeIn, say } from '../setup/bot';
 import { ADMIN, gql, gqlOk, useHub } from '../setup/hub';
 
@@ -160,10 +161,10 @@ describe('拍拍板: the resident who reported gives the verdict', () => {
   const G = 'XHG-B02-C03-M06';
   const roomOf = (grid: string) => `demo-${grid}@chatroom`;
 
-  const upload = async (): Promise<string> => {
-    const jpeg = Buffer.concat([Buffer.from([0xff, 0xd8, 0xff, 0xe0]), Buffer.from(`after ${Math.random()}`)]);
-    const res = await fetch(t.hub.url.replace('/graphql', '/photos'), { method: 'POST', headers: { authorization: `Bearer ${ADMIN}` }, body: jpeg });
-    return ((await res.json()) as { key: string }).key;
+  /** The worker's after-photo, uploaded with the token that then verifies (photos are the uploader's). */
+  const verifyWithPhoto = async (code: string) => {
+    const worker = await t.token('WORKER', G);
+    await gqlOk(t.hub, worker, VERIFY_INCIDENT, { code, photos: [await uploadPhoto(t.hub, worker)], note: null });
   };
   const satisfaction = async () => {
     const day = 86_400_000;
@@ -179,7 +180,7 @@ describe('拍拍板: the resident who reported gives the verdict', () => {
     const fixAndRevisit = async () => {
       expect(await dm(cg.contactId, `#办结 ${code} 已更换灯泡`)).toEqual([`${code} 城管已办结，待网格员核查`]);
       const asked = nextSent((e) => e.roomId === roomOf(G) && e.text.includes('请评价'));
-      await gqlOk(t.hub, await t.token('WORKER', G), VERIFY_INCIDENT, { code, photos: [await upload()], note: null });
+      await verifyWithPhoto(code);
       return (await asked).text;
     };
     const question = await fixAndRevisit();
@@ -216,7 +217,7 @@ describe('拍拍板: the resident who reported gives the verdict', () => {
     await say(t.hub, 'XHG', 'commander', `#派单 ${code} 城管`);
     await dm(cg.contactId, `#办结 ${code} 已加固井盖`);
     const asked = nextSent((e) => e.roomId === roomOf(G) && e.text.includes(code) && e.text.includes('请评价'));
-    await gqlOk(t.hub, await t.token('WORKER', G), VERIFY_INCIDENT, { code, photos: [await upload()], note: null });
+    await verifyWithPhoto(code);
     await asked;
     expect(await dm(resident, '#满意 处理很快')).toEqual([`${code} 评价满意，已结案`]);
     const { rows } = await t.pg.query(`select v.satisfied, v.contact_id, v.note from incident_verdict v join incident i on i.id = v.incident_id where i.code = $1`, [code]);

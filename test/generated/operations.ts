@@ -26,6 +26,12 @@ export type CreateGridInput = {
   riskColor?: RiskColor | null | undefined;
 };
 
+export type DepartmentPartStatus =
+  | 'DISPATCHED'
+  | 'IN_PROGRESS'
+  | 'RESOLVED'
+  | 'RETURNED';
+
 export type DisputeColor =
   | 'BLUE'
   | 'RED'
@@ -734,3 +740,47 @@ export type GridChannelsQueryVariables = Exact<{
 
 
 export type GridChannelsQuery = { gridChannels: Array<{ grid: string, kind: string, hint: string, pending: number, sent: number, failed: number }> };
+
+export type JointDispatchMutationVariables = Exact<{
+  code: string;
+  department: string;
+  coDepartments?: Array<string> | string | null | undefined;
+  deadline?: string | null | undefined;
+}>;
+
+
+export type JointDispatchMutation = { dispatchIncident: { code: string, status: IncidentStatus, department: string | null, departments: Array<{ name: string, lead: boolean, status: DepartmentPartStatus | null, deadlineAt: string, note: string | null }> } };
+
+export type IncidentDepartmentsQueryVariables = Exact<{
+  code: string;
+}>;
+
+
+export type IncidentDepartmentsQuery = { incident: { code: string, status: IncidentStatus, satisfied: boolean | null, department: string | null, departments: Array<{ name: string, lead: boolean, status: DepartmentPartStatus | null, deadlineAt: string, note: string | null }>, timeline: Array<{ event: string, actorRole: string, note: string | null }> } };
+
+export type ResolveWithNoteMutationVariables = Exact<{
+  code: string;
+  note: string;
+}>;
+
+
+export type ResolveWithNoteMutation = { resolveIncident: { code: string, status: IncidentStatus } };
+
+export type BindDepartmentGroupMutationVariables = Exact<{
+  roomId: string;
+  grid: string;
+  department: string;
+  botAccount?: string | null | undefined;
+}>;
+
+
+export type BindDepartmentGroupMutation = { bindDepartmentGroup: { roomId: string, botAccount: string, grid: string | null, department: string | null } };
+
+export type SetDepartmentHeadMutationVariables = Exact<{
+  grid: string;
+  department: string;
+  member: number;
+}>;
+
+
+export type SetDepartmentHeadMutation = { setDepartmentHead: { id: string, name: string, head: { id: string, name: string } | null } };
