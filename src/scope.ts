@@ -31,6 +31,7 @@ import { InstructionService } from './services/instruction.service.js';
 import { MemberService } from './services/member.service.js';
 import { Open311Service } from './services/open311.service.js';
 import { PhotoService } from './services/photo.service.js';
+import { OpenItemsService } from './services/open-items.service.js';
 
 const groupBy = <T>(keys: readonly number[], rows: T[], keyOf: (row: T) => number): T[][] => {
   const map = new Map<number, T[]>();
@@ -111,6 +112,7 @@ export interface Scope {
   readonly exports: ExportService;
   readonly channels: ChannelService;
   readonly photos: PhotoService;
+  readonly openItems: OpenItemsService;
 }
 
 /**
@@ -148,5 +150,6 @@ export function createScope(app: AppDeps, actor: Actor): Scope {
     exports: new ExportService(deps, grids),
     channels: new ChannelService(deps, grids),
     photos: new PhotoService(deps),
+    openItems: new OpenItemsService(deps, clearance),
   };
 }

@@ -198,6 +198,12 @@ export class ClearanceRepository {
     return row ?? null;
   }
 
+  /** The slot of a grid in a round (read only), or null when the grid is not asked. */
+  async slotOf(roundId: number, gridId: number): Promise<SlotRow | null> {
+    const [row] = slots(await query<SlotRow>(this.em, `select ${SLOT_COLUMNS} from clearance_slot s join grid g on g.id = s.grid_id where s.round_id = ? and s.grid_id = ?`, [roundId, gridId]));
+    return row ?? null;
+  }
+
   async confirm(slotId: number, a: { zeroReport: boolean; late: boolean; note: string | null; flaggedCodes: readonly string[]; at: Date; memberId: number | null; role: string; source: string }): Promise<void> {
     await query(
       this.em,

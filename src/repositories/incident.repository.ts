@@ -65,6 +65,29 @@ export interface StoredIncidentRow {
   duplicate_of_code?: string | null;
 }
 
+/** One of a person's open incidents (`#进度` with no code). */
+export interface OpenItemRow {
+  code: string;
+  category: string;
+  status: string;
+  urgent: boolean;
+  createdAt: Date;
+  deadlineAt: Date;
+  /** The person reported it (else it waits on their role). */
+  mine: boolean;
+}
+
+/** Whose open incidents: reported by `memberId` and not finished, or under `scopePath` in a state waiting on them. */
+export interface OpenItemsQuery {
+  memberId: number | null;
+  followed: readonly string[];
+  scopePath: string;
+  waiting: readonly string[];
+  /** Only incidents dispatched to this department (a department's member); undefined for everyone else. */
+  departmentId?: number | null;
+  limit: number;
+}
+
 export interface StatsRow {
   reported: number;
   handledOnSite: number;
@@ -110,6 +133,32 @@ export class IncidentRepository {
     }
     if (after) qb.andWhere('(i.created_at, i.id) < (?, ?)', [after.createdAt, after.id]);
     return qb.getResultList();
+  }
+
+  /** A person's open incidents, deadline first (the overdue on top), with the count of all of them. */
+  async openItems(q: OpenItemsQuery): Promise<{ rows: OpenItemRow[]; total: number }> {
+    const marks = (list: readonly unknown[]) => list.map(() => '?').join(', ');
+    const parts: string[] = [];
+    const params: unknown[] = [q.memberId];
+    if (q.memberId !== null && q.followed.length) {
+      parts.push(`(i.reporter_id = ? and i.status in (${marks(q.followed)}))`);
+      params.push(q.memberId, ...q.followed);
+    }
+    if (q.waiting.length && q.departmentId !== null) {
+      const dept = q.departmentId === undefined ? '' : ' and i.department_id = ?';
+      parts.push(`(i.path <@ ?::ltree and i.status in (${marks(q.waiting)})${dept})`);
+      params.push(q.scopePath, ...q.waiting, ...(q.departmentId === undefined ? [] : [q.departmentId]));
+    }
+    if (!parts.length) return { rows: [], total: 0 };
+    const rows = await query<OpenItemRow & { total: string }>(
+      this.em,
+      `select i.code, i.category, i.status, i.urgent, i.created_at as "createdAt", i.deadline_at as "deadlineAt",
+              coalesce(i.reporter_id = ?, false) as mine, count(*) over () as total
+         from incident i where ${parts.join(' or ')} order by i.deadline_at, i.id limit ?`,
+      [...params, q.limit],
+    );
+    const total = rows.length ? Number(rows[0]!.total) : 0;
+    return { rows: rows.map(({ total: _t, ...r }) => ({ ...r, createdAt: new Date(r.createdAt), deadlineAt: new Date(r.deadlineAt) })), total };
   }
 
   /**

@@ -247,6 +247,19 @@ export class InstructionRepository {
     return row?.code ?? null;
   }
 
+  /** Active instructions `gridId` received and has not reported on yet, newest first, with the count of all of them. */
+  async unansweredBy(gridId: number, limit: number): Promise<{ rows: Array<{ code: string; title: string; acknowledged: boolean; resultDeadlineAt: Date }>; total: number }> {
+    const rows = await query<{ code: string; title: string; acknowledged: boolean; resultDeadlineAt: string; total: string }>(
+      this.em,
+      `select i.code, i.title, r.acknowledged_at is not null as acknowledged, i.result_deadline_at as "resultDeadlineAt", count(*) over () as total
+         from instruction_receipt r join instruction i on i.id = r.instruction_id
+        where r.grid_id = ? and i.status = 'active' and r.reported_at is null
+        order by i.issued_at desc, i.id desc limit ?`,
+      [gridId, limit],
+    );
+    return { rows: rows.map(({ total: _t, ...r }) => ({ ...r, resultDeadlineAt: new Date(r.resultDeadlineAt) })), total: rows.length ? Number(rows[0]!.total) : 0 };
+  }
+
   /**
    * Records an answer for one receipt: the first acknowledgement (or result) sets who and when,
    * later ones are only logged. A result also acknowledges. Null when the grid did not receive it.

@@ -197,6 +197,19 @@ export class ClearanceService {
     return { round, scopePath, progress, children };
   }
 
+  /**
+   * A grid's answer to today's daily round (the round is opened if the schedule has not yet, as
+   * the first answer would): its slot and the deadline; null when daily rounds are not run here
+   * or the grid is not asked (not at a clearance level).
+   */
+  async today(gridId: number): Promise<{ slot: SlotRow; deadlineAt: Date } | null> {
+    if (!this.deps.config.clearance.periods.includes('daily')) return null;
+    const now = this.deps.clock.now();
+    const { round } = await this.open(periodAt('daily', now, this.zone), now);
+    const slot = await this.repo().slotOf(round.id, gridId);
+    return slot ? { slot, deadlineAt: round.deadlineAt } : null;
+  }
+
   /** Slots of a round under a scope path already checked, ordered by grid code (keyset on the code). */
   async slots(roundId: number, scopePath: string, status: SlotStatus | null, first: number, after: string | null): Promise<SlotRow[]> {
     pageSize(first, PAGE_LIMITS.smallRows);

@@ -10,6 +10,7 @@ export * from './clearance.js';
 export * from './delivery.js';
 export * from './incident.js';
 export * from './instruction.js';
+export * from './open-items.js';
 export * from './refusals.js';
 export * from './time.js';
 export * from './limits.js';
