@@ -12,6 +12,7 @@ import { Migration20261204012000 } from './Migration20261204012000.js';
 import { Migration20261204012500 } from './Migration20261204012500.js';
 import { Migration20261204100000 } from './Migration20261204100000.js';
 import { Migration20261204110000 } from './Migration20261204110000.js';
+import { Migration20261204120000 } from './Migration20261204120000.js';
 import { Migration20261204130000 } from './Migration20261204130000.js';
 import { Migration20261204150000 } from './Migration20261204150000.js';
 import { Migration20261204160000 } from './Migration20261204160000.js';
@@ -34,6 +35,7 @@ export const MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261204012500', class: Migration20261204012500 },
   { name: 'Migration20261204100000', class: Migration20261204100000 },
   { name: 'Migration20261204110000', class: Migration20261204110000 },
+  { name: 'Migration20261204120000', class: Migration20261204120000 },
   { name: 'Migration20261204130000', class: Migration20261204130000 },
   { name: 'Migration20261204150000', class: Migration20261204150000 },
   { name: 'Migration20261204160000', class: Migration20261204160000 },

@@ -295,6 +295,41 @@ export const INCIDENT = /* GraphQL */ `
   }
 `;
 
+/** Send with the operations that spread it: `INCIDENT_PLACE + INCIDENT_PLACE_FIELDS`. */
+export const INCIDENT_PLACE_FIELDS = /* GraphQL */ `
+  fragment IncidentPlaceFields on Incident {
+    code
+    location
+    place {
+      name
+      address
+      latitude
+      longitude
+    }
+  }
+`;
+
+export const INCIDENT_PLACE = /* GraphQL */ `
+  query IncidentPlace($code: String!) {
+    incident(code: $code) {
+      ...IncidentPlaceFields
+      timeline {
+        event
+        note
+        photos
+      }
+    }
+  }
+`;
+
+export const REPORT_INCIDENT_AT = /* GraphQL */ `
+  mutation ReportIncidentAt($input: ReportIncidentInput!) {
+    reportIncident(input: $input) {
+      ...IncidentPlaceFields
+    }
+  }
+`;
+
 export const INCIDENTS = /* GraphQL */ `
   query Incidents($filter: IncidentFilter, $first: Int, $after: String) {
     incidents(filter: $filter, first: $first, after: $after) {
@@ -664,8 +699,8 @@ export const BOTS = /* GraphQL */ `
 
 /** Demo mode only: speak into a grid's mock WeChat group (see test/setup/bot.ts `say`). */
 export const SIMULATE_MESSAGE = /* GraphQL */ `
-  mutation SimulateMessage($grid: String!, $from: String!, $text: String, $image: String) {
-    simulateMessage(grid: $grid, from: $from, text: $text, image: $image)
+  mutation SimulateMessage($grid: String!, $from: String!, $text: String, $image: String, $location: PlaceInput) {
+    simulateMessage(grid: $grid, from: $from, text: $text, image: $image, location: $location)
   }
 `;
 

@@ -4,6 +4,7 @@ import { OPERATOR } from '../domain/actor.js';
 import { EventEmitter } from 'node:events';
 import { dayKey } from '../domain/day-key.js';
 import { DEMO_ROOM } from '../domain/demo-ids.js';
+import { checkPlace, type Place } from '../domain/places.js';
 import { DEMO_POLICY, REAL_ACCOUNT_POLICY, type OutboxPolicy } from '../domain/outbox-policy.js';
 import { DEMO_PACING, WECHAT_PACING, type PacingPolicy } from '../domain/pacing.js';
 import type { BotAccountState } from '../entities/bot-account.entity.js';
@@ -82,6 +83,17 @@ export function sendVia(bot: WechatyInterface): SendToRoom {
     }
     await room.say(byName.length ? `${byName.join(' ')} ${text}` : text, ...contacts);
   };
+}
+
+/** A location message's place; null when the puppet cannot read it (wechat4u) or its coordinates are unusable. */
+async function placeOf(msg: Message): Promise<Place | null> {
+  try {
+    // Straight from the puppet: Wechaty 1.20's `message.toLocation()` builds its Location with the
+    // un-wechatified class and always throws ("WUC can not be instantiated directly").
+    return checkPlace(await msg.wechaty.puppet.messageLocation(msg.id));
+  } catch {
+    return null;
+  }
 }
 
 /**
@@ -215,7 +227,9 @@ export async function startBots(app: AppDeps, photos: PhotoService, hooks: Deliv
     const room = msg.room();
     const talker = msg.talker();
     const type = msg.type();
-    const kind = type === msg.wechaty.Message.Type.Text ? 'text' : type === msg.wechaty.Message.Type.Image ? 'image' : 'other';
+    const { Text, Image, Location } = msg.wechaty.Message.Type;
+    const place = type === Location ? await placeOf(msg) : null;
+    const kind = type === Text ? 'text' : type === Image ? 'image' : place ? 'location' : 'other';
     await inbox.receive({
       botAccount: name,
       messageId: msg.id,
@@ -227,6 +241,7 @@ export async function startBots(app: AppDeps, photos: PhotoService, hooks: Deliv
       kind,
       text: kind === 'text' ? msg.text() : '',
       readMedia: async () => (await msg.toFileBox()).toBuffer(),
+      place,
     });
   };
 

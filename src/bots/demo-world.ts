@@ -1,5 +1,6 @@
+import { randomUUID } from 'node:crypto';
 import { FileBox } from 'file-box';
-import { WechatyBuilder, type Wechaty as WechatyInterface } from 'wechaty';
+import { types, WechatyBuilder, type Wechaty as WechatyInterface } from 'wechaty';
 import { mock, PuppetMock } from 'wechaty-puppet-mock';
 import {
   DEMO_ACCOUNT,
@@ -11,6 +12,7 @@ import {
 } from '../domain/demo-ids.js';
 import { DomainError } from '../domain/errors.js';
 import { normalizeGridCode } from '../domain/grid-levels.js';
+import type { Place } from '../domain/places.js';
 import { DemoRepository, type DemoGrid, type DemoMember } from '../repositories/demo.repository.js';
 import { OutboxRepository } from '../repositories/outbox.repository.js';
 import type { AppDeps } from '../services/context.js';
@@ -38,7 +40,7 @@ const photoName = (bytes: Uint8Array) => (bytes[0] === 0x89 ? 'photo.png' : 'pho
 /** One demo account's own simulated WeChat: a mock puppet holds one logged-in account. */
 interface MockAccount {
   readonly mocker: mock.Mocker;
-  readonly puppet: PuppetMock;
+  readonly puppet: DemoPuppet;
   readonly bot: WechatyInterface;
   readonly rooms: Map<string, RoomMock>;
   readonly contacts: Map<string, ContactMock>;
@@ -53,6 +55,20 @@ export interface DemoBots {
 
 /** The demo accounts' own contact ids: the first is `demo-bot`, the others `demo-bot-<name>`. */
 export const demoBotContactId = (account: string): string => (account === DEMO_ACCOUNT ? DEMO_BOT_CONTACT_ID : `${DEMO_BOT_CONTACT_ID}-${account}`);
+
+/**
+ * The mock puppet answers every location message with one fixed place; the demo world's
+ * location messages carry their own (sent with `speak`), so this one remembers them by message id.
+ */
+export class DemoPuppet extends PuppetMock {
+  readonly places = new Map<string, Place>();
+
+  override async messageLocation(messageId: string) {
+    const place = this.places.get(messageId);
+    if (!place) return super.messageLocation(messageId);
+    return { accuracy: 15, name: place.name ?? '', address: place.address ?? '', latitude: place.latitude, longitude: place.longitude };
+  }
+}
 
 /**
  * Demo mode (docs/domain-rules.md#demo-city): a simulated WeChat on `wechaty-puppet-mock` where every grid has its
@@ -98,7 +114,7 @@ export class DemoWorld {
   /** A Wechaty for demo account `name` on a mock WeChat of its own; `start` logs it in, in every demo group. */
   account(name: string): { bot: WechatyInterface; start(): Promise<void> } {
     const mocker = new mock.Mocker();
-    const puppet = new PuppetMock({ mocker });
+    const puppet = new DemoPuppet({ mocker });
     const bot = WechatyBuilder.build({ name: `gridhub-${name}`, puppet });
     const acc: MockAccount = { mocker, puppet, bot, rooms: new Map(), contacts: new Map() };
     return {
@@ -134,12 +150,13 @@ export class DemoWorld {
   }
 
   /**
-   * Says `text` (and/or sends `image`) in `gridCode`'s group as `from`: a member's name or a
-   * role word (that grid's member in that role, else the nearest ancestor's; `resident` is an
-   * unbound resident of the grid). Resolves with the bots' replies in that group.
+   * Says `text` (and/or sends `image`, then a WeChat location `place`) in `gridCode`'s group as
+   * `from`: a member's name or a role word (that grid's member in that role, else the nearest
+   * ancestor's; `resident` is an unbound resident of the grid). Resolves with the bots' replies
+   * in that group.
    */
-  speak(gridCode: string, from: string, text: string | null, image: Uint8Array | null): Promise<string[]> {
-    const next = this.turn.then(() => this.speakNow(gridCode, from, text, image));
+  speak(gridCode: string, from: string, text: string | null, image: Uint8Array | null, place: Place | null = null): Promise<string[]> {
+    const next = this.turn.then(() => this.speakNow(gridCode, from, text, image, place));
     this.turn = next.catch(() => undefined);
     return next;
   }
@@ -150,10 +167,10 @@ export class DemoWorld {
     return acc;
   }
 
-  private async speakNow(gridCode: string, from: string, text: string | null, image: Uint8Array | null): Promise<string[]> {
+  private async speakNow(gridCode: string, from: string, text: string | null, image: Uint8Array | null, place: Place | null): Promise<string[]> {
     const bots = this.bots;
     if (!bots) throw new Error('the demo world is not attached to a bot');
-    if (!text?.trim() && !image) throw new DomainError('BAD_USER_INPUT', 'say something: text or image');
+    if (!text?.trim() && !image && !place) throw new DomainError('BAD_USER_INPUT', 'say something: text, image or location');
     const code = normalizeGridCode(gridCode);
     const grid = await this.repo().grid(code);
     if (!grid) throw new DomainError('NOT_FOUND', `grid ${code} not found`);
@@ -169,10 +186,11 @@ export class DemoWorld {
       if (e.roomId === roomId) replies.push(e.text);
     });
     try {
-      for (const part of [text?.trim() ? text : null, image ? FileBox.fromBase64(Buffer.from(image).toString('base64'), photoName(image)) : null]) {
+      for (const part of [text?.trim() ? text : null, image ? FileBox.fromBase64(Buffer.from(image).toString('base64'), photoName(image)) : null, place]) {
         if (!part) continue;
         const processed = this.nextOutcome(bots.inbox, roomId, speaker.id);
-        speaker.say(part).to(room);
+        if (typeof part === 'string' || FileBox.valid(part)) speaker.say(part).to(room);
+        else this.sayPlace(acc, speaker, room, part);
         const outcome = await processed;
         if (outcome.action === 'skipped' && part === text) {
           throw new DomainError('CONFLICT', `group of ${code} is served by bot account ${listening} on another instance: simulate the message there`);
@@ -183,6 +201,14 @@ export class DemoWorld {
       off();
     }
     return replies;
+  }
+
+  /** A WeChat location message from `speaker` in `room` (ContactMock.say sends only text and files). */
+  private sayPlace(acc: MockAccount, speaker: ContactMock, room: RoomMock, place: Place): void {
+    const id = `demo-location-${randomUUID()}`;
+    acc.puppet.places.set(id, place);
+    acc.mocker.MessageMock.create({ id, talkerId: speaker.id, roomId: room.id, timestamp: Date.now(), type: types.Message.Location, mentionIdList: [] });
+    acc.puppet.emit('message', { messageId: id });
   }
 
   private nextOutcome(inbox: BotInbox, roomId: string, senderId: string): Promise<InboxOutcome> {

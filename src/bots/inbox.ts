@@ -4,6 +4,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { OPERATOR, type Actor } from '../domain/actor.js';
 import { parseMessage, type ChatCommand, type ParsedMessage } from '../domain/chat/index.js';
 import { isDomainError, type DomainError } from '../domain/errors.js';
+import type { Place } from '../domain/places.js';
 import { rateLimited } from '../infra/rate-limits.js';
 import { storableText } from '../domain/text.js';
 import { isDatabaseUnavailable } from '../infra/database-errors.js';
@@ -16,8 +17,8 @@ import { createScope } from '../scope.js';
 import type { BindingService, ContactBinding, GroupBinding } from '../services/binding.service.js';
 import type { AppDeps } from '../services/context.js';
 import type { PhotoService } from '../services/photo.service.js';
-import { CONTACT_NOT_BOUND, GROUP_NOT_BOUND, GROUP_ONLY, INTERNAL_ERROR, PHOTO_REFUSED, photoAttachedText, refusalText } from '../texts/zh/index.js';
-import type { BotPlugin, BotReply } from './plugin.js';
+import { CONTACT_NOT_BOUND, GROUP_NOT_BOUND, GROUP_ONLY, INTERNAL_ERROR, PHOTO_REFUSED, locatedText, photoAttachedText, refusalText } from '../texts/zh/index.js';
+import type { BotAttachments, BotPlugin, BotReply } from './plugin.js';
 import { PLUGINS } from './plugins/index.js';
 import { MESSAGE_LANES, priorityOf } from '../domain/delivery-lanes.js';
 
@@ -30,10 +31,12 @@ export interface IncomingMessage {
   roomTopic: string | null;
   senderId: string;
   senderName: string;
-  kind: 'text' | 'image' | 'other';
+  kind: 'text' | 'image' | 'location' | 'other';
   text: string;
   /** An image message's bytes (read only when the photo is wanted). */
   readMedia?: () => Promise<Uint8Array>;
+  /** A location message's place, checked (a location without usable coordinates arrives as `other`). */
+  place?: Place | null;
 }
 
 /** What the inbox did with one message (returned for logs and tests, and emitted as `processed`). */
@@ -46,14 +49,23 @@ export interface InboxOutcome {
   roomId: string;
   senderId: string;
   messageId: string;
-  command: ChatCommand | 'photo' | null;
+  command: ChatCommand | 'photo' | 'location' | null;
   /** The reply queued in the outbox, if any, and its dedupe key. */
   reply: string | null;
   replyKey: string | null;
 }
 
-/** How long after a report a photo from the same person still attaches to it. */
-export const PHOTO_ATTACH_WINDOW_MS = 2 * 60_000;
+/**
+ * How far apart a photo or location and the report (or #处置, #办结) it belongs to may be, either
+ * way round: sent after, it attaches at once; sent before, it waits (stored) for the sender's
+ * next such command in the group within this window.
+ */
+export const ATTACH_WINDOW_MS = 2 * 60_000;
+
+/** The commands a photo sent just before or after belongs to (the after-photo of 处置 and 办结), and those a location belongs to. */
+const TAKES_PHOTOS: readonly ChatCommand[] = ['report', 'handle', 'close'];
+const TAKES_PLACE: readonly ChatCommand[] = ['report'];
+const NO_ATTACHMENTS: BotAttachments = { photos: [], place: null };
 
 /** How the inbox retries: a stored message is leased to whoever acts on it, tried MAX_ATTEMPTS times with a growing back-off. */
 export const INBOX_RETRY = {
@@ -213,8 +225,9 @@ export class BotInbox extends EventEmitter<{ processed: [InboxOutcome] }> {
 
   private retry(row: PendingInboundMessage): Promise<InboxOutcome> {
     this.log.info({ messageId: row.messageId, roomId: row.roomId, attempt: row.attempts }, 'acting on a stored message again');
-    const msg: IncomingMessage = { botAccount: row.botAccount, messageId: row.messageId, roomId: row.roomId, roomTopic: null, senderId: row.senderId, senderName: row.senderName, kind: row.kind === 'image' ? 'image' : 'text', text: row.text };
-    return this.inRoomOrder(msg, () => (row.kind === 'image' ? this.actOnPhoto(msg, row.id, row.mediaKey) : this.act(msg, row.id, parseMessage(row.text, this.app.categorise))));
+    const kind = row.kind === 'image' || row.kind === 'location' ? row.kind : 'text';
+    const msg: IncomingMessage = { botAccount: row.botAccount, messageId: row.messageId, roomId: row.roomId, roomTopic: null, senderId: row.senderId, senderName: row.senderName, kind, text: row.text, place: row.place ?? null };
+    return this.inRoomOrder(msg, () => (kind === 'text' ? this.act(msg, row.id, parseMessage(row.text, this.app.categorise)) : this.actOnAttachment(msg, row.id, row.mediaKey)));
   }
 
   /** Runs `fn` after everything queued before it in the same group, so a photo follows its report. */
@@ -229,7 +242,7 @@ export class BotInbox extends EventEmitter<{ processed: [InboxOutcome] }> {
   }
 
   private async receiveNow(msg: IncomingMessage): Promise<InboxOutcome> {
-    if (msg.kind === 'image') return this.receivePhoto(msg);
+    if (msg.kind === 'image' || msg.kind === 'location') return this.receiveAttachment(msg);
     if (msg.kind !== 'text') return this.outcome(msg, 'ignored', null);
     const parsed = parseMessage(msg.text, this.app.categorise);
     if (parsed.command === 'none') return this.outcome(msg, 'ignored', null);
@@ -253,41 +266,63 @@ export class BotInbox extends EventEmitter<{ processed: [InboxOutcome] }> {
     return this.act(msg, id, parsed, group);
   }
 
-  /** A photo attaches to the sender's report in this group of the last two minutes; otherwise it is chat. */
-  private async receivePhoto(msg: IncomingMessage): Promise<InboxOutcome> {
-    const since = new Date(this.app.clock.now().getTime() - PHOTO_ATTACH_WINDOW_MS);
-    const recent = await this.lastReport(msg, since);
-    if (!recent || !msg.readMedia) return this.outcome(msg, 'ignored', null);
-    // The bytes are stored before the message row, so a resumed photo still has them.
+  /**
+   * A photo or location in a grid's group. It is stored first (a photo's bytes before its row,
+   * so a resumed photo still has them), then attached to the sender's report (or #处置, #办结)
+   * of the last two minutes; without one it waits for the sender's next such command.
+   */
+  private async receiveAttachment(msg: IncomingMessage): Promise<InboxOutcome> {
+    if (msg.kind === 'image' ? !msg.readMedia : !msg.place) return this.outcome(msg, 'ignored', null);
+    const group = await this.bindings().group(msg.roomId);
+    // Photos in groups no grid owns, or served by another of our accounts, are chat.
+    if (!group?.grid || group.botAccount !== msg.botAccount) return this.outcome(msg, 'ignored', null);
     let key: string | null = null;
-    try {
-      // Recorded with the group's grid (and the sender, when bound): whoever may use the group's photos in a step.
-      const group = await this.bindings().group(msg.roomId);
-      const sender = await this.bindings().contact(msg.senderId);
-      if (group?.grid) key = (await this.photos.uploadFromChat(group.grid.id, sender?.memberId ?? null, await msg.readMedia())).key;
-    } catch (err) {
-      if (!isDomainError(err)) throw err;
-      this.log.info({ messageId: msg.messageId, err: err.message }, 'photo refused');
+    if (msg.kind === 'image') {
+      try {
+        // Recorded with the group's grid (and the sender, when bound): whoever may use the group's photos in a step.
+        const sender = await this.bindings().contact(msg.senderId);
+        key = (await this.photos.uploadFromChat(group.grid.id, sender?.memberId ?? null, await msg.readMedia!())).key;
+      } catch (err) {
+        if (!isDomainError(err)) throw err;
+        this.log.info({ messageId: msg.messageId, err: err.message }, 'photo refused');
+      }
     }
     const id = await this.store(msg, key);
-    if (!id) return this.outcome(msg, 'duplicate', 'photo');
-    return this.actOnPhoto(msg, id, key);
+    if (!id) return this.outcome(msg, 'duplicate', msg.kind === 'image' ? 'photo' : 'location');
+    return this.actOnAttachment(msg, id, key);
   }
 
-  private async actOnPhoto(msg: IncomingMessage, id: string, key: string | null): Promise<InboxOutcome> {
-    const recent = await this.lastReport(msg, new Date(0), id);
-    const sender = await this.bindings().contact(msg.senderId);
+  private async actOnAttachment(msg: IncomingMessage, id: string, key: string | null): Promise<InboxOutcome> {
+    const place = msg.kind === 'location' ? (msg.place ?? null) : null;
+    const kind = place ? 'location' : 'photo';
+    const target = await this.inbound().lastStepped(msg.botAccount, msg.roomId, msg.senderId, id, ATTACH_WINDOW_MS, place ? TAKES_PLACE : TAKES_PHOTOS);
     const group = await this.bindings().group(msg.roomId);
-    if (!recent || !group?.grid) return this.finish(msg, id, 'skipped', 'photo', null, 'no report to attach to');
-    if (!key) return this.finish(msg, id, 'refused', 'photo', { text: PHOTO_REFUSED }, 'photo refused');
+    if (!target || !group?.grid) return this.finish(msg, id, 'skipped', kind, null, 'waiting for a report');
+    if (!place && !key) return this.finish(msg, id, 'refused', kind, { text: PHOTO_REFUSED }, 'photo refused');
+    const sender = await this.bindings().contact(msg.senderId);
     const actor = sender?.actor ?? residentOf(group);
     try {
-      const incident = await createScope(this.app, actor).incidents.attachPhotos(actor, recent, [key]);
-      return this.finish(msg, id, 'done', 'photo', { text: photoAttachedText(incident.code), ref: incident.code }, `photo ${incident.code}`);
+      const incidents = createScope(this.app, actor).incidents;
+      const incident = place ? await incidents.locate(actor, target, place) : await incidents.attachPhotos(actor, target, [key!]);
+      const text = place ? locatedText(incident.code, place) : photoAttachedText(incident.code);
+      return this.finish(msg, id, 'done', kind, { text, ref: incident.code }, `${kind} ${incident.code}`);
     } catch (err) {
       if (!isDomainError(err)) throw err;
-      return this.finish(msg, id, 'refused', 'photo', { text: refusalText(err, 'report', recent) }, `refused ${err.code}`);
+      return this.finish(msg, id, 'refused', kind, { text: refusalText(err, 'report', target) }, `refused ${err.code}`);
     }
+  }
+
+  /** Photos and a place the sender sent just before a command that takes them, not yet claimed. */
+  private async attachmentsFor(msg: IncomingMessage, id: string, command: ChatCommand): Promise<{ ids: string[]; taken: BotAttachments }> {
+    const photos = TAKES_PHOTOS.includes(command);
+    const places = TAKES_PLACE.includes(command);
+    if (!photos && !places) return { ids: [], taken: NO_ATTACHMENTS };
+    const waiting = await this.inbound().waiting(msg.botAccount, msg.roomId, msg.senderId, id, ATTACH_WINDOW_MS);
+    const keys = photos ? waiting.filter((w) => w.kind === 'image' && w.mediaKey) : [];
+    // The latest location, if several.
+    const located = places ? waiting.filter((w) => w.kind === 'location' && w.place).pop() : undefined;
+    const used = [...keys, ...(located ? [located] : [])];
+    return { ids: used.map((w) => w.id), taken: { photos: keys.map((w) => w.mediaKey!), place: located?.place ?? null } };
   }
 
   private async act(msg: IncomingMessage, id: string, parsed: ParsedMessage, knownGroup?: GroupBinding & { direct?: boolean }): Promise<InboxOutcome> {
@@ -308,6 +343,7 @@ export class BotInbox extends EventEmitter<{ processed: [InboxOutcome] }> {
       return this.finish(msg, id, 'refused', command, { text: CONTACT_NOT_BOUND }, 'refused sender not bound');
     }
     const actor: Actor = sender?.actor ?? residentOf(group);
+    const attachments = await this.attachmentsFor(msg, id, command);
     const ctx = {
       scope: createScope(this.app, actor),
       actor,
@@ -316,6 +352,7 @@ export class BotInbox extends EventEmitter<{ processed: [InboxOutcome] }> {
       parsed,
       messageId: msg.messageId,
       now: this.app.clock.now(),
+      attachments: attachments.taken,
     };
     try {
       let reply: BotReply | null = null;
@@ -324,7 +361,9 @@ export class BotInbox extends EventEmitter<{ processed: [InboxOutcome] }> {
         reply = await plugin.handle(ctx);
         if (reply) break;
       }
-      return this.finish(msg, id, 'done', command, reply, `${command}${reply?.ref ? ` ${reply.ref}` : ''}`);
+      // The photos and place went to the incident the command acted on.
+      const claimed = reply?.ref?.startsWith('E') ? attachments.ids : [];
+      return this.finish(msg, id, 'done', command, reply, `${command}${reply?.ref ? ` ${reply.ref}` : ''}`, claimed);
     } catch (err) {
       if (!isDomainError(err)) throw err;
       if (err.code === 'RATE_LIMITED') return this.refuseLimited(msg, id, command, err, parsed.ref);
@@ -349,7 +388,7 @@ export class BotInbox extends EventEmitter<{ processed: [InboxOutcome] }> {
   }
 
   /** Queues the reply and marks the message handled, in one transaction. */
-  private async finish(msg: IncomingMessage, id: string, action: InboxOutcome['action'], command: InboxOutcome['command'], reply: BotReply | null, outcome: string): Promise<InboxOutcome> {
+  private async finish(msg: IncomingMessage, id: string, action: InboxOutcome['action'], command: InboxOutcome['command'], reply: BotReply | null, outcome: string, claimed: readonly string[] = []): Promise<InboxOutcome> {
     const replyKey = reply ? `reply:${msg.botAccount}:${msg.messageId}` : null;
     const now = this.app.clock.now();
     await this.app.orm.em.fork().transactional(async (tx) => {
@@ -360,9 +399,13 @@ export class BotInbox extends EventEmitter<{ processed: [InboxOutcome] }> {
           now,
         );
       }
-      // A report links its message to the incident, so a photo sent right after finds it.
-      const reported = action === 'done' && command === 'report' ? (reply?.ref ?? null) : null;
-      await this.inbound(tx).markHandled(id, action === 'failed' ? 'failed' : 'done', outcome, reported, now);
+      const done = action === 'done' ? (reply?.ref ?? null) : null;
+      // A report (#处置, #办结) links its message to the incident, so a photo or location sent right after finds it.
+      const stepped = done && command !== null && (TAKES_PHOTOS as readonly string[]).includes(command) ? done : null;
+      const attached = done && (command === 'photo' || command === 'location') ? done : null;
+      const inbound = this.inbound(tx);
+      await inbound.markHandled(id, { status: action === 'failed' ? 'failed' : 'done', outcome, command, steppedCode: stepped, attachedCode: attached }, now);
+      if (stepped) await inbound.claim(claimed, stepped);
     });
     if (reply) this.onQueued(msg.botAccount);
     const result: InboxOutcome = { action, roomId: msg.roomId, senderId: msg.senderId, messageId: msg.messageId, command, reply: reply?.text ?? null, replyKey };
@@ -419,11 +462,6 @@ export class BotInbox extends EventEmitter<{ processed: [InboxOutcome] }> {
   private store(msg: IncomingMessage, mediaKey: string | null): Promise<string | null> {
     const now = this.app.clock.now();
     return this.inbound().store({ ...msg, mediaKey }, now, new Date(now.getTime() + INBOX_RETRY.leaseMs));
-  }
-
-  /** The code of the sender's last report in this group since `since` (before message `beforeId`). */
-  private lastReport(msg: IncomingMessage, since: Date, beforeId?: string): Promise<string | null> {
-    return this.inbound().lastReportCode(msg.botAccount, msg.roomId, msg.senderId, since, beforeId);
   }
 
   /** The inbox table, on its own entity manager unless a transaction is given. */

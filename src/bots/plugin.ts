@@ -1,5 +1,6 @@
 import type { Actor } from '../domain/actor.js';
 import type { ChatCommand, ParsedMessage } from '../domain/chat/index.js';
+import type { Place } from '../domain/places.js';
 import type { Scope } from '../scope.js';
 
 /** The grid group a message came from (a group not yet bound to a grid has `grid: null`). */
@@ -22,6 +23,16 @@ export interface BotSender {
 }
 
 /**
+ * Photos (storage keys) and a place (a WeChat location) the sender sent in the group shortly
+ * before this message, for the commands that take them (a report; photos also #处置 and #办结).
+ * The inbox marks them taken when the command's reply names the incident.
+ */
+export interface BotAttachments {
+  readonly photos: readonly string[];
+  readonly place: Place | null;
+}
+
+/**
  * Everything a command handler gets for one message. `scope` is bound to the sender's actor:
  * a bound member acts with their role and grid subtree; an unbound contact acts as a
  * `resident` confined to the group's grid. Handlers call the same service methods GraphQL
@@ -36,6 +47,7 @@ export interface BotCommandContext {
   /** The WeChat message id (unique per bot account): a stable idempotency key for the act. */
   readonly messageId: string;
   readonly now: Date;
+  readonly attachments: BotAttachments;
 }
 
 /** What the bot answers in the group (short Chinese), and whom it @-mentions. */

@@ -77,7 +77,9 @@ export type ErrorDetail =
   // Chat commands that lack a part (thrown by the bot's plugins).
   | { reason: 'GROUP_NOT_BOUND' }
   | { reason: 'NOT_AN_INSTRUCTION_CODE'; ref: string }
-  | { reason: 'COMMAND_INCOMPLETE'; need: 'grade' | 'instruction_text' | 'result_text' };
+  | { reason: 'COMMAND_INCOMPLETE'; need: 'grade' | 'instruction_text' | 'result_text' }
+  // A place whose coordinates cannot be (a location message or a report's place).
+  | { reason: 'BAD_COORDINATES'; latitude: number; longitude: number };
 
 export type ErrorReason = ErrorDetail['reason'];
 

@@ -1,4 +1,5 @@
 import { Entity, Index, ManyToOne, type Opt, PrimaryKey, Property, type Rel, Unique } from '@mikro-orm/core';
+import type { Place } from '../domain/places.js';
 import { IncidentEntity } from './incident.entity.js';
 
 export type InboundStatus = 'pending' | 'done' | 'failed';
@@ -18,6 +19,11 @@ export type InboundStatus = 'pending' | 'done' | 'failed';
 })
 // A resident's verdict is asked of the contact whose message reported the incident.
 @Index({ name: 'inbound_message_reported_incident', expression: `create index "inbound_message_reported_incident" on "inbound_message" ("reported_incident_id") where "reported_incident_id" is not null` })
+// A photo or location sent before its report waits for it: the claim reads only unclaimed attachments of one sender.
+@Index({
+  name: 'inbound_message_waiting_attachments',
+  expression: `create index "inbound_message_waiting_attachments" on "inbound_message" ("bot_account", "room_id", "sender_id", "id") where "kind" in ('image', 'location') and "attached_incident_id" is null`,
+})
 export class InboundMessageEntity {
   @PrimaryKey({ type: 'bigint', autoincrement: true })
   id!: string;
@@ -37,7 +43,7 @@ export class InboundMessageEntity {
   @Property({ type: 'string', length: 128 })
   senderName!: string;
 
-  /** `text` or `image` (other kinds are stored but not acted on). */
+  /** `text`, `image` or `location` (other kinds are stored but not acted on). */
   @Property({ type: 'string', length: 16 })
   kind!: string;
 
@@ -51,11 +57,15 @@ export class InboundMessageEntity {
   @Property({ type: 'string', length: 16, default: 'pending' })
   status: InboundStatus & Opt = 'pending';
 
+  /** What the message was acted on as: a chat command (`report`, `handle` …), `photo` or `location`. */
+  @Property({ type: 'string', length: 16, nullable: true })
+  command?: string | null;
+
   /** What the bot did, e.g. `report E20261122-0012` or the refusal code. */
   @Property({ type: 'text', nullable: true })
   outcome?: string | null;
 
-  /** The incident this message reported (a `report` command acted on), so a photo sent right after finds it. */
+  /** The incident this message reported or stepped (`report`, `#处置`, `#办结`), so a photo or location sent right after finds it. */
   @ManyToOne(() => IncidentEntity, { fieldName: 'reported_incident_id', nullable: true, deleteRule: 'set null' })
   reportedIncident?: Rel<IncidentEntity> | null;
 
@@ -69,6 +79,18 @@ export class InboundMessageEntity {
    */
   @Property({ type: 'datetime', columnType: 'timestamptz', nullable: true })
   retryAt?: Date | null;
+
+  /** A location message's place. */
+  @Property({ type: 'json', nullable: true })
+  location?: Place | null;
+
+  /**
+   * The incident a photo or location went to: sent after a report (or #处置, #办结), it is attached
+   * at once; sent before, the row waits (null here) until the sender's next such command within
+   * the window claims it.
+   */
+  @ManyToOne(() => IncidentEntity, { fieldName: 'attached_incident_id', nullable: true, deleteRule: 'set null' })
+  attachedIncident?: Rel<IncidentEntity> | null;
 
   @Property({ type: 'datetime', columnType: 'timestamptz' })
   receivedAt!: Date;

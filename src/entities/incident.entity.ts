@@ -45,8 +45,20 @@ export class IncidentEntity {
   @Property({ type: 'boolean', default: false })
   urgent: boolean & Opt = false;
 
+  /** Where, in words: typed with the report, or the name of a WeChat location sent with it. */
   @Property({ type: 'text', nullable: true })
   location?: string | null;
+
+  /** The address of a WeChat location sent with the report (or given with its coordinates). */
+  @Property({ type: 'text', nullable: true })
+  locationAddress?: string | null;
+
+  /** Coordinates of the place, when a location message or the reporter gave them. */
+  @Property({ type: 'double', runtimeType: 'number', nullable: true })
+  latitude?: number | null;
+
+  @Property({ type: 'double', runtimeType: 'number', nullable: true })
+  longitude?: number | null;
 
   @Index()
   @Property({ type: 'string', length: 16 })

@@ -80,6 +80,36 @@ export class IncidentDepartmentType {
   note!: string | null;
 }
 
+@ObjectType('IncidentPlace', { description: 'Where an incident is, with coordinates: from a WeChat location message sent with the report, or given with it.' })
+export class IncidentPlaceType {
+  @Field(() => String, { nullable: true, description: 'What the place is called: the incident’s `location` (a location message’s name, else its address).' })
+  name!: string | null;
+
+  @Field(() => String, { nullable: true })
+  address!: string | null;
+
+  @Field(() => Float)
+  latitude!: number;
+
+  @Field(() => Float)
+  longitude!: number;
+}
+
+@InputType('PlaceInput', { description: 'A place with coordinates, as a WeChat location message gives it.' })
+export class PlaceInput {
+  @Field(() => String, { nullable: true })
+  name?: string | null;
+
+  @Field(() => String, { nullable: true })
+  address?: string | null;
+
+  @Field(() => Float, { description: '−90 to 90.' })
+  latitude!: number;
+
+  @Field(() => Float, { description: '−180 to 180.' })
+  longitude!: number;
+}
+
 @ObjectType('Incident')
 export class IncidentType {
   @Field(() => ID)
@@ -107,8 +137,11 @@ export class IncidentType {
   @Field(() => String)
   description!: string;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { nullable: true, description: 'Where, in words (the place’s name when a location was sent).' })
   location!: string | null;
+
+  @Field(() => IncidentPlaceType, { nullable: true, description: 'The place with its coordinates; null until a location is known.' })
+  place!: IncidentPlaceType | null;
 
   @Field(() => IncidentGridRef)
   grid!: IncidentGridRef;
@@ -150,6 +183,10 @@ export const toIncident = (i: IncidentEntity, grid: { code: string; name: string
     urgent: i.urgent,
     description: i.description,
     location: i.location ?? null,
+    place:
+      i.latitude == null || i.longitude == null
+        ? null
+        : Object.assign(new IncidentPlaceType(), { name: i.location ?? null, address: i.locationAddress ?? null, latitude: i.latitude, longitude: i.longitude }),
     grid: Object.assign(new IncidentGridRef(), { code: grid.code, name: grid.name }),
     departmentId: i.department?.id ?? null,
     duplicateOfId: i.duplicateOf?.id ?? null,
@@ -196,6 +233,9 @@ export class ReportIncidentInput {
 
   @Field(() => String, { nullable: true })
   location?: string | null;
+
+  @Field(() => PlaceInput, { nullable: true, description: 'Coordinates of the place (its name becomes `location` when that is not given).' })
+  place?: PlaceInput | null;
 
   @Field(() => DisputeColourEnum, { nullable: true, description: 'Disputes only; default red when urgent, else blue.' })
   disputeColor?: DisputeColourEnum | null;

@@ -1,3 +1,5 @@
+import type { Place } from '../domain/places.js';
+
 /**
  * What the rest of the hub may know of the WeChat bots. Bots are an adapter (`src/bots/`): the
  * GraphQL context and the health checks see them only through this port, so nothing outside
@@ -21,7 +23,8 @@ export interface BotAccountStatus {
 
 /** Demo mode's simulated WeChat: speak into a grid's mock group, get the bot's replies there. */
 export interface DemoChatPort {
-  speak(gridCode: string, from: string, text: string | null, image: Uint8Array | null): Promise<string[]>;
+  /** `place`: a WeChat location message sent after the text and image. */
+  speak(gridCode: string, from: string, text: string | null, image: Uint8Array | null, place?: Place | null): Promise<string[]>;
 }
 
 /** The bots of one hub instance, as the API sees them. */

@@ -12,6 +12,7 @@ import { assertMediable, initialDisputeColour, recordMediation, type DisputeColo
 import { DomainError } from '../domain/errors.js';
 import { storableText } from '../domain/text.js';
 import { mayReport } from '../domain/roles.js';
+import { checkPlace, placeLabel, placeNote, type RawPlace } from '../domain/places.js';
 import { assertTransitionInput, planSteps, type IncidentEvent, type PlannedStep, type TransitionInput } from '../domain/incident-transitions.js';
 import { PAGE_LIMITS, pageSize } from '../domain/paging.js';
 import { DepartmentEntity } from '../entities/department.entity.js';
@@ -45,6 +46,8 @@ export interface ReportIncidentInput {
   categoryGuesses?: readonly CategoryGuess[] | null;
   urgent?: boolean | null;
   location?: string | null;
+  /** Coordinates (and name, address) of the place: a WeChat location message, or given with the report. */
+  place?: RawPlace | null;
   colour?: DisputeColour | null;
   photos?: readonly string[] | null;
   /** A channel's idempotency key: reporting twice with the same key returns the first incident. */
@@ -176,6 +179,7 @@ export class IncidentService {
     const guesses = category === 'other' && verdict?.guesses.length ? verdict.guesses.map((g) => ({ category: g.category, confidence: g.confidence })) : null;
     const urgent = Boolean(input.urgent);
     const colour = initialDisputeColour({ category, urgent, colour: input.colour ?? null });
+    const place = input.place ? checkPlace(input.place) : null;
     const grid = await this.grids.ref(actor, input.grid);
     if (input.sourceKey) {
       const earlier = await this.deps.em.findOne(IncidentEntity, { sourceKey: input.sourceKey });
@@ -194,7 +198,7 @@ export class IncidentService {
       category,
       categoryGuesses: guesses,
       urgent,
-      location: (input.location && storableText(input.location).trim()) || null,
+      location: (input.location && storableText(input.location).trim()) || (place && placeLabel(place)) || null,
       colour,
       deadlineAt: deadlineFor({ category, urgent, colour }, now, this.deps.config.deadlinePolicy),
       at: now,
@@ -205,6 +209,34 @@ export class IncidentService {
     if (input.photos?.length) await new PhotoRepository(this.deps.em).markReferenced(input.photos, now);
     const incident = incidentFromRow(this.deps.em, row);
     this.publish(incident, 'report');
+    if (place) {
+      // The coordinates are a step of their own on the timeline, as when the location comes after the report.
+      const located = await this.locate(actor, incident.code, place);
+      Object.assign(incident, { location: located.location, locationAddress: located.locationAddress, latitude: located.latitude, longitude: located.longitude, updatedAt: located.updatedAt });
+    }
+    return incident;
+  }
+
+  /**
+   * Sets where an incident is from a place (a WeChat location message sent with its report):
+   * its name becomes `location` (unless it has none), with the address and coordinates; a
+   * `locate` entry on the timeline (note `name address @lat,long`). The state does not change.
+   */
+  async locate(actor: Actor, code: string, input: RawPlace): Promise<IncidentEntity> {
+    if (!mayReport(actor.role)) throw new DomainError('FORBIDDEN', `a ${actor.role} does not report incidents`);
+    const place = checkPlace(input);
+    const now = this.deps.clock.now();
+    const incident = await this.deps.em.transactional(async (tx) => {
+      const current = await this.get(actor, code, tx, true);
+      current.location = placeLabel(place) ?? current.location ?? null;
+      current.locationAddress = place.address;
+      current.latitude = place.latitude;
+      current.longitude = place.longitude;
+      current.updatedAt = now;
+      tx.create(IncidentEventEntity, { incident: current, event: 'locate', fromState: current.status, toState: current.status, actorRole: actor.role, actorMemberId: actor.memberId, note: placeNote(place), photos: [], at: now });
+      return current;
+    });
+    this.publish(incident, 'locate');
     return incident;
   }
 

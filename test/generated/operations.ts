@@ -158,6 +158,16 @@ export type MemberRole =
   | 'VOLUNTEER'
   | 'WORKER';
 
+/** A place with coordinates, as a WeChat location message gives it. */
+export type PlaceInput = {
+  address?: string | null | undefined;
+  /** −90 to 90. */
+  latitude: number;
+  /** −180 to 180. */
+  longitude: number;
+  name?: string | null | undefined;
+};
+
 export type RegisterMemberInput = {
   /** For role DEPARTMENT: the department name at that grid. */
   department?: string | null | undefined;
@@ -178,6 +188,8 @@ export type ReportIncidentInput = {
   location?: string | null | undefined;
   /** Storage keys of photos already uploaded. */
   photos?: Array<string> | null | undefined;
+  /** Coordinates of the place (its name becomes `location` when that is not given). */
+  place?: PlaceInput | null | undefined;
   urgent?: boolean | null | undefined;
 };
 
@@ -353,6 +365,22 @@ export type IncidentQueryVariables = Exact<{
 
 
 export type IncidentQuery = { incident: { code: string, status: IncidentStatus, satisfied: boolean | null, timeline: Array<{ event: string, from: IncidentStatus | null, to: IncidentStatus, note: string | null, photos: Array<string> }> } };
+
+export type IncidentPlaceFieldsFragment = { code: string, location: string | null, place: { name: string | null, address: string | null, latitude: number, longitude: number } | null };
+
+export type IncidentPlaceQueryVariables = Exact<{
+  code: string;
+}>;
+
+
+export type IncidentPlaceQuery = { incident: { code: string, location: string | null, timeline: Array<{ event: string, note: string | null, photos: Array<string> }>, place: { name: string | null, address: string | null, latitude: number, longitude: number } | null } };
+
+export type ReportIncidentAtMutationVariables = Exact<{
+  input: ReportIncidentInput;
+}>;
+
+
+export type ReportIncidentAtMutation = { reportIncident: { code: string, location: string | null, place: { name: string | null, address: string | null, latitude: number, longitude: number } | null } };
 
 export type IncidentsQueryVariables = Exact<{
   filter?: IncidentFilter | null | undefined;
@@ -592,6 +620,7 @@ export type SimulateMessageMutationVariables = Exact<{
   from: string;
   text?: string | null | undefined;
   image?: string | null | undefined;
+  location?: PlaceInput | null | undefined;
 }>;
 
 

@@ -5,10 +5,11 @@ import { ADMIN, gql, gqlOk, type Hub } from './hub';
 /**
  * Says `text` in a grid's mock WeChat group as `from` (a member's name or chief, worker,
  * instructor, commander, resident) through Wechaty, over GraphQL as a tester would, and
- * returns the bot's replies in that group. The hub must run with `bots: true`.
+ * returns the bot's replies in that group. An `image` is sent after the text, a WeChat
+ * `location` message last. The hub must run with `bots: true`.
  */
-export async function say(hub: Hub, grid: string, from: string, text: string | null, image?: Buffer): Promise<string[]> {
-  const data = await gqlOk<Op.SimulateMessageMutation, Op.SimulateMessageMutationVariables>(hub, ADMIN, SIMULATE_MESSAGE, { grid, from, text, image: image ? image.toString('base64') : null });
+export async function say(hub: Hub, grid: string, from: string, text: string | null, image?: Buffer | null, location?: Op.PlaceInput): Promise<string[]> {
+  const data = await gqlOk<Op.SimulateMessageMutation, Op.SimulateMessageMutationVariables>(hub, ADMIN, SIMULATE_MESSAGE, { grid, from, text, image: image ? image.toString('base64') : null, location: location ?? null });
   return data.simulateMessage;
 }
 

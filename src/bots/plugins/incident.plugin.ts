@@ -3,12 +3,18 @@ import type { IncidentEvent } from '../../domain/incident-transitions.js';
 import type { BotCommandContext, BotPlugin, BotReply } from '../plugin.js';
 import type { IncidentEntity } from '../../entities/incident.entity.js';
 import { readDispatchTargets } from '../../domain/joint-handling.js';
-import { closedText, dispatchedText, jointDispatchedText, handledText, HANDLED_ON_SPOT_NOTE, incidentProgressText, mediatedText, possibleDuplicateText, ratedText, reportedText } from '../../texts/zh/index.js';
+import { attachedText, closedText, dispatchedText, jointDispatchedText, handledText, HANDLED_ON_SPOT_NOTE, incidentProgressText, mediatedText, possibleDuplicateText, ratedText, reportedText } from '../../texts/zh/index.js';
 
 /** The reply to a report, with a second line when it was linked to an open incident as a possible duplicate. */
 const reported = (incident: IncidentEntity, fromResident: boolean): string => {
   const original = incident.duplicateOf?.code;
   return original ? `${reportedText(incident, fromResident)}\n${possibleDuplicateText(original)}` : reportedText(incident, fromResident);
+};
+
+/** A reply with a line for the photos and place sent just before the command, when there were any. */
+const withAttachments = (text: string, ctx: BotCommandContext): string => {
+  const { photos, place } = ctx.attachments;
+  return photos.length || place ? `${text}\n${attachedText(photos.length, place)}` : text;
 };
 
 /** `ref` must be an incident code (E…); otherwise the command is incomplete. */
@@ -26,6 +32,8 @@ async function report(ctx: BotCommandContext): Promise<BotReply> {
     category: parsed.category,
     categoryGuesses: parsed.guesses,
     urgent: parsed.urgent,
+    photos: ctx.attachments.photos,
+    place: ctx.attachments.place,
     sourceKey: `wechat:${group.botAccount}:${ctx.messageId}`,
   });
   if (actor.role === 'resident') {
@@ -34,12 +42,12 @@ async function report(ctx: BotCommandContext): Promise<BotReply> {
     const told = workers.filter((m) => m.role === 'worker');
     const mention = told.length ? told : workers;
     return {
-      text: reported(incident, true),
+      text: withAttachments(reported(incident, true), ctx),
       mentionMemberIds: mention.map((m) => m.id),
       ref: incident.code,
     };
   }
-  return { text: reported(incident, false), ref: incident.code };
+  return { text: withAttachments(reported(incident, false), ctx), ref: incident.code };
 }
 
 async function step(ctx: BotCommandContext, event: IncidentEvent): Promise<BotReply> {
@@ -48,12 +56,12 @@ async function step(ctx: BotCommandContext, event: IncidentEvent): Promise<BotRe
   const note = parsed.text || null;
   switch (event) {
     case 'handle': {
-      const i = await scope.incidents.step(actor, code, 'handle', { note: note ?? HANDLED_ON_SPOT_NOTE });
-      return { text: handledText(i.code), ref: i.code };
+      const i = await scope.incidents.step(actor, code, 'handle', { note: note ?? HANDLED_ON_SPOT_NOTE, photos: ctx.attachments.photos });
+      return { text: withAttachments(handledText(i.code), ctx), ref: i.code };
     }
     case 'close': {
-      const i = await scope.incidents.step(actor, code, 'close', { note });
-      return { text: closedText(i.code), ref: i.code };
+      const i = await scope.incidents.step(actor, code, 'close', { note, photos: ctx.attachments.photos });
+      return { text: withAttachments(closedText(i.code), ctx), ref: i.code };
     }
     case 'dispatch': {
       const to = note ? readDispatchTargets(note) : null;

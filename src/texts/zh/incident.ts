@@ -81,6 +81,17 @@ export function incidentProgressText(i: IncidentFacts, now: Date, zone: string):
 
 export const photoAttachedText = (code: string): string => `${code} 已附照片`;
 
+/** The place a location message gave: its name, else its address. */
+const placeName = (p: { name: string | null; address: string | null }): string => p.name ?? p.address ?? '定位点';
+
+/** A location sent right after a report. */
+export const locatedText = (code: string, place: { name: string | null; address: string | null }): string => `${code} 已记录位置：${placeName(place)}`;
+
+/** The second line of a reply whose command took photos or a location sent just before it. */
+export function attachedText(photos: number, place: { name: string | null; address: string | null } | null): string {
+  return [photos ? `已附照片 ${photos} 张` : null, place ? `位置：${placeName(place)}` : null].filter(Boolean).join('，');
+}
+
 export const PHOTO_REFUSED = `照片格式不对或超过 ${MAX_PHOTO_BYTES / 1024 / 1024}MB，请发 JPG/PNG 照片`;
 
 /** `#接单`: the department (or a co-department, for its part) has started. */

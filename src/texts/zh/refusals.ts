@@ -106,6 +106,8 @@ function byReason(d: ErrorDetail, ref: string | null): string | null {
       return `${d.ref} 不是指令编号，指令编号形如 I20261122-003`;
     case 'COMMAND_INCOMPLETE':
       return INCOMPLETE[d.need];
+    case 'BAD_COORDINATES':
+      return '位置信息不对，请重新发送位置';
     // The code's own words fit these: the chat cannot give what they lack anyway.
     case 'MISSING_FIELDS':
     case 'BAD_REJECT_REASON':
