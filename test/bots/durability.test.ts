@@ -6,6 +6,7 @@ import { OutboxRepository } from '../../src/repositories/outbox.repository';
 import { createScope } from '../../src/scope';
 import type * as Op from '../generated/operations';
 import { BOTS, OUTBOX_MESSAGES } from '../operations';
+import { codeIn, say } from '../setup/bot';
 import { ADMIN, gqlOk, useHub, type Hub } from '../setup/hub';
 
 const clock = new ManualClock(new Date('2026-11-23T03:00:00Z'));
@@ -52,6 +53,32 @@ it('messages stored before a crash are acted on at the next start, and a report 
   expect(outcomes[1].outcome).toMatch(/^report E\d{8}-\d{4}$/);
   // Both replies reach the group, each once.
   await until('replies sent', async () => Number((await one<{ n: string }>(`select count(*) as n from outbox_message where dedupe_key like 'reply:demo:crash-%' and status = 'sent'`)).n) === 2);
+});
+
+it('a photo sent before its report survives a restart and the report takes it; a location stored before a crash is acted on at the next start', async () => {
+  while (hubs.length) await stop(hubs[0]!);
+  const png = Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), Buffer.from('photo before a restart')]);
+  // The chief: the worker's rows above were stored at the database's own time, not the test clock's.
+  const first = await start();
+  expect(await say(first, M, 'chief', null, png)).toEqual([]);
+  await stop(first);
+  clock.advance(30_000);
+  const second = await start();
+  const reply = await say(second, M, 'chief', '#上报 2栋楼顶防水层破损漏雨');
+  expect(reply[0]!.split('\n')[1]).toBe('已附照片 1 张');
+  const code = codeIn(reply[0]);
+  expect(await one(`select jsonb_array_length(e.photos) as n from incident_event e join incident i on i.id = e.incident_id where i.code = $1 and e.event = 'report'`, [code])).toEqual({ n: 1 });
+
+  // The location message was stored, then the hub stopped before acting on it.
+  await stop(second);
+  const chief = await one<{ id: number }>(`select m.id from member m join grid g on g.id = m.grid_id where g.code = $1 and m.role = 'chief' order by m.id limit 1`, [M]);
+  await fixture.pg.query(
+    `insert into inbound_message (bot_account, message_id, room_id, sender_id, sender_name, kind, text, location, status, received_at) values ('demo', 'crash-location', $1, $2, '网格长', 'location', '', $3, 'pending', $4)`,
+    [ROOM, `demo-m${chief.id}`, JSON.stringify({ name: '2栋', address: null, latitude: 30.56, longitude: 104.02 }), clock.now()],
+  );
+  await start();
+  await until('the location acted on', async () => (await one<{ status: string }>(`select status from inbound_message where message_id = 'crash-location'`)).status === 'done');
+  expect(await one(`select location, latitude, longitude from incident where code = $1`, [code])).toEqual({ location: '2栋', latitude: 30.56, longitude: 104.02 });
 });
 
 it('the outbox survives a restart, never queues a dedupe key twice, and shows delivery over GraphQL', async () => {
