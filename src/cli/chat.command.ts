@@ -6,7 +6,22 @@ import type { Config } from '../config.js';
 import { createLogger } from '../infra/logger.js';
 import { BOT_NAME, chatConsoleIntro } from '../texts/zh/index.js';
 
-const SAY = `mutation Say($grid: String!, $from: String!, $text: String, $image: String) { simulateMessage(grid: $grid, from: $from, text: $text, image: $image) }`;
+const SAY = `mutation Say($grid: String!, $from: String!, $text: String, $image: String, $location: PlaceInput) {
+  simulateMessage(grid: $grid, from: $from, text: $text, image: $image, location: $location)
+}`;
+
+interface Location {
+  latitude: number;
+  longitude: number;
+  name: string | null;
+}
+
+/** `/location 30.5612,104.0213 桂花堰社区服务中心`: coordinates, then an optional name. */
+function parseLocation(args: string): Location {
+  const m = /^(-?\d+(?:\.\d+)?)\s*[,，]\s*(-?\d+(?:\.\d+)?)\s*(.*)$/.exec(args.trim());
+  if (!m) throw new Error('usage: /location LATITUDE,LONGITUDE [NAME]');
+  return { latitude: Number(m[1]), longitude: Number(m[2]), name: m[3]!.trim() || null };
+}
 
 interface Target {
   url: string;
@@ -28,11 +43,11 @@ async function runningHub(cfg: Config): Promise<Target | null> {
   }
 }
 
-async function say(t: Target, grid: string, from: string, text: string | null, image: string | null): Promise<string[]> {
+async function say(t: Target, grid: string, from: string, text: string | null, image: string | null, location: Location | null = null): Promise<string[]> {
   const res = await fetch(t.url, {
     method: 'POST',
     headers: { 'content-type': 'application/json', authorization: `Bearer ${t.token}` },
-    body: JSON.stringify({ query: SAY, variables: { grid, from, text, image } }),
+    body: JSON.stringify({ query: SAY, variables: { grid, from, text, image, location } }),
   });
   const body = (await res.json()) as { data?: { simulateMessage: string[] } | null; errors?: Array<{ message: string }> };
   if (body.errors?.length) throw new Error(body.errors.map((e) => e.message).join('; '));
@@ -43,7 +58,8 @@ async function say(t: Target, grid: string, from: string, text: string | null, i
  * `gridhub chat --grid CODE --as NAME` (demo mode): a console that speaks into the grid's mock
  * WeChat group as that member (or role word) and prints the bot's replies. It talks to the hub
  * running on this machine (`npm start`), or starts one in-process when none answers.
- * `/image FILE` sends a photo; `/as NAME` changes the speaker; `/quit` ends.
+ * `/image FILE` sends a photo; `/location LAT,LNG [NAME]` a WeChat location; `/as NAME` changes
+ * the speaker; `/quit` ends.
  */
 export async function runChat(cfg: Config, grid: string, as: string): Promise<void> {
   let target = await runningHub(cfg);
@@ -66,6 +82,7 @@ export async function runChat(cfg: Config, grid: string, as: string): Promise<vo
         let replies: string[] = [];
         if (text.startsWith('/as ')) speaker = text.slice(4).trim() || speaker;
         else if (text.startsWith('/image ')) replies = await say(target, grid, speaker, null, readFileSync(text.slice(7).trim()).toString('base64'));
+        else if (text.startsWith('/location ')) replies = await say(target, grid, speaker, null, null, parseLocation(text.slice(10)));
         else if (text) replies = await say(target, grid, speaker, line, null);
         for (const r of replies) process.stdout.write(`${BOT_NAME}: ${r.replace(/\n/g, '\n          ')}\n`);
       } catch (err) {

@@ -14,7 +14,7 @@ export const demoResidentName = (gridName: string): string => `居民${gridName.
 
 /** What `gridhub chat` prints first on a terminal. */
 export const chatConsoleIntro = (grid: string, speaker: string): string =>
-  `在 ${grid} 群里以「${speaker}」发言；#帮助 查看指令，/image 文件 发照片，/as 名字 换人，/quit 退出`;
+  `在 ${grid} 群里以「${speaker}」发言；#帮助 查看指令，/image 文件 发照片，/location 纬度,经度 名称 发位置，/as 名字 换人，/quit 退出`;
 
 export const bindContactText = (name: string, gridCode: string | null, role: ActorRole): string =>
   `绑定成功：${name}，${gridCode} ${role === 'resident' ? '' : ROLE_LABELS[role]}`;
