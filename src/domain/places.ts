@@ -1,4 +1,5 @@
 import { DomainError } from './errors.js';
+import { storableText } from './text.js';
 
 /**
  * A place as a WeChat location message gives it (Wechaty's LocationPayload): the point's name
@@ -22,13 +23,16 @@ export interface RawPlace {
 const MAX_PLACE_TEXT = 200;
 
 const clean = (text: string | null | undefined): string | null => {
-  const t = (text ?? '').trim();
+  // A puppet's place texts go into jsonb and text columns: no NUL, no lone surrogates.
+  const t = storableText(text ?? '').trim();
   return t ? t.slice(0, MAX_PLACE_TEXT) : null;
 };
 
 /** Checks coordinates (finite, latitude ±90, longitude ±180) and trims the texts; refuses with BAD_USER_INPUT. */
 export function checkPlace(p: RawPlace): Place {
-  const { latitude, longitude } = p;
+  // Some puppets hand coordinates over as strings.
+  const latitude = Number(p.latitude);
+  const longitude = Number(p.longitude);
   if (!Number.isFinite(latitude) || Math.abs(latitude) > 90 || !Number.isFinite(longitude) || Math.abs(longitude) > 180) {
     throw new DomainError('BAD_USER_INPUT', 'latitude must be within ±90 and longitude within ±180', { reason: 'BAD_COORDINATES', latitude, longitude });
   }
