@@ -14,6 +14,7 @@ import { Migration20261204100000 } from './Migration20261204100000.js';
 import { Migration20261204110000 } from './Migration20261204110000.js';
 import { Migration20261204120000 } from './Migration20261204120000.js';
 import { Migration20261204130000 } from './Migration20261204130000.js';
+import { Migration20261204140000 } from './Migration20261204140000.js';
 import { Migration20261204150000 } from './Migration20261204150000.js';
 import { Migration20261204160000 } from './Migration20261204160000.js';
 
@@ -37,6 +38,7 @@ export const MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261204110000', class: Migration20261204110000 },
   { name: 'Migration20261204120000', class: Migration20261204120000 },
   { name: 'Migration20261204130000', class: Migration20261204130000 },
+  { name: 'Migration20261204140000', class: Migration20261204140000 },
   { name: 'Migration20261204150000', class: Migration20261204150000 },
   { name: 'Migration20261204160000', class: Migration20261204160000 },
 ];

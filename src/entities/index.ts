@@ -18,6 +18,7 @@ import { IncidentDaySeqEntity } from './incident-day-seq.entity.js';
 import { IncidentEscalationEntity } from './incident-escalation.entity.js';
 import { IncidentEventEntity } from './incident-event.entity.js';
 import { IncidentEntity } from './incident.entity.js';
+import { ClearanceRollupEntity, IncidentCloseRollupEntity, IncidentRollupEntity, StatsSettingEntity } from './incident-rollup.entity.js';
 import { InstructionAnswerEntity } from './instruction-answer.entity.js';
 import { InstructionDaySeqEntity } from './instruction-day-seq.entity.js';
 import { InstructionReceiptEntity } from './instruction-receipt.entity.js';
@@ -60,6 +61,10 @@ export {
   MemberEntity,
   OutboxMessageEntity,
   PhotoEntity,
+  IncidentRollupEntity,
+  IncidentCloseRollupEntity,
+  ClearanceRollupEntity,
+  StatsSettingEntity,
 };
 
 /** Every entity the ORM knows; the migration snapshot is made from these. */
@@ -94,4 +99,8 @@ export const ENTITIES = [
   IncidentDepartmentEntity,
   IncidentVerdictEntity,
   DepartmentEscalationEntity,
+  IncidentRollupEntity,
+  IncidentCloseRollupEntity,
+  ClearanceRollupEntity,
+  StatsSettingEntity,
 ];
