@@ -177,6 +177,8 @@ export async function openCore(opts: CoreOptions): Promise<Core> {
       photoStorage = localDiskStorage(config.photoStorage.root);
     }
     const deps: AppDeps = { config, log, clock, orm, pubsub, gridRefs, reports, feeds, categorise, metrics, limits, photoStorage };
+    // The rollups count days in TZ_GRID: a changed zone recounts them (once, in one transaction).
+    if ((opts.migrate ?? true) && (await createScope(deps, OPERATOR).stats.useConfiguredTimeZone())) log.info({ timeZone: config.timeZone }, 'stats rollups recounted for the time zone');
     return { deps, redis, embeddedPostgres: Boolean(embedded), stop: () => parts.stop() };
   });
 }

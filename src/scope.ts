@@ -32,6 +32,7 @@ import { MemberService } from './services/member.service.js';
 import { Open311Service } from './services/open311.service.js';
 import { PhotoService } from './services/photo.service.js';
 import { OpenItemsService } from './services/open-items.service.js';
+import { StatsService } from './services/stats.service.js';
 
 const groupBy = <T>(keys: readonly number[], rows: T[], keyOf: (row: T) => number): T[][] => {
   const map = new Map<number, T[]>();
@@ -113,6 +114,7 @@ export interface Scope {
   readonly channels: ChannelService;
   readonly photos: PhotoService;
   readonly openItems: OpenItemsService;
+  readonly stats: StatsService;
 }
 
 /**
@@ -151,5 +153,6 @@ export function createScope(app: AppDeps, actor: Actor): Scope {
     channels: new ChannelService(deps, grids),
     photos: new PhotoService(deps),
     openItems: new OpenItemsService(deps, clearance),
+    stats: new StatsService(deps, grids),
   };
 }

@@ -88,16 +88,6 @@ export interface OpenItemsQuery {
   limit: number;
 }
 
-export interface StatsRow {
-  reported: number;
-  handledOnSite: number;
-  closed: number;
-  overdue: number;
-  rated: number;
-  satisfied: number;
-  medianHoursToClose: number | null;
-}
-
 /** Incident lists and aggregates; subtree filters go through the GiST index on `path`. */
 export class IncidentRepository {
   constructor(private readonly em: EntityManager) {}
@@ -203,33 +193,6 @@ export class IncidentRepository {
       [incidentId],
     );
     return Number(row?.n ?? 0);
-  }
-
-  /** Counts of docs/domain-rules.md#incidents for the incidents reported under `scopePath` in [from, to). */
-  async stats(scopePath: string, from: Date, to: Date, now: Date): Promise<StatsRow> {
-    const [row] = await query<Record<string, string | null>>(
-      this.em,
-      `select count(*) as reported,
-              count(*) filter (where status = 'handled') as handled_on_site,
-              count(*) filter (where status in ('handled', 'closed')) as closed,
-              count(*) filter (where status in (${OPEN_STATES.map(() => '?').join(', ')}) and deadline_at < ?) as overdue,
-              count(satisfied) as rated,
-              count(*) filter (where satisfied) as satisfied,
-              percentile_cont(0.5) within group (order by extract(epoch from closed_at - created_at) / 3600)
-                filter (where status in ('handled', 'closed')) as median_hours
-         from incident
-        where merged_into_id is null and ${scopePath === '' ? '' : 'path <@ ?::ltree and '}created_at >= ? and created_at < ?`,
-      [...OPEN_STATES, now, ...(scopePath === '' ? [] : [scopePath]), from, to],
-    );
-    return {
-      reported: Number(row!['reported']),
-      handledOnSite: Number(row!['handled_on_site']),
-      closed: Number(row!['closed']),
-      overdue: Number(row!['overdue']),
-      rated: Number(row!['rated']),
-      satisfied: Number(row!['satisfied']),
-      medianHoursToClose: row!['median_hours'] == null ? null : Number(row!['median_hours']),
-    };
   }
 
   /** Open red disputes, overdue and open urgent incidents under each grid (for the risk colour). */

@@ -2,8 +2,7 @@ import { Arg, Ctx, FieldResolver, Int, Mutation, Query, Resolver, Root, Subscrip
 import type { SubscribeResolverData } from 'type-graphql';
 import type { IncidentEvent, IncidentState } from '../domain/incident-transitions.js';
 import { leadPartState } from '../domain/joint-handling.js';
-import type { StatsRow } from '../repositories/incident.repository.js';
-import { IncidentConnection, IncidentEdge, IncidentFilterInput, PageInfo, StatsType, toStats } from '../schema/incident-query.type.js';
+import { IncidentConnection, IncidentEdge, IncidentFilterInput, PageInfo } from '../schema/incident-query.type.js';
 import type { IncidentEntity } from '../entities/incident.entity.js';
 import type { IncidentChangedEvent } from '../infra/pubsub.js';
 import { encodeCursor, type IncidentStepInput } from '../services/incident.service.js';
@@ -44,16 +43,6 @@ export class IncidentResolver {
       edges,
       pageInfo: Object.assign(new PageInfo(), { hasNextPage: hasNext, endCursor: edges.length ? edges[edges.length - 1]!.cursor : null }),
     });
-  }
-
-  @Query(() => StatsType, { description: 'Figures for incidents reported under `scope` (default yours) in [from, to).' })
-  async stats(
-    @Arg('scope', () => String, { nullable: true }) scope: string | null,
-    @Arg('from', () => Date) from: Date,
-    @Arg('to', () => Date) to: Date,
-    @Ctx() ctx: GqlContext,
-  ): Promise<StatsType> {
-    return toStats(await ctx.scope.incidents.stats(ctx.scope.actor, scope, from, to));
   }
 
   @FieldResolver(() => String, { nullable: true, description: 'The department it was last dispatched to (城管, 民政 …).' })
@@ -177,15 +166,6 @@ export class IncidentResolver {
   @Mutation(() => IncidentType, { description: 'Record a mediation attempt; a blue dispute turns yellow after three failures.' })
   mediateIncident(@Arg('code', () => String) code: string, @Arg('outcome', () => MediationOutcomeEnum) outcome: MediationOutcomeEnum, @Arg('note', () => String, { nullable: true }) note: string | null, @Ctx() ctx: GqlContext) {
     return step(ctx, code, 'mediate', { outcome, note });
-  }
-
-  @Subscription(() => StatsType, {
-    description: 'Today’s figures (grid time zone) under `scope`, pushed when incidents change, at most once a second.',
-    subscribe: ({ args, context }: SubscribeResolverData<unknown, { scope?: string | null }, GqlContext>) =>
-      context.scope.incidents.watchStats(context.scope.actor, args.scope ?? null),
-  })
-  statsChanged(@Root() s: StatsRow, @Arg('scope', () => String, { nullable: true }) _scope?: string): StatsType {
-    return toStats(s);
   }
 
   @Subscription(() => IncidentChangeType, {

@@ -5,6 +5,7 @@ import { ClearanceResolver } from '../resolvers/clearance.resolver.js';
 import { GridFeedResolver } from '../resolvers/grid-feed.resolver.js';
 import { GridResolver } from '../resolvers/grid.resolver.js';
 import { IncidentChangeResolver, IncidentResolver } from '../resolvers/incident.resolver.js';
+import { StatsResolver } from '../resolvers/stats.resolver.js';
 import { InstructionResolver } from '../resolvers/instruction.resolver.js';
 import { BotResolver } from '../resolvers/bot.resolver.js';
 import { ChannelResolver } from '../resolvers/channel.resolver.js';
@@ -13,7 +14,7 @@ import { DepartmentResolver } from '../resolvers/department.resolver.js';
 import { guardInputText } from '../resolvers/input-guard.js';
 
 /** Every resolver class of the API. */
-export const RESOLVERS = [GridResolver, GridFeedResolver, AuthResolver, IncidentResolver, IncidentChangeResolver, BotResolver, ClearanceResolver, InstructionResolver, ChannelResolver, DepartmentResolver] as const;
+export const RESOLVERS = [GridResolver, GridFeedResolver, AuthResolver, IncidentResolver, IncidentChangeResolver, BotResolver, ClearanceResolver, InstructionResolver, ChannelResolver, DepartmentResolver, StatsResolver] as const;
 
 /**
  * Builds the executable schema. `demo` adds `simulateMessage`, which exists only while the bot

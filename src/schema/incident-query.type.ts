@@ -1,5 +1,4 @@
-import { Field, Float, InputType, Int, ObjectType } from 'type-graphql';
-import type { StatsRow } from '../repositories/incident.repository.js';
+import { Field, InputType, ObjectType } from 'type-graphql';
 import { CategoryEnum, DisputeColourEnum, IncidentStatusEnum, IncidentType } from './incident.type.js';
 
 @InputType('IncidentFilter')
@@ -58,44 +57,3 @@ export class IncidentConnection {
   @Field(() => PageInfo)
   pageInfo!: PageInfo;
 }
-
-@ObjectType('Stats', { description: 'Incidents reported under a scope in [from, to); rates are fractions 0–1 (null when nothing to divide).' })
-export class StatsType {
-  @Field(() => Int)
-  reported!: number;
-
-  @Field(() => Int, { description: 'Handled on the spot by whoever found it.' })
-  handledOnSite!: number;
-
-  @Field(() => Float, { nullable: true, description: 'handledOnSite / reported.' })
-  disposalRate!: number | null;
-
-  @Field(() => Int, { description: 'Closed, including handled on the spot.' })
-  closed!: number;
-
-  @Field(() => Float, { nullable: true, description: 'closed / reported.' })
-  completionRate!: number | null;
-
-  @Field(() => Int, { description: 'Still open and past the deadline now.' })
-  overdue!: number;
-
-  @Field(() => Float, { nullable: true, description: 'satisfied / rated.' })
-  satisfactionRate!: number | null;
-
-  @Field(() => Float, { nullable: true, description: 'Median hours from report to close.' })
-  medianHoursToClose!: number | null;
-}
-
-const ratio = (n: number, d: number): number | null => (d === 0 ? null : n / d);
-
-export const toStats = (s: StatsRow): StatsType =>
-  Object.assign(new StatsType(), {
-    reported: s.reported,
-    handledOnSite: s.handledOnSite,
-    disposalRate: ratio(s.handledOnSite, s.reported),
-    closed: s.closed,
-    completionRate: ratio(s.closed, s.reported),
-    overdue: s.overdue,
-    satisfactionRate: ratio(s.satisfied, s.rated),
-    medianHoursToClose: s.medianHoursToClose,
-  });

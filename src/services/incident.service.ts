@@ -5,7 +5,7 @@ import type { Role } from '../domain/roles.js';
 import { isCategoryId, type CategoryId } from '../domain/categories.js';
 import type { CategoryGuess } from '../domain/chat/index.js';
 import { normalizeCode } from '../domain/codes.js';
-import { dayKey, dayRange } from '../domain/day-key.js';
+import { dayKey } from '../domain/day-key.js';
 import { deadlineFor, escalationTarget } from '../domain/deadline-policy.js';
 import { DEFAULT_REOPEN_POLICY, judgeReopen } from '../domain/reopen-policy.js';
 import { assertMediable, initialDisputeColour, recordMediation, type DisputeColour, type MediationOutcome } from '../domain/dispute-colours.js';
@@ -27,7 +27,7 @@ import { GridEntity } from '../entities/grid.entity.js';
 import { IncidentEscalationEntity } from '../entities/incident-escalation.entity.js';
 import { EscalationRepository } from '../repositories/escalation.repository.js';
 import type { IncidentChangedEvent } from '../infra/pubsub.js';
-import { IncidentRepository, type IncidentFilter, type StatsRow } from '../repositories/incident.repository.js';
+import { IncidentRepository, type IncidentFilter } from '../repositories/incident.repository.js';
 import { MemberRepository } from '../repositories/member.repository.js';
 import { PhotoRepository } from '../repositories/photo.repository.js';
 import { PhotoService } from './photo.service.js';
@@ -99,10 +99,6 @@ function decodeCursor(cursor: string): { createdAt: Date; id: number } {
   return { createdAt, id: Number(id) };
 }
 
-/** At most one live-figures push per scope per this many milliseconds. */
-export const STATS_PUSH_INTERVAL_MS = 1000;
-
-/** The closed loop of docs/domain-rules.md#incidents: reporting and every step after it, each on the timeline. */
 export class IncidentService {
   private readonly photos: PhotoService;
   private readonly work: DepartmentWork;
@@ -131,34 +127,6 @@ export class IncidentService {
     const scopePath = await this.grids.scopePath(actor, filter.under);
     const rows = await new IncidentRepository(this.deps.em).list({ ...filter, scopePath }, this.deps.clock.now(), first + 1, after ? decodeCursor(after) : null);
     return { rows: rows.slice(0, first), hasNext: rows.length > first };
-  }
-
-  /** The figures of docs/domain-rules.md#incidents for incidents reported under `scope` in [from, to). */
-  async stats(actor: Actor, scope: string | null, from: Date, to: Date): Promise<StatsRow> {
-    if (!(from.getTime() < to.getTime())) throw new DomainError('BAD_USER_INPUT', 'from must be before to');
-    const scopePath = await this.grids.scopePath(actor, scope);
-    return new IncidentRepository(this.deps.em).stats(scopePath, from, to, this.deps.clock.now());
-  }
-
-  /**
-   * Today's figures (grid time zone) under `scope`, pushed after incidents change there, at most
-   * once a second. Visibility is checked here, per watcher; the figures are then computed once
-   * per scope and push for every watcher in this hub, not once per socket.
-   */
-  async watchStats(actor: Actor, scope: string | null): Promise<AsyncIterable<StatsRow>> {
-    const path = await this.grids.scopePath(actor, scope);
-    const { pubsub, clock, config, em } = this.deps;
-    return this.deps.feeds.watch(`stats|${path}`, {
-      when: () => pubsub.subscribe('incidentChanged', path),
-      coalesceMs: STATS_PUSH_INTERVAL_MS,
-      atOnce: false,
-      compute: () => {
-        const now = clock.now();
-        const { from, to } = dayRange(dayKey(now, config.timeZone), config.timeZone);
-        // A fresh entity manager per push: a long-lived one would grow without bound.
-        return new IncidentRepository(em.fork()).stats(path, from, to, now);
-      },
-    });
   }
 
   /** Every step of every incident under `scope` (default the actor's subtree), as it happens. */
