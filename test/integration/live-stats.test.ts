@@ -5,8 +5,8 @@ import { ADMIN, collect, gqlOk, settle, useHub } from '../setup/hub';
 const statements: string[] = [];
 const t = useHub({ onQuery: (sql) => statements.push(sql) });
 const report = (grid: string, description: string) => gqlOk(t.hub, ADMIN, REPORT_INCIDENT, { input: { grid, description } });
-/** The stats query (IncidentRepository.stats) is the only one computing `handled_on_site`. */
-const statsQueries = () => statements.filter((s) => s.includes('as handled_on_site')).length;
+/** The stats query (StatsRepository.figures) is the only one reading `incident_rollup`. */
+const statsQueries = () => statements.filter((s) => s.includes('from incident_rollup r')).length;
 const token = (role: Op.Role, grid: string) => t.token(role, grid);
 
 it('computes statsChanged once per scope and push, however many sockets watch that scope', async () => {
