@@ -47,24 +47,26 @@ async function subtreeBench(url: string): Promise<void> {
 async function main(): Promise<void> {
   const url = process.env['DATABASE_URL'];
   if (!url) throw new Error('set DATABASE_URL to a PostgreSQL the benchmark may use');
-  if (process.argv.includes('--fleet')) {
+  // `npm run bench -- ingest stats` runs only those; no names runs them all (`fleet`, `soak` included).
+  // `--fleet` is the old spelling of `fleet`.
+  const only = new Set(process.argv.slice(2).map((a) => a.replace(/^--/, '')));
+  const run = async (name: string, fn: () => unknown): Promise<void> => {
+    if (only.size === 0 || only.has(name)) await fn();
+  };
+  await run('subtree', () => subtreeBench(url));
+  await run('ingest', () => ingestBench(url));
+  await run('stats', () => statsBench(url));
+  await run('parser', () => parserBench());
+  await run('classifier', () => classifierBench());
+  await run('outbox', () => outboxBench(url));
+  await run('instructions', () => instructionBench(url));
+  await run('fanout', () => fanoutBench(url));
+  await run('fleet', async () => {
     fleetSimulationBench();
     await fleetDrainBench(url);
     await fleetRealTimeBench(url);
-    return;
-  }
-  await subtreeBench(url);
-  await ingestBench(url);
-  await statsBench(url);
-  parserBench();
-  classifierBench();
-  await outboxBench(url);
-  await instructionBench(url);
-  await fanoutBench(url);
-  fleetSimulationBench();
-  await fleetDrainBench(url);
-  await fleetRealTimeBench(url);
-  await soakBench(url);
+  });
+  await run('soak', () => soakBench(url));
 }
 
 main().catch((err: unknown) => {

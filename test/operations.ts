@@ -535,6 +535,119 @@ export const STATS = /* GraphQL */ `
   }
 `;
 
+export const STATS_BREAKDOWNS = /* GraphQL */ `
+  query StatsBreakdowns($scope: String, $from: DateTimeISO!, $to: DateTimeISO!) {
+    stats(scope: $scope, from: $from, to: $to) {
+      reported
+      handledOnSite
+      disposalRate
+      closed
+      completionRate
+      onTime
+      onTimeRate
+      overdue
+      open
+      satisfactionRate
+      medianHoursToClose
+      byGrid {
+        grid {
+          code
+        }
+        reported
+        handledOnSite
+        disposalRate
+        closed
+        completionRate
+        onTime
+        onTimeRate
+        overdue
+        open
+        satisfactionRate
+        medianHoursToClose
+      }
+      byCategory {
+        category
+        reported
+        handledOnSite
+        disposalRate
+        closed
+        completionRate
+        onTime
+        onTimeRate
+        overdue
+        open
+        satisfactionRate
+        medianHoursToClose
+      }
+      byDepartment {
+        department
+        reported
+        handledOnSite
+        disposalRate
+        closed
+        completionRate
+        onTime
+        onTimeRate
+        overdue
+        open
+        satisfactionRate
+        medianHoursToClose
+      }
+      byDay {
+        day
+        reported
+        handledOnSite
+        disposalRate
+        closed
+        completionRate
+        onTime
+        onTimeRate
+        overdue
+        open
+        satisfactionRate
+        medianHoursToClose
+      }
+    }
+  }
+`;
+
+export const LEAGUE = /* GraphQL */ `
+  query League($scope: String, $from: DateTimeISO!, $to: DateTimeISO!) {
+    league(scope: $scope, from: $from, to: $to) {
+      rank
+      grid {
+        code
+      }
+      score
+      reported
+      disposalRate
+      onTimeRate
+      satisfactionRate
+      clearanceRounds
+      clearanceOnTime
+      clearanceOnTimeRate
+    }
+  }
+`;
+
+export const STATS_CHANGED_BY_GRID = /* GraphQL */ `
+  subscription StatsChangedByGrid($scope: String) {
+    statsChanged(scope: $scope) {
+      reported
+      byGrid {
+        grid {
+          code
+        }
+        reported
+      }
+      byCategory {
+        category
+        reported
+      }
+    }
+  }
+`;
+
 export const STATS_CHANGED = /* GraphQL */ `
   subscription StatsChanged($scope: String) {
     statsChanged(scope: $scope) {

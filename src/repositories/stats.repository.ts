@@ -1,12 +1,12 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { OPEN_STATES } from '../domain/incident-transitions.js';
 import type { CloseBucket, PeriodSplit } from '../domain/stats-period.js';
-import { query } from './sql.js';
+import { preparedQuery, query } from './sql.js';
 
 /** What figures slice by: nothing (one row), child grid, category, department or report day. */
 export type StatsDimension = 'total' | 'grid' | 'category' | 'department' | 'day';
 
-/** One slice's counts; `key` is '' for the total, a grid id, a category, a department id (0 = none) or a day. */
+/** One slice's counts; `key` is '' for the total, a grid id, a category, a department name ('' = none) or a day. */
 export interface FiguresRow {
   key: string;
   reported: number;
@@ -47,14 +47,64 @@ const ROLLUP_KEY: Record<StatsDimension, string> = {
 const INCIDENT_KEY: Record<StatsDimension, string> = {
   total: `''`,
   // The child of the scope the incident lies under (null on the scope grid itself).
-  grid: `case when nlevel(i.path) > ? then ltree2text(subpath(i.path, ?, 1)) end`,
+  grid: `case when nlevel(i.path) > $3 then ltree2text(subpath(i.path, $3, 1)) end`,
   category: 'f.category::text',
   department: 'f.department_id::text',
   day: `to_char(f.day, 'YYYY-MM-DD')`,
 };
+const OPEN = OPEN_STATES.map((s) => `'${s}'`).join(', ');
+
 /** A PostgreSQL array literal (the driver would spread a JS array into a list). */
 const intArray = (ids: readonly number[]): string => `{${ids.join(',')}}`;
-const OPEN = OPEN_STATES.map((s) => `'${s}'`).join(', ');
+
+/**
+ * The figures statement of one shape (dimension × whole tree or subtree), prepared once per
+ * connection. $1 zone, $2 subtree path, $3 its depth, $4–$7 the two partial-day edges (empty when
+ * [x, x)), $8 today, $9 rollup grid ids, $10–$11 whole days, $12 now, $13 today's start,
+ * $14–$15 the whole days' instants. Departments are summed by name: each community has its own 城管.
+ */
+function figuresSql(by: StatsDimension, subtree: boolean): string {
+  const rk = ROLLUP_KEY[by];
+  const ik = INCIDENT_KEY[by];
+  const inScope = subtree ? 'i.path <@ $2::ltree' : '$2::text = $2::text';
+  const label = by === 'department' ? `coalesce(d.name, '')` : 'x.k';
+  const named = (t: string) => (by === 'department' ? `${t} x left join department d on d.id = x.k::int` : `${t} x`);
+  return `with edge as materialized (
+       select ${ik} as k, f.*, i.deadline_at
+         from incident i cross join lateral gridhub_incident_figures(i, $1) f
+        where ${inScope} and $3::int = $3::int
+          and ((i.created_at >= $4 and i.created_at < $5) or (i.created_at >= $6 and i.created_at < $7))),
+     parts as (
+       select ${rk} as k, r.reported, r.handled, r.closed, r.on_time, r.rated, r.satisfied, r.open,
+              case when r.deadline_day < $8::date then r.open else 0 end as overdue
+         from incident_rollup r
+        where r.grid_id = any($9::int[]) and r.day >= $10::date and r.day < $11::date
+       union all
+       select k, reported, handled, closed, on_time, rated, satisfied, open, (open = 1 and deadline_at < $12)::int from edge
+       union all
+       select ${ik}, 0, 0, 0, 0, 0, 0, 0, 1
+         from incident i cross join lateral gridhub_incident_figures(i, $1) f
+        where i.status in (${OPEN}) and i.deadline_at >= $13 and i.deadline_at < $12
+          and i.created_at >= $14 and i.created_at < $15 and ${inScope}),
+     figures as (
+       select ${label} as k, sum(x.reported) as reported, sum(x.handled) as handled, sum(x.closed) as closed, sum(x.on_time) as on_time,
+              sum(x.rated) as rated, sum(x.satisfied) as satisfied, sum(x.open) as open, sum(x.overdue) as overdue
+         from ${named('parts')}
+        where x.k is not null
+        group by 1
+       having sum(x.reported) <> 0 or sum(x.overdue) <> 0),
+     buckets as (
+       select ${label} as k, x.hours, sum(x.closed) as closed, sum(x.hours_sum) as hours_sum
+         from ${named(`(select ${rk} as k, r.hours, r.closed, r.hours_sum
+                  from incident_close_rollup r
+                 where r.grid_id = any($9::int[]) and r.day >= $10::date and r.day < $11::date
+                union all
+                select k, close_bucket, 1, close_hours from edge where close_bucket is not null)`)}
+        where x.k is not null
+        group by 1, 2),
+     hist as (select k, json_agg(json_build_array(hours, closed, hours_sum)) as close from buckets group by k)
+     select f.*, h.close from figures f left join hist h on h.k = f.k`;
+}
 
 /**
  * Figures from the rollups kept by the triggers of migrations/Migration20261204140000.ts: whole
@@ -82,55 +132,12 @@ export class StatsRepository {
   async figures(q: FiguresQuery): Promise<FiguresRow[]> {
     const ids = q.by === 'grid' ? await this.childIds(q.path) : await this.scopeIds(q.path);
     if (!ids.length) return [];
-    const depth = q.path === '' ? 0 : q.path.split('.').length;
-    const keyParams = q.by === 'grid' ? [depth, depth] : [];
-    const inScope = q.path === '' ? 'true' : 'i.path <@ ?::ltree';
-    const scopeParams = q.path === '' ? [] : [q.path];
-    const edges = q.split.edges.map(() => '(i.created_at >= ? and i.created_at < ?)').join(' or ') || 'false';
-    const edgeParams = q.split.edges.flat();
-    const rk = ROLLUP_KEY[q.by];
-    const ik = INCIDENT_KEY[q.by];
-    const rows = await query<Record<string, unknown>>(
-      this.em,
-      `with edge as (
-         select ${ik} as k, f.*, i.deadline_at
-           from incident i cross join lateral gridhub_incident_figures(i, ?) f
-          where ${inScope} and (${edges})),
-       parts as (
-         select ${rk} as k, r.reported, r.handled, r.closed, r.on_time, r.rated, r.satisfied, r.open,
-                case when r.deadline_day < ?::date then r.open else 0 end as overdue
-           from incident_rollup r
-          where r.grid_id = any(?::int[]) and r.day >= ?::date and r.day < ?::date
-         union all
-         select k, reported, handled, closed, on_time, rated, satisfied, open, (open = 1 and deadline_at < ?)::int from edge
-         union all
-         select ${ik}, 0, 0, 0, 0, 0, 0, 0, 1
-           from incident i cross join lateral gridhub_incident_figures(i, ?) f
-          where i.status in (${OPEN}) and i.deadline_at >= ? and i.deadline_at < ?
-            and i.created_at >= ? and i.created_at < ? and ${inScope}),
-       hist as (
-         select k, hours, sum(closed) as closed, sum(hours_sum) as hours_sum from (
-           select ${rk} as k, r.hours, r.closed, r.hours_sum
-             from incident_close_rollup r
-            where r.grid_id = any(?::int[]) and r.day >= ?::date and r.day < ?::date
-           union all
-           select k, close_bucket, 1, close_hours from edge where close_bucket is not null) h
-          group by k, hours)
-       select p.k, sum(p.reported) as reported, sum(p.handled) as handled, sum(p.closed) as closed, sum(p.on_time) as on_time,
-              sum(p.rated) as rated, sum(p.satisfied) as satisfied, sum(p.open) as open, sum(p.overdue) as overdue,
-              (select json_agg(json_build_array(h.hours, h.closed, h.hours_sum)) from hist h where h.k = p.k) as close
-         from parts p
-        where p.k is not null
-        group by p.k
-       having sum(p.reported) <> 0 or sum(p.overdue) <> 0`,
-      [
-        ...keyParams, q.timeZone, ...scopeParams, ...edgeParams,
-        q.today.day, intArray(ids), q.split.firstDay, q.split.endDay,
-        q.now,
-        ...keyParams, q.timeZone, q.today.start, q.now, q.split.wholeFrom, q.split.wholeTo, ...scopeParams,
-        intArray(ids), q.split.firstDay, q.split.endDay,
-      ],
-    );
+    const subtree = q.path !== '';
+    const [e1, e2] = [q.split.edges[0] ?? [q.split.wholeFrom, q.split.wholeFrom], q.split.edges[1] ?? [q.split.wholeFrom, q.split.wholeFrom]];
+    const rows = await preparedQuery<Record<string, unknown>>(this.em, `gridhub_stats_${q.by}_${subtree ? 'subtree' : 'all'}`, figuresSql(q.by, subtree), [
+      q.timeZone, q.path, subtree ? q.path.split('.').length : 0, e1[0], e1[1], e2[0], e2[1],
+      q.today.day, intArray(ids), q.split.firstDay, q.split.endDay, q.now, q.today.start, q.split.wholeFrom, q.split.wholeTo,
+    ]);
     return rows.map((r) => ({
       key: String(r['k']),
       reported: Number(r['reported']),

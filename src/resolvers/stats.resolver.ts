@@ -60,11 +60,9 @@ export class StatsResolver {
     return (await ctx.scope.stats.breakdown(s.snapshot, 'category')).map((x) => toCategoryStats(x, x.key));
   }
 
-  @FieldResolver(() => [DepartmentStatsType], { description: 'By the department the incidents are dispatched to (null: none), most reported first.' })
+  @FieldResolver(() => [DepartmentStatsType], { description: 'By the department the incidents are dispatched to, by name across communities (null: none), most reported first.' })
   async byDepartment(@Root() s: StatsType, @Ctx() ctx: GqlContext): Promise<DepartmentStatsType[]> {
-    const slices = await ctx.scope.stats.breakdown(s.snapshot, 'department');
-    const names = await Promise.all(slices.map(async (x) => (x.key === '0' ? null : ((await ctx.scope.loaders.departmentById.load(Number(x.key)))?.name ?? null))));
-    return slices.map((x, i) => toDepartmentStats(x, names[i]!));
+    return (await ctx.scope.stats.breakdown(s.snapshot, 'department')).map((x) => toDepartmentStats(x, x.key === '' ? null : x.key));
   }
 
   @FieldResolver(() => [DayStatsType], { description: 'By day of report (grid time zone), oldest first: the trend; days with no incident left out.' })

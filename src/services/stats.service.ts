@@ -20,7 +20,7 @@ export interface Figures {
   readonly medianHoursToClose: number | null;
 }
 
-/** One slice of a breakdown: `key` is a grid id, a category, a department id ('0' for none) or a day (`yyyy-mm-dd`). */
+/** One slice of a breakdown: `key` is a grid id, a category, a department name ('' for none) or a day (`yyyy-mm-dd`). */
 export interface Slice extends Figures {
   readonly key: string;
 }

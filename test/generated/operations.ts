@@ -530,6 +530,31 @@ export type StatsQueryVariables = Exact<{
 
 export type StatsQuery = { stats: { reported: number, handledOnSite: number, disposalRate: number | null, closed: number, completionRate: number | null, overdue: number, satisfactionRate: number | null } };
 
+export type StatsBreakdownsQueryVariables = Exact<{
+  scope?: string | null | undefined;
+  from: string;
+  to: string;
+}>;
+
+
+export type StatsBreakdownsQuery = { stats: { reported: number, handledOnSite: number, disposalRate: number | null, closed: number, completionRate: number | null, onTime: number, onTimeRate: number | null, overdue: number, open: number, satisfactionRate: number | null, medianHoursToClose: number | null, byGrid: Array<{ reported: number, handledOnSite: number, disposalRate: number | null, closed: number, completionRate: number | null, onTime: number, onTimeRate: number | null, overdue: number, open: number, satisfactionRate: number | null, medianHoursToClose: number | null, grid: { code: string } }>, byCategory: Array<{ category: IncidentCategory, reported: number, handledOnSite: number, disposalRate: number | null, closed: number, completionRate: number | null, onTime: number, onTimeRate: number | null, overdue: number, open: number, satisfactionRate: number | null, medianHoursToClose: number | null }>, byDepartment: Array<{ department: string | null, reported: number, handledOnSite: number, disposalRate: number | null, closed: number, completionRate: number | null, onTime: number, onTimeRate: number | null, overdue: number, open: number, satisfactionRate: number | null, medianHoursToClose: number | null }>, byDay: Array<{ day: string, reported: number, handledOnSite: number, disposalRate: number | null, closed: number, completionRate: number | null, onTime: number, onTimeRate: number | null, overdue: number, open: number, satisfactionRate: number | null, medianHoursToClose: number | null }> } };
+
+export type LeagueQueryVariables = Exact<{
+  scope?: string | null | undefined;
+  from: string;
+  to: string;
+}>;
+
+
+export type LeagueQuery = { league: Array<{ rank: number, score: number | null, reported: number, disposalRate: number | null, onTimeRate: number | null, satisfactionRate: number | null, clearanceRounds: number, clearanceOnTime: number, clearanceOnTimeRate: number | null, grid: { code: string } }> };
+
+export type StatsChangedByGridSubscriptionVariables = Exact<{
+  scope?: string | null | undefined;
+}>;
+
+
+export type StatsChangedByGridSubscription = { statsChanged: { reported: number, byGrid: Array<{ reported: number, grid: { code: string } }>, byCategory: Array<{ category: IncidentCategory, reported: number }> } };
+
 export type StatsChangedSubscriptionVariables = Exact<{
   scope?: string | null | undefined;
 }>;
