@@ -11,18 +11,21 @@ const FIGURE_COLUMNS = (t: string) => ['path', 'category', 'department_id', 'sta
  * department and deadline day, a histogram of hours to close, and clearance slots per grid and
  * round, all kept by statement-level triggers in the transaction of the change. The days are
  * counted in `stats_setting.time_zone` (the hub sets it to TZ_GRID on start and rebuilds the
- * rollups when it changes, see StatsRepository.useTimeZone). The primary keys of the incident
- * rollups INCLUDE their counts: a subtree's period is then an index-only range scan (a day's rows
- * of every grid share heap pages, so a heap read would touch a page per row).
+ * rollups when it changes, see StatsRepository.useTimeZone). The incident path index gains
+ * `created_at` (btree_gist), so the partial-day edges of a period are one index range.
  */
 export class Migration20261204140000 extends Migration {
 
   override async up(): Promise<void> {
     this.addSql(`create table "clearance_rollup" ("grid_id" int not null, "round_id" int not null, "slots" int not null default 0, "confirmed" int not null default 0, "on_time" int not null default 0, constraint "clearance_rollup_pkey" primary key ("grid_id", "round_id"));`);
-    this.addSql(`create table "incident_close_rollup" ("grid_id" int not null, "day" date not null, "category" varchar(24) not null, "department_id" int not null, "hours" int not null, "closed" int not null default 0, "hours_sum" double precision not null default 0, constraint "incident_close_rollup_pkey" primary key ("grid_id", "day", "category", "department_id", "hours") include ("closed", "hours_sum"));`);
-    this.addSql(`create table "incident_rollup" ("grid_id" int not null, "day" date not null, "category" varchar(24) not null, "department_id" int not null, "deadline_day" date not null, "reported" int not null default 0, "handled" int not null default 0, "closed" int not null default 0, "on_time" int not null default 0, "rated" int not null default 0, "satisfied" int not null default 0, "open" int not null default 0, constraint "incident_rollup_pkey" primary key ("grid_id", "day", "category", "department_id", "deadline_day") include ("reported", "handled", "closed", "on_time", "rated", "satisfied", "open"));`);
+    this.addSql(`create table "incident_close_rollup" ("grid_id" int not null, "day" date not null, "category" varchar(24) not null, "department_id" int not null, "hours" int not null, "closed" int not null default 0, "hours_sum" double precision not null default 0, constraint "incident_close_rollup_pkey" primary key ("grid_id", "day", "category", "department_id", "hours"));`);
+    this.addSql(`create table "incident_rollup" ("grid_id" int not null, "day" date not null, "category" varchar(24) not null, "department_id" int not null, "deadline_day" date not null, "reported" int not null default 0, "handled" int not null default 0, "closed" int not null default 0, "on_time" int not null default 0, "rated" int not null default 0, "satisfied" int not null default 0, "open" int not null default 0, constraint "incident_rollup_pkey" primary key ("grid_id", "day", "category", "department_id", "deadline_day"));`);
     this.addSql(`create table "stats_setting" ("id" smallint not null, "time_zone" varchar(64) not null, constraint "stats_setting_pkey" primary key ("id"));`);
     this.addSql(`insert into "stats_setting" ("id", "time_zone") values (1, 'Asia/Shanghai');`);
+    // A stats period's partial-day edges: a subtree AND a time range in one GiST scan.
+    this.addSql(`create extension if not exists btree_gist;`);
+    this.addSql(`drop index if exists "incident_path_gist";`);
+    this.addSql(`create index "incident_path_gist" on "incident" using gist ("path", "created_at");`);
 
     // Hours to close: whole hours below two days, whole days above.
     this.addSql(`create function gridhub_close_bucket(hours double precision) returns int language sql immutable as $$
@@ -153,6 +156,8 @@ export class Migration20261204140000 extends Migration {
     this.addSql(`drop table if exists "incident_close_rollup" cascade;`);
     this.addSql(`drop table if exists "incident_rollup" cascade;`);
     this.addSql(`drop table if exists "stats_setting" cascade;`);
+    this.addSql(`drop index if exists "incident_path_gist";`);
+    this.addSql(`create index "incident_path_gist" on "incident" using gist ("path");`);
   }
 
 }

@@ -60,20 +60,22 @@ const intArray = (ids: readonly number[]): string => `{${ids.join(',')}}`;
 /**
  * The figures statement of one shape (dimension × whole tree or subtree), prepared once per
  * connection. $1 zone, $2 subtree path, $3 its depth, $4–$7 the two partial-day edges (empty when
- * [x, x)), $8 today, $9 rollup grid ids, $10–$11 whole days, $12 now, $13 today's start,
+ * [x, x); a period of whole days has a shape without them), $8 today, $9 rollup grid ids, $10–$11 whole days, $12 now, $13 today's start,
  * $14–$15 the whole days' instants. Departments are summed by name: each community has its own 城管.
  */
-function figuresSql(by: StatsDimension, subtree: boolean): string {
+function figuresSql(by: StatsDimension, subtree: boolean, cut: boolean): string {
   const rk = ROLLUP_KEY[by];
   const ik = INCIDENT_KEY[by];
   const inScope = subtree ? 'i.path <@ $2::ltree' : '$2::text = $2::text';
+  // Whole days only: the edges are empty, and left out of the statement.
+  const edges = cut ? '(i.created_at >= $4 and i.created_at < $5) or (i.created_at >= $6 and i.created_at < $7)' : 'false and $4::timestamptz = $5 and $6::timestamptz = $7';
   const label = by === 'department' ? `coalesce(d.name, '')` : 'x.k';
   const named = (t: string) => (by === 'department' ? `${t} x left join department d on d.id = x.k::int` : `${t} x`);
   return `with edge as materialized (
        select ${ik} as k, f.*, i.deadline_at
          from incident i cross join lateral gridhub_incident_figures(i, $1) f
         where ${inScope} and $3::int = $3::int
-          and ((i.created_at >= $4 and i.created_at < $5) or (i.created_at >= $6 and i.created_at < $7))),
+          and (${edges})),
      parts as (
        select ${rk} as k, r.reported, r.handled, r.closed, r.on_time, r.rated, r.satisfied, r.open,
               case when r.deadline_day < $8::date then r.open else 0 end as overdue
@@ -134,7 +136,9 @@ export class StatsRepository {
     if (!ids.length) return [];
     const subtree = q.path !== '';
     const [e1, e2] = [q.split.edges[0] ?? [q.split.wholeFrom, q.split.wholeFrom], q.split.edges[1] ?? [q.split.wholeFrom, q.split.wholeFrom]];
-    const rows = await preparedQuery<Record<string, unknown>>(this.em, `gridhub_stats_${q.by}_${subtree ? 'subtree' : 'all'}`, figuresSql(q.by, subtree), [
+    const cut = q.split.edges.length > 0;
+    const name = `gridhub_stats_${q.by}_${subtree ? 'subtree' : 'all'}_${cut ? 'cut' : 'whole'}`;
+    const rows = await preparedQuery<Record<string, unknown>>(this.em, name, figuresSql(q.by, subtree, cut), [
       q.timeZone, q.path, subtree ? q.path.split('.').length : 0, e1[0], e1[1], e2[0], e2[1],
       q.today.day, intArray(ids), q.split.firstDay, q.split.endDay, q.now, q.today.start, q.split.wholeFrom, q.split.wholeTo,
     ]);

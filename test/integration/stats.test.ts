@@ -241,3 +241,19 @@ it('pushes breakdowns with statsChanged to every socket watching the scope', asy
     expect(f.events[0]!.statsChanged).toEqual({ reported: 1, byGrid: [{ grid: { code: 'XHG-B03-C06' }, reported: 1 }], byCategory: [{ category: 'SAFETY_HAZARD', reported: 1 }] });
   }
 });
+
+it('recounts the rollups in another time zone when TZ_GRID changes', async () => {
+  // 04:00 on 28 November in Shanghai is still the 27th in UTC.
+  clock.set(new Date('2026-11-27T20:00:00Z'));
+  await report('XHG-B03-C06-M02', '消防通道被占用', { category: 'SAFETY_HAZARD' });
+  const days = async () => (await t.pg.query(`select r.day::text from incident_rollup r join grid g on g.id = r.grid_id where g.code = 'XHG-B03-C06-M02' and r.reported > 0`)).rows.map((r) => r.day);
+  expect(await days()).toEqual(['2026-11-28']);
+  const utc = await t.start({ env: { TZ_GRID: 'UTC' } });
+  expect((await t.pg.query(`select time_zone from stats_setting`)).rows).toEqual([{ time_zone: 'UTC' }]);
+  expect(await days()).toEqual(['2026-11-27']);
+  const [from, to] = ['2026-11-23T00:00:00Z', '2026-11-28T00:00:00Z'];
+  const { stats: s } = await gqlOk<Op.StatsBreakdownsQuery>(utc, ADMIN, STATS_BREAKDOWNS, { scope: 'XHG-B03', from, to });
+  expectFigures(Object.fromEntries(s.byDay.map((x) => [x.day, counts(x as never)])), await recount('XHG-B03', from, to, `to_char((i.created_at at time zone 'UTC')::date, 'YYYY-MM-DD')`));
+  expect(s.byDay.at(-1)).toMatchObject({ day: '2026-11-27', reported: 1 });
+  await t.stop(utc);
+});
