@@ -535,77 +535,45 @@ export const STATS = /* GraphQL */ `
   }
 `;
 
+/** The figures of Stats and of every breakdown slice (they all implement `Figures`). */
+export const FIGURES_FIELDS = /* GraphQL */ `
+  fragment FiguresFields on Figures {
+    reported
+    handledOnSite
+    disposalRate
+    closed
+    completionRate
+    onTime
+    onTimeRate
+    overdue
+    open
+    satisfactionRate
+    medianHoursToClose
+  }
+`;
+
+/** Send with FIGURES_FIELDS appended. */
 export const STATS_BREAKDOWNS = /* GraphQL */ `
   query StatsBreakdowns($scope: String, $from: DateTimeISO!, $to: DateTimeISO!) {
     stats(scope: $scope, from: $from, to: $to) {
-      reported
-      handledOnSite
-      disposalRate
-      closed
-      completionRate
-      onTime
-      onTimeRate
-      overdue
-      open
-      satisfactionRate
-      medianHoursToClose
+      ...FiguresFields
       byGrid {
         grid {
           code
         }
-        reported
-        handledOnSite
-        disposalRate
-        closed
-        completionRate
-        onTime
-        onTimeRate
-        overdue
-        open
-        satisfactionRate
-        medianHoursToClose
+        ...FiguresFields
       }
       byCategory {
         category
-        reported
-        handledOnSite
-        disposalRate
-        closed
-        completionRate
-        onTime
-        onTimeRate
-        overdue
-        open
-        satisfactionRate
-        medianHoursToClose
+        ...FiguresFields
       }
       byDepartment {
         department
-        reported
-        handledOnSite
-        disposalRate
-        closed
-        completionRate
-        onTime
-        onTimeRate
-        overdue
-        open
-        satisfactionRate
-        medianHoursToClose
+        ...FiguresFields
       }
       byDay {
         day
-        reported
-        handledOnSite
-        disposalRate
-        closed
-        completionRate
-        onTime
-        onTimeRate
-        overdue
-        open
-        satisfactionRate
-        medianHoursToClose
+        ...FiguresFields
       }
     }
   }

@@ -1,12 +1,12 @@
-import { Field, Float, Int, ObjectType } from 'type-graphql';
+import { Field, Float, InterfaceType, Int, ObjectType } from 'type-graphql';
 import type { Figures, LeagueEntry, StatsSnapshot } from '../services/stats.service.js';
 import { GridType } from './grid.type.js';
 import { CategoryEnum } from './incident.type.js';
 
 const ratio = (n: number, d: number): number | null => (d === 0 ? null : n / d);
 
-/** The figures every stats type carries (Stats and each slice of a breakdown). */
-@ObjectType()
+/** The figures every stats type carries (Stats and each slice of a breakdown): one fragment `on Figures` serves them all. */
+@InterfaceType('Figures', { description: 'Incident figures of a scope or a slice; rates are fractions 0–1 (null when nothing to divide).' })
 export abstract class FiguresType {
   @Field(() => Int)
   reported!: number;
@@ -57,31 +57,31 @@ const fill = <T extends FiguresType>(target: T, f: Figures): T =>
     open: f.open,
   });
 
-@ObjectType('Stats', { description: 'Incidents reported under a scope in [from, to); rates are fractions 0–1 (null when nothing to divide). Merged duplicates count once, on the survivor.' })
+@ObjectType('Stats', { implements: FiguresType, description: 'Incidents reported under a scope in [from, to); rates are fractions 0–1 (null when nothing to divide). Merged duplicates count once, on the survivor.' })
 export class StatsType extends FiguresType {
   /** Internal: the breakdowns resolve from it. */
   snapshot!: StatsSnapshot;
 }
 
-@ObjectType('GridStats', { description: 'The figures of one child grid’s subtree.' })
+@ObjectType('GridStats', { implements: FiguresType, description: 'The figures of one child grid’s subtree.' })
 export class GridStatsType extends FiguresType {
   @Field(() => GridType)
   grid!: GridType;
 }
 
-@ObjectType('CategoryStats', { description: 'The figures of one category.' })
+@ObjectType('CategoryStats', { implements: FiguresType, description: 'The figures of one category.' })
 export class CategoryStatsType extends FiguresType {
   @Field(() => CategoryEnum)
   category!: string;
 }
 
-@ObjectType('DepartmentStats', { description: 'The figures of the incidents dispatched to one department.' })
+@ObjectType('DepartmentStats', { implements: FiguresType, description: 'The figures of the incidents dispatched to one department.' })
 export class DepartmentStatsType extends FiguresType {
   @Field(() => String, { nullable: true, description: 'The department (城管, 民政 …); null for incidents not dispatched to any.' })
   department!: string | null;
 }
 
-@ObjectType('DayStats', { description: 'The figures of the incidents reported on one day (grid time zone).' })
+@ObjectType('DayStats', { implements: FiguresType, description: 'The figures of the incidents reported on one day (grid time zone).' })
 export class DayStatsType extends FiguresType {
   @Field(() => String, { description: 'The day, yyyy-mm-dd.' })
   day!: string;

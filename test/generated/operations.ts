@@ -530,6 +530,24 @@ export type StatsQueryVariables = Exact<{
 
 export type StatsQuery = { stats: { reported: number, handledOnSite: number, disposalRate: number | null, closed: number, completionRate: number | null, overdue: number, satisfactionRate: number | null } };
 
+type FiguresFields_CategoryStats_Fragment = { reported: number, handledOnSite: number, disposalRate: number | null, closed: number, completionRate: number | null, onTime: number, onTimeRate: number | null, overdue: number, open: number, satisfactionRate: number | null, medianHoursToClose: number | null };
+
+type FiguresFields_DayStats_Fragment = { reported: number, handledOnSite: number, disposalRate: number | null, closed: number, completionRate: number | null, onTime: number, onTimeRate: number | null, overdue: number, open: number, satisfactionRate: number | null, medianHoursToClose: number | null };
+
+type FiguresFields_DepartmentStats_Fragment = { reported: number, handledOnSite: number, disposalRate: number | null, closed: number, completionRate: number | null, onTime: number, onTimeRate: number | null, overdue: number, open: number, satisfactionRate: number | null, medianHoursToClose: number | null };
+
+type FiguresFields_GridStats_Fragment = { reported: number, handledOnSite: number, disposalRate: number | null, closed: number, completionRate: number | null, onTime: number, onTimeRate: number | null, overdue: number, open: number, satisfactionRate: number | null, medianHoursToClose: number | null };
+
+type FiguresFields_Stats_Fragment = { reported: number, handledOnSite: number, disposalRate: number | null, closed: number, completionRate: number | null, onTime: number, onTimeRate: number | null, overdue: number, open: number, satisfactionRate: number | null, medianHoursToClose: number | null };
+
+export type FiguresFieldsFragment =
+  | FiguresFields_CategoryStats_Fragment
+  | FiguresFields_DayStats_Fragment
+  | FiguresFields_DepartmentStats_Fragment
+  | FiguresFields_GridStats_Fragment
+  | FiguresFields_Stats_Fragment
+;
+
 export type StatsBreakdownsQueryVariables = Exact<{
   scope?: string | null | undefined;
   from: string;

@@ -6,6 +6,7 @@ import type * as Op from '../generated/operations';
 import {
   CONFIRM_CLEARANCE,
   DISPATCH_INCIDENT,
+  FIGURES_FIELDS,
   HANDLE_INCIDENT,
   LEAGUE,
   MERGE_INCIDENTS,
@@ -187,7 +188,7 @@ const WINDOWS: Array<[string, string]> = [
 
 it.each(WINDOWS)('answers stats and its breakdowns from rollups as a recount does, %s to %s', async (from, to) => {
   for (const scope of ['XHG', 'XHG-B03', 'XHG-B03-C05', 'XHG-B04-C08-M01']) {
-    const { stats: s } = await gqlOk<Op.StatsBreakdownsQuery>(t.hub, ADMIN, STATS_BREAKDOWNS, { scope, from, to });
+    const { stats: s } = await gqlOk<Op.StatsBreakdownsQuery>(t.hub, ADMIN, STATS_BREAKDOWNS + FIGURES_FIELDS, { scope, from, to });
     const total = await recount(scope, from, to, `''`);
     expectFigures({ '': counts(s as never) }, total[''] ? total : { '': { reported: 0, handledOnSite: 0, closed: 0, onTime: 0, overdue: 0, open: 0, satisfactionRate: null, medianHoursToClose: null } });
     expect(s.disposalRate).toBe(s.reported ? s.handledOnSite / s.reported : null);
@@ -252,7 +253,7 @@ it('recounts the rollups in another time zone when TZ_GRID changes', async () =>
   expect((await t.pg.query(`select time_zone from stats_setting`)).rows).toEqual([{ time_zone: 'UTC' }]);
   expect(await days()).toEqual(['2026-11-27']);
   const [from, to] = ['2026-11-23T00:00:00Z', '2026-11-28T00:00:00Z'];
-  const { stats: s } = await gqlOk<Op.StatsBreakdownsQuery>(utc, ADMIN, STATS_BREAKDOWNS, { scope: 'XHG-B03', from, to });
+  const { stats: s } = await gqlOk<Op.StatsBreakdownsQuery>(utc, ADMIN, STATS_BREAKDOWNS + FIGURES_FIELDS, { scope: 'XHG-B03', from, to });
   expectFigures(Object.fromEntries(s.byDay.map((x) => [x.day, counts(x as never)])), await recount('XHG-B03', from, to, `to_char((i.created_at at time zone 'UTC')::date, 'YYYY-MM-DD')`));
   expect(s.byDay.at(-1)).toMatchObject({ day: '2026-11-27', reported: 1 });
   await t.stop(utc);
