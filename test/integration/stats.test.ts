@@ -22,6 +22,7 @@ import {
   VERIFY_INCIDENT,
 } from '../operations';
 import { departmentToken } from '../factories/departments';
+import { uploadPhoto } from '../factories/photos';
 import { ADMIN, collect, gqlOk, settle, useHub } from '../setup/hub';
 
 // 00:00:30 on Monday 23 November 2026 in Shanghai (the hub's TZ_GRID).
@@ -29,7 +30,6 @@ const DAY0 = Date.parse('2026-11-22T16:00:30Z');
 const DAY = 24 * 3600_000;
 const clock = new ManualClock(new Date(DAY0));
 const t = useHub({ clock });
-const photo = (n: number) => `photos/${String(n).padStart(64, '0')}.jpg`;
 const hours = (h: number) => clock.advance(h * 3600_000);
 const OPEN = `('reported', 'escalated', 'accepted', 'dispatched', 'in_progress', 'returned')`;
 
@@ -41,8 +41,8 @@ async function work(code: string, grid: string, community: string, department: s
   const dept = await departmentToken(t.hub, t.databaseUrl, community, department);
   const worker = await t.token('WORKER', grid);
   await gqlOk(t.hub, dept, START_INCIDENT, { code });
-  await gqlOk(t.hub, dept, RESOLVE_INCIDENT, { code, note: '已处理', photos: [photo(1)] });
-  await gqlOk(t.hub, worker, VERIFY_INCIDENT, { code, photos: [photo(2)], note: null });
+  await gqlOk(t.hub, dept, RESOLVE_INCIDENT, { code, note: '已处理', photos: [await uploadPhoto(t.hub, dept)] });
+  await gqlOk(t.hub, worker, VERIFY_INCIDENT, { code, photos: [await uploadPhoto(t.hub, worker)], note: null });
   await gqlOk(t.hub, worker, RATE_INCIDENT, { code, satisfied, note: satisfied ? null : '还没弄好' });
 }
 
