@@ -5,8 +5,10 @@
  * between the instances, and Redis killed and started again in the middle. Prints the report
  * latency (p50/p99) and the feed latency (report sent → incidentChanged at a probe on the
  * other instance), each for the first third (the same run's baseline) and the whole run with
- * their ratio, and each instance's memory (RSS and heap, from its /metrics) at the start and
- * at the end, with the growth ratio. Every loop is bounded in count and time; traffic goes to
+ * their ratio, and each instance's memory (RSS and heap, from its /metrics, sampled every 2 s):
+ * RSS at the start and the end, and the heap's floor between collections in the first and last
+ * thirds of the load, with their ratios (an idle process does not collect, so a heap read after
+ * the load says little). Every loop is bounded in count and time; traffic goes to
  * 127.0.0.1 only.
  */
 import 'reflect-metadata';
@@ -89,6 +91,15 @@ export async function soakBench(serverUrl: string): Promise<void> {
     clients.push(...probes(a, arrivals), ...probes(b, arrivals));
     await new Promise((r) => setTimeout(r, 1000));
     const start = await Promise.all(hubs.map(memoryOf));
+    // Sampled every 2 s: a heap's floor between collections shows growth that one reading would hide or invent.
+    const samples: Array<{ at: number; mem: Memory[] }> = [];
+    let sampling = true;
+    const sampler = (async () => {
+      while (sampling) {
+        samples.push({ at: epochNow(), mem: await Promise.all(hubs.map(memoryOf)).catch(() => []) });
+        await new Promise((r) => setTimeout(r, 2000));
+      }
+    })();
 
     const sent = new Map<string, { at: number; to: number }>();
     const latencies: Array<{ at: number; ms: number }> = [];
@@ -140,6 +151,8 @@ export async function soakBench(serverUrl: string): Promise<void> {
     const drainUntil = epochNow() + 30_000;
     while (inFlight > 0 && epochNow() < drainUntil) await new Promise((r) => setTimeout(r, 50));
     await new Promise((r) => setTimeout(r, 3000));
+    sampling = false;
+    await sampler;
     const end = await Promise.all(hubs.map(memoryOf));
 
     // Feed latency: at the other instance's probes (through Redis), first arrival per code.
@@ -162,7 +175,13 @@ export async function soakBench(serverUrl: string): Promise<void> {
     report(`feed latency (last of ${PROBES * 2} incidentChanged probes on both instances)`, feed);
     console.log(`soak feed: ${missed} of ${sent.size} reports not seen by every probe (events published while Redis was away are not replayed; live queries resync)`);
     for (const [i, hub] of hubs.entries()) {
-      console.log(`soak memory, instance ${'ab'[i]} (pid ${hub.child.pid}): RSS ${mb(start[i]!.rss)} → ${mb(end[i]!.rss)} (${(end[i]!.rss / start[i]!.rss).toFixed(2)}×), heap ${mb(start[i]!.heap)} → ${mb(end[i]!.heap)} (${(end[i]!.heap / start[i]!.heap).toFixed(2)}×)`);
+      const floor = (from: number, to: number) => Math.min(...samples.filter((x) => x.at >= from && x.at < to && x.mem[i]).map((x) => x.mem[i]!.heap));
+      const firstThird = floor(began, baselineUntil);
+      const lastThird = floor(began + ((SECONDS * 1000) * 2) / 3, endAt);
+      console.log(
+        `soak memory, instance ${'ab'[i]} (pid ${hub.child.pid}): RSS ${mb(start[i]!.rss)} → ${mb(end[i]!.rss)} (${(end[i]!.rss / start[i]!.rss).toFixed(2)}×); ` +
+          `heap at start ${mb(start[i]!.heap)}, floor (lowest of the 2 s samples) in the first third ${mb(firstThird)}, in the last third ${mb(lastThird)} (${(lastThird / firstThird).toFixed(2)}×)`,
+      );
     }
   } finally {
     for (const c of clients) await c.dispose();
