@@ -244,10 +244,12 @@ export class BindingService {
       const issuer = bind && (actor.role === 'admin' || (actor.memberId !== null && bind.issuedByMemberId === actor.memberId) || (actor.tokenId !== null && bind.issuedByTokenId === actor.tokenId));
       if (!bind || !issuer || !isWithin(bind.member.grid.path, actor.path)) throw new DomainError('NOT_FOUND', `no binding of code ${code} waits for your confirmation`, { reason: 'BINDING_NOT_PENDING', code });
       if (!bind.pendingContactId || bind.usedAt || bind.expiresAt.getTime() < now.getTime()) throw new DomainError('CONFLICT', `code ${code} has no pending binding`, { reason: 'BINDING_NOT_PENDING', code });
+      // Said where the request was made: a group's message goes through any of our accounts in it, a direct one through the account that got it.
+      const direct = bind.pendingRoomId === bind.pendingContactId;
       const bound = await this.link(tx, bind.code, bind.pendingContactId, bind.pendingContactName ?? '', now);
       if (bind.pendingRoomId && bind.pendingBotAccount) {
         const text = bindingConfirmedText(bound.name, bound.actor.gridCode ?? '', ROLE_LABELS[bind.member.role]);
-        await new OutboxRepository(tx).enqueueForRooms([{ botAccount: bind.pendingBotAccount, roomId: bind.pendingRoomId, text, dedupeKey: `bind-confirmed:${bind.code}:${now.getTime()}`, kind: 'reply', priority: priorityOf(MESSAGE_LANES.reply), ref: null, mentionMemberIds: [] }], now);
+        await new OutboxRepository(tx).enqueueForRooms([{ ...(direct ? { botAccount: bind.pendingBotAccount } : {}), roomId: bind.pendingRoomId, text, dedupeKey: `bind-confirmed:${bind.code}:${now.getTime()}`, kind: 'reply', priority: priorityOf(MESSAGE_LANES.reply), ref: null, mentionMemberIds: [] }], now);
       }
       return bound;
     });
