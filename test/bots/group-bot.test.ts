@@ -5,7 +5,7 @@ import { BIND_GROUP, CREATE_GRID, DELETE_GRID, INCIDENT_CHANGED, ISSUE_BIND_CODE
 import { codeIn, say, sayRaw } from '../setup/bot';
 import { departmentToken } from '../factories/departments';
 import { jpegOf, uploadPhoto } from '../factories/photos';
-import { ADMIN, collect, gql, gqlOk, settle, useHub } from '../setup/hub';
+import { ADMIN, collect, gql, gqlOk, settle, until, useHub } from '../setup/hub';
 
 const clock = new ManualClock(new Date('2026-11-23T02:00:00Z'));
 const t = useHub({ clock, bots: true });
@@ -70,10 +70,7 @@ it('a redelivered WeChat message id is acted on once', async () => {
   expect(dup).toMatchObject({ action: 'duplicate', messageId: o!.messageId });
   expect(await incidentCount()).toBe(before + 1);
   // The reply went around `say`: let it leave before the next test listens in this group.
-  for (const end = Date.now() + 15_000; Number((await t.pg.query(`select count(*) as n from outbox_message where status = 'pending'`)).rows[0].n) > 0; ) {
-    if (Date.now() > end) throw new Error('the reply to the report was not sent');
-    await settle(50);
-  }
+  await until('the reply to the report sent', async () => Number((await t.pg.query(`select count(*) as n from outbox_message where status = 'pending'`)).rows[0].n) === 0, 15_000, 50);
 });
 
 it('a resident’s report is accepted as a tip and the grid’s workers are @-mentioned to check it', async () => {

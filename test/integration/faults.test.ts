@@ -130,22 +130,25 @@ describe('two hub processes under traffic while Redis, PostgreSQL and a hub fail
 
   const both = () => [hubs.a!, hubs.b!];
 
+  /** How many incidents carry each description starting with `prefix`. */
+  const storedTimes = async (prefix: string): Promise<Map<string, number>> => {
+    const stored = await db.query<{ description: string; n: string }>(`select description, count(*) as n from incident where description like $1 || '%' group by description`, [prefix]);
+    return new Map(stored.rows.map((r) => [r.description, Number(r.n)]));
+  };
+
   /** Both hubs alive; every accepted report and bot message stored once and acted on once; the dashboard current within 5 s. */
   const assertHealthy = async (phase: string) => {
     expect({ phase, alive: both().map(alive) }).toEqual({ phase, alive: [true, true] });
-    const stored = await db.query<{ description: string; n: string }>(`select description, count(*) as n from incident where description like '混沌%' group by description`);
-    const times = new Map(stored.rows.map((r) => [r.description, Number(r.n)]));
+    const times = await storedTimes('混沌');
     // Nothing stored twice (a request cut by a kill may have been stored without an answer: never twice).
     expect({ phase, twice: [...times].filter(([, n]) => n > 1) }).toEqual({ phase, twice: [] });
     expect({ phase, missing: traffic.reports.filter((d) => times.get(d) !== 1) }).toEqual({ phase, missing: [] });
     // Bot messages accepted by the hub are acted on once (a spooled one once the database is back).
     await until(`${phase}: every accepted bot message acted on`, async () => {
-      const now = await db.query<{ description: string; n: string }>(`select description, count(*) as n from incident where description like '混沌群%' group by description`);
-      const acted = new Map(now.rows.map((r) => [r.description, Number(r.n)]));
+      const acted = await storedTimes('混沌群');
       return traffic.messages.every((m) => acted.get(m) === 1);
     }, 30_000).catch(async (err: Error) => {
-      const now = await db.query<{ description: string; n: string }>(`select description, count(*) as n from incident where description like '混沌群%' group by description`);
-      const acted = new Map(now.rows.map((r) => [r.description, Number(r.n)]));
+      const acted = await storedTimes('混沌群');
       const off = traffic.messages.filter((m) => acted.get(m) !== 1).slice(0, 5).map((m) => `${m} ×${acted.get(m) ?? 0}: ${traffic.answers.get(m)}`);
       throw new Error(`${err.message}: ${off.join('; ')}`);
     });
