@@ -1,6 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { OPEN_PART_STATES } from '../domain/joint-handling.js';
-import { query } from './sql.js';
+import { query, valuesList } from './sql.js';
 
 const marks = (xs: readonly unknown[]): string => xs.map(() => '?').join(', ');
 
@@ -94,14 +94,10 @@ export class DepartmentRepository {
    */
   record(lapses: ReadonlyArray<{ incidentId: number; departmentId: number; lapsedDeadline: string; headId: number; note: string }>, now: Date): Promise<Array<{ incident_id: number; department_id: number }>> {
     if (!lapses.length) return Promise.resolve([]);
-    const values: unknown[] = [];
-    const tuples = lapses.map((l, i) => {
-      values.push(l.incidentId, l.departmentId, l.lapsedDeadline, l.headId, l.note);
-      return i === 0 ? '(?::int, ?::int, ?::timestamptz, ?::int, ?::text)' : '(?, ?, ?, ?, ?)';
-    });
+    const input = valuesList(lapses.map((l) => [l.incidentId, l.departmentId, l.lapsedDeadline, l.headId, l.note]), ['int', 'int', 'timestamptz', 'int', 'text']);
     return query(
       this.em,
-      `with input (incident_id, department_id, lapsed_deadline, head_id, note) as (values ${tuples.join(', ')}),
+      `with input (incident_id, department_id, lapsed_deadline, head_id, note) as (${input.sql}),
        told as (
          insert into department_escalation (incident_id, department_id, lapsed_deadline, head_member_id, at)
          select incident_id, department_id, lapsed_deadline, head_id, ? from input
@@ -114,7 +110,7 @@ export class DepartmentRepository {
            join incident i on i.id = t.incident_id
        )
        select incident_id, department_id from told`,
-      [...values, now, now],
+      [...input.params, now, now],
     );
   }
 

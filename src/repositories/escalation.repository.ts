@@ -1,7 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { GridLevel } from '../domain/grid-levels.js';
 import { OPEN_STATES } from '../domain/incident-transitions.js';
-import { query } from './sql.js';
+import { query, valuesList } from './sql.js';
 
 /** `?, ?, …` for a list of parameters. */
 const marks = (xs: readonly unknown[]): string => xs.map(() => '?').join(', ');
@@ -69,14 +69,10 @@ export class EscalationRepository {
    * and gets no timeline entry. Returns the recorded incidents with their (unchanged) status.
    */
   record(planned: readonly PlannedEscalation[], now: Date): Promise<Array<{ incident_id: number; status: string }>> {
-    const values: unknown[] = [];
-    const tuples = planned.map((p, i) => {
-      values.push(p.incidentId, p.lapsedDeadline, p.targetGridId, JSON.stringify(p.notified), p.note);
-      return i === 0 ? '(?::int, ?::timestamptz, ?::int, ?::jsonb, ?::text)' : '(?, ?, ?, ?, ?)';
-    });
+    const input = valuesList(planned.map((p) => [p.incidentId, p.lapsedDeadline, p.targetGridId, JSON.stringify(p.notified), p.note]), ['int', 'timestamptz', 'int', 'jsonb', 'text']);
     return query(
       this.em,
-      `with input (incident_id, lapsed_deadline, target_grid_id, notified, note) as (values ${tuples.join(', ')}),
+      `with input (incident_id, lapsed_deadline, target_grid_id, notified, note) as (${input.sql}),
        escalated as (
          insert into incident_escalation (incident_id, lapsed_deadline, target_grid_id, notified, at)
          select incident_id, lapsed_deadline, target_grid_id, notified, ? from input
@@ -87,7 +83,7 @@ export class EscalationRepository {
        select i.id, 'overdue', i.status, i.status, 'system', input.note, '[]'::jsonb, ?
          from escalated e join input on input.incident_id = e.incident_id join incident i on i.id = e.incident_id
        returning incident_id, to_state as status`,
-      [...values, now, now],
+      [...input.params, now, now],
     );
   }
 }

@@ -5,6 +5,16 @@ export async function query<T extends object>(em: EntityManager, sql: string, pa
   return em.getConnection().execute<T[]>(sql, params, 'all', em.getTransactionContext());
 }
 
+/**
+ * A `values (…), (…)` list of `rows`, each value a `?` parameter, the first row carrying the
+ * column `casts` (PostgreSQL types the rest from it). Returns the SQL text and its parameters.
+ */
+export function valuesList(rows: ReadonlyArray<readonly unknown[]>, casts: readonly string[]): { sql: string; params: unknown[] } {
+  const first = `(${casts.map((c) => `?::${c}`).join(', ')})`;
+  const rest = `(${casts.map(() => '?').join(', ')})`;
+  return { sql: `values ${rows.map((_, i) => (i === 0 ? first : rest)).join(', ')}`, params: rows.flat() };
+}
+
 interface PgClient {
   query(config: { name: string; text: string; values: unknown[] }): Promise<{ rows: unknown[] }>;
 }
