@@ -204,10 +204,11 @@ export class OutboxWorker extends EventEmitter<{ sent: [SentEvent]; rateLimited:
       await withTimeout(this.send(msg.roomId, msg.text, this.mentions.get(msg.id) ?? []), this.sendTimeoutMs);
       timed({ outcome: 'sent' });
     } catch (err) {
-      timed({ outcome: isRateLimitAnswer(err instanceof Error ? err.message : String(err)) ? 'rate_limited' : 'failed' });
       const why = err instanceof Error ? err.message : String(err);
+      const rateLimited = isRateLimitAnswer(why);
+      timed({ outcome: rateLimited ? 'rate_limited' : 'failed' });
       const failedAt = this.app.clock.now();
-      if (isRateLimitAnswer(why)) {
+      if (rateLimited) {
         // WeChat's "too often": this account waits; its messages go back for the others at once.
         this.pace = afterRateLimit(this.pace, this.pacing, failedAt.getTime());
         this.limited = true;
