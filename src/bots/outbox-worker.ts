@@ -92,6 +92,8 @@ export class OutboxWorker extends EventEmitter<{ sent: [SentEvent]; rateLimited:
   private limited = false;
   /** The message whose start was recorded with the previous one's sent mark. */
   private startedNext: string | null = null;
+  /** The step in progress: the loop and a drain take turns, never step at once. */
+  private turn: Promise<unknown> = Promise.resolve();
 
   constructor(
     private readonly app: AppDeps,
@@ -133,7 +135,7 @@ export class OutboxWorker extends EventEmitter<{ sent: [SentEvent]; rateLimited:
     let n = 0;
     this.draining = true;
     for (;;) {
-      const step = await this.step();
+      const step = await this.inTurn(() => this.step());
       if (step.kind === 'idle') break;
       if (step.kind === 'sent') n++;
       // Held back by WeChat's rate limit: nothing more is due for this account now.
@@ -141,7 +143,7 @@ export class OutboxWorker extends EventEmitter<{ sent: [SentEvent]; rateLimited:
       else await this.pause(step.ms);
     }
     this.draining = false;
-    await this.giveBack();
+    await this.inTurn(() => this.giveBack());
     return n;
   }
 
@@ -149,7 +151,7 @@ export class OutboxWorker extends EventEmitter<{ sent: [SentEvent]; rateLimited:
     while (this.running) {
       let wait = POLL_MS;
       try {
-        const step = await this.step();
+        const step = await this.inTurn(() => this.step());
         if (step.kind === 'sent') continue;
         if (step.kind === 'wait') wait = step.ms;
       } catch (err) {
@@ -173,6 +175,13 @@ export class OutboxWorker extends EventEmitter<{ sent: [SentEvent]; rateLimited:
       }
       this.wake = done;
     }).finally(() => (this.wake = null));
+  }
+
+  /** Runs after the step in progress: a drain that finds nothing due has seen the loop's send finish. */
+  private inTurn<T>(work: () => Promise<T>): Promise<T> {
+    const done = this.turn.then(work);
+    this.turn = done.catch(() => undefined);
+    return done;
   }
 
   private async giveBack(): Promise<void> {
