@@ -45,7 +45,11 @@ export interface InboxOutcome {
    * `spooled`: the database was away, the message is on disk and is acted on once it is back;
    * `retrying`: an unexpected error, the stored message is tried again later (then `failed`).
    */
-  action: 'ignored' | 'duplicate' | 'done' | 'refused' | 'failed' | 'skipped' | 'spooled' | 'retrying';
+  /**
+   * `standby`: another of our accounts listens in the group; this one keeps the message and acts
+   * on it only if that account never does (it died before its lease ran out, or lost the group).
+   */
+  action: 'ignored' | 'duplicate' | 'done' | 'refused' | 'failed' | 'skipped' | 'standby' | 'spooled' | 'retrying';
   roomId: string;
   senderId: string;
   messageId: string;
@@ -66,6 +70,14 @@ export const ATTACH_WINDOW_MS = 2 * 60_000;
 const TAKES_PHOTOS: readonly ChatCommand[] = ['report', 'handle', 'close'];
 const TAKES_PLACE: readonly ChatCommand[] = ['report'];
 const NO_ATTACHMENTS: BotAttachments = { photos: [], place: null };
+
+/**
+ * A standby copy (see InboxOutcome `standby`): how far apart in time two accounts' copies of one
+ * message may be stored, how long after it is first looked at again (the listener's lease has run
+ * out by then if it died), how often after that, and after how long a listener that is alive but
+ * never stored the message is no longer waited for.
+ */
+export const STANDBY = { sameMessageMs: 2 * 60_000, firstLookMs: 40_000, lookEveryMs: 20_000, giveUpMs: 90_000 };
 
 /** How the inbox retries: a stored message is leased to whoever acts on it, tried MAX_ATTEMPTS times with a growing back-off. */
 export const INBOX_RETRY = {
@@ -224,10 +236,39 @@ export class BotInbox extends EventEmitter<{ processed: [InboxOutcome] }> {
   }
 
   private retry(row: PendingInboundMessage): Promise<InboxOutcome> {
-    this.log.info({ messageId: row.messageId, roomId: row.roomId, attempt: row.attempts }, 'acting on a stored message again');
     const kind = row.kind === 'image' || row.kind === 'location' ? row.kind : 'text';
     const msg: IncomingMessage = { botAccount: row.botAccount, messageId: row.messageId, roomId: row.roomId, roomTopic: null, senderId: row.senderId, senderName: row.senderName, kind, text: row.text, place: row.place ?? null };
+    if (row.standbyFor) return this.inRoomOrder(msg, () => this.lookAgain(msg, row));
+    this.log.info({ messageId: row.messageId, roomId: row.roomId, attempt: row.attempts }, 'acting on a stored message again');
     return this.inRoomOrder(msg, () => (kind === 'text' ? this.act(msg, row.id, parseMessage(row.text, this.app.categorise)) : this.actOnAttachment(msg, row.id, row.mediaKey)));
+  }
+
+  /** Keeps a message heard in a group another account listens in, for when that account never acts on it. */
+  private async standBy(msg: IncomingMessage, command: ChatCommand, listener: string): Promise<InboxOutcome> {
+    const now = this.app.clock.now();
+    const id = await this.inbound().store({ ...msg, mediaKey: null, standbyFor: listener }, now, new Date(now.getTime() + STANDBY.firstLookMs));
+    return this.outcome(msg, id ? 'standby' : 'duplicate', command);
+  }
+
+  /**
+   * A standby copy is due. The listener stored the message: nothing to do. It did not, and has
+   * died (its lease ran out): this account takes the group over and acts. It is alive but never
+   * got the message: after STANDBY.giveUpMs this account acts in its place.
+   */
+  private async lookAgain(msg: IncomingMessage, row: PendingInboundMessage): Promise<InboxOutcome> {
+    const inbound = this.inbound();
+    const parsed = parseMessage(row.text, this.app.categorise);
+    const heardBy = await inbound.heardElsewhere(row.id, STANDBY.sameMessageMs);
+    if (heardBy) return this.finish(msg, row.id, 'duplicate', null, null, `heard by ${heardBy}`);
+    const now = this.app.clock.now();
+    const listener = await new FleetRepository(this.app.orm.em.fork()).takeOverListening(row.roomId, row.botAccount, now);
+    if (listener && listener !== row.botAccount && now.getTime() - row.receivedAt.getTime() < STANDBY.giveUpMs) {
+      await inbound.standBy(row.id, new Date(now.getTime() + STANDBY.lookEveryMs));
+      return this.outcome(msg, 'standby', parsed.command);
+    }
+    this.log.warn({ messageId: row.messageId, roomId: row.roomId, listener: row.standbyFor, now: listener }, 'acting on a message the group\'s listening account never stored');
+    const group = await this.bindings().seeGroup(row.roomId, row.botAccount, null);
+    return this.act(msg, row.id, parsed, { ...group, botAccount: row.botAccount });
   }
 
   /** Runs `fn` after everything queued before it in the same group, so a photo follows its report. */
@@ -258,11 +299,14 @@ export class BotInbox extends EventEmitter<{ processed: [InboxOutcome] }> {
       // Another of our accounts listens in this group; it acts, this one stays quiet, unless
       // that account is offline: then this one takes the group over.
       const listener = await fleet.takeOverListening(msg.roomId, msg.botAccount, this.app.clock.now());
-      if (listener !== msg.botAccount) return this.outcome(msg, 'skipped', parsed.command);
-      group = { ...group, botAccount: listener };
+      if (listener && listener !== msg.botAccount) return this.standBy(msg, parsed.command, listener);
+      group = { ...group, botAccount: msg.botAccount };
     }
     const id = await this.store(msg, null);
     if (!id) return this.outcome(msg, 'duplicate', parsed.command);
+    // Late (a replay after an outage): another account, on standby here, has acted on it already.
+    const actedBy = await this.inbound().actedOnByStandby(id, STANDBY.sameMessageMs);
+    if (actedBy) return this.finish(msg, id, 'duplicate', null, null, `acted on by ${actedBy}`);
     return this.act(msg, id, parsed, group);
   }
 

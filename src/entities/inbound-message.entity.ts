@@ -24,6 +24,8 @@ export type InboundStatus = 'pending' | 'done' | 'failed';
   name: 'inbound_message_waiting_attachments',
   expression: `create index "inbound_message_waiting_attachments" on "inbound_message" ("bot_account", "room_id", "sender_id", "id") where "kind" in ('image', 'location') and "attached_incident_id" is null`,
 })
+// A standby copy looks for the listener's copy of the same message: same group and sender, near in time.
+@Index({ name: 'inbound_message_room_sender', properties: ['roomId', 'senderId', 'receivedAt'] })
 export class InboundMessageEntity {
   @PrimaryKey({ type: 'bigint', autoincrement: true })
   id!: string;
@@ -91,6 +93,15 @@ export class InboundMessageEntity {
    */
   @ManyToOne(() => IncidentEntity, { fieldName: 'attached_incident_id', nullable: true, deleteRule: 'set null' })
   attachedIncident?: Rel<IncidentEntity> | null;
+
+  /**
+   * A standby copy: one of our accounts heard this in a group that another account (named here)
+   * listens in, while that account still held its lease. It waits until the listener has had its
+   * chance; it is acted on only if the listener never stored the same message (it died, or lost
+   * the group), so nothing said in the minute an account dies is lost.
+   */
+  @Property({ type: 'string', length: 64, nullable: true })
+  standbyFor?: string | null;
 
   @Property({ type: 'datetime', columnType: 'timestamptz' })
   receivedAt!: Date;

@@ -14,6 +14,8 @@ export interface NewInboundMessage {
   mediaKey: string | null;
   /** A location message's place. */
   place?: Place | null;
+  /** A standby copy: the account listening in the group, which should act on it instead. */
+  standbyFor?: string | null;
 }
 
 /** A stored message still waiting to be acted on. */
@@ -21,6 +23,7 @@ export interface PendingInboundMessage extends NewInboundMessage {
   id: string;
   /** Attempts so far, this one included. */
   attempts: number;
+  receivedAt: Date;
 }
 
 /** A photo or location the sender sent before a command, not yet claimed by one. */
@@ -59,11 +62,12 @@ export class InboundRepository {
    * message id.
    */
   async store(m: NewInboundMessage, now: Date, leaseUntil: Date): Promise<string | null> {
+    // A standby copy is not acted on now: no attempt is counted until it is.
     const rows = await query<{ id: string }>(
       this.em,
-      `insert into inbound_message (bot_account, message_id, room_id, sender_id, sender_name, kind, text, media_key, location, status, received_at, attempts, retry_at)
-       values (?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb, 'pending', ?, 1, ?) on conflict (bot_account, message_id) do nothing returning id`,
-      [m.botAccount, m.messageId.slice(0, 128), m.roomId.slice(0, 128), m.senderId.slice(0, 128), m.senderName.slice(0, 128), m.kind, m.text.slice(0, 20_000), m.mediaKey, m.place ? JSON.stringify(m.place) : null, now, leaseUntil],
+      `insert into inbound_message (bot_account, message_id, room_id, sender_id, sender_name, kind, text, media_key, location, standby_for, status, received_at, attempts, retry_at)
+       values (?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?, 'pending', ?, ?, ?) on conflict (bot_account, message_id) do nothing returning id`,
+      [m.botAccount, m.messageId.slice(0, 128), m.roomId.slice(0, 128), m.senderId.slice(0, 128), m.senderName.slice(0, 128), m.kind, m.text.slice(0, 20_000), m.mediaKey, m.place ? JSON.stringify(m.place) : null, m.standbyFor ?? null, now, m.standbyFor ? 0 : 1, leaseUntil],
     );
     return rows[0] ? String(rows[0].id) : null;
   }
@@ -74,17 +78,52 @@ export class InboundRepository {
    * `leaseUntil`. Two instances never claim the same row (`skip locked`).
    */
   async claimDue(botAccount: string, now: Date, leaseUntil: Date, limit: number): Promise<PendingInboundMessage[]> {
-    const rows = await query<{ id: string; message_id: string; room_id: string; sender_id: string; sender_name: string; kind: string; text: string; media_key: string | null; location: Place | null; attempts: number }>(
+    const rows = await query<{ id: string; message_id: string; room_id: string; sender_id: string; sender_name: string; kind: string; text: string; media_key: string | null; location: Place | null; standby_for: string | null; attempts: number; received_at: Date }>(
       this.em,
       `update inbound_message m set attempts = m.attempts + 1, retry_at = ?
         where m.id in (select id from inbound_message where bot_account = ? and status = 'pending' and (retry_at is null or retry_at <= ?)
                         order by id limit ? for update skip locked)
-        returning m.id, m.message_id, m.room_id, m.sender_id, m.sender_name, m.kind, m.text, m.media_key, m.location, m.attempts`,
+        returning m.id, m.message_id, m.room_id, m.sender_id, m.sender_name, m.kind, m.text, m.media_key, m.location, m.standby_for, m.attempts, m.received_at`,
       [leaseUntil, botAccount, now, limit],
     );
     return rows
       .sort((a, b) => Number(a.id) - Number(b.id))
-      .map((r) => ({ id: String(r.id), botAccount, messageId: r.message_id, roomId: r.room_id, senderId: r.sender_id, senderName: r.sender_name, kind: r.kind, text: r.text, mediaKey: r.media_key, place: r.location, attempts: r.attempts }));
+      .map((r) => ({ id: String(r.id), botAccount, messageId: r.message_id, roomId: r.room_id, senderId: r.sender_id, senderName: r.sender_name, kind: r.kind, text: r.text, mediaKey: r.media_key, place: r.location, standbyFor: r.standby_for, attempts: r.attempts, receivedAt: new Date(r.received_at) }));
+  }
+
+  /**
+   * The account, other than the one of standby copy `id`, that stored the same message as its
+   * own (same group, sender, kind and text, received within `windowMs`); null when none did.
+   */
+  async heardElsewhere(id: string, windowMs: number): Promise<string | null> {
+    const rows = await query<{ bot_account: string }>(
+      this.em,
+      `select o.bot_account from inbound_message s join inbound_message o
+          on o.room_id = s.room_id and o.sender_id = s.sender_id and o.kind = s.kind and o.text = s.text and o.bot_account <> s.bot_account and o.standby_for is null
+         and o.received_at between s.received_at - ?::interval and s.received_at + ?::interval
+        where s.id = ? limit 1`,
+      [millis(windowMs), millis(windowMs), id],
+    );
+    return rows[0]?.bot_account ?? null;
+  }
+
+  /** The account whose standby copy of message `id` (see heardElsewhere) was acted on already; null when none was. */
+  async actedOnByStandby(id: string, windowMs: number): Promise<string | null> {
+    const rows = await query<{ bot_account: string }>(
+      this.em,
+      `select o.bot_account from inbound_message s join inbound_message o
+          on o.room_id = s.room_id and o.sender_id = s.sender_id and o.kind = s.kind and o.text = s.text and o.bot_account <> s.bot_account
+         and o.standby_for is not null and o.command is not null and o.status in ('done', 'failed')
+         and o.received_at between s.received_at - ?::interval and s.received_at + ?::interval
+        where s.id = ? limit 1`,
+      [millis(windowMs), millis(windowMs), id],
+    );
+    return rows[0]?.bot_account ?? null;
+  }
+
+  /** Leaves a claimed standby copy waiting until `retryAt`; the look did not count as an attempt. */
+  async standBy(id: string, retryAt: Date): Promise<void> {
+    await query(this.em, `update inbound_message set retry_at = ?, attempts = greatest(attempts - 1, 0) where id = ? and status = 'pending'`, [retryAt, id]);
   }
 
   /** A message still pending: its id and how often it was tried; null when it is not stored or already handled. */

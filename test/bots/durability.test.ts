@@ -1,5 +1,6 @@
 import { OPERATOR } from '../../src/domain/actor';
 import { ManualClock } from '../../src/infra/clock';
+import { STANDBY } from '../../src/bots/inbox';
 import { OutboxWorker } from '../../src/bots/outbox-worker';
 import { DEMO_POLICY } from '../../src/domain/outbox-policy';
 import { OutboxRepository } from '../../src/repositories/outbox.repository';
@@ -25,6 +26,19 @@ const until = async (what: string, check: () => Promise<boolean>, ms = 15_000) =
     await new Promise((r) => setTimeout(r, 50));
   }
   throw new Error(`timed out waiting for ${what}`);
+};
+/**
+ * Serves `account` and runs a round of the inbox's retry loop until message `messageId`, a
+ * standby copy, has been looked at (the loop's own round may be the one that takes it).
+ */
+const lookAgain = async (hub: Hub, account: string, messageId: string) => {
+  hub.bots!.inbox.serve(account);
+  const now = clock.now();
+  await until(`${account} looked at ${messageId}`, async () => {
+    await hub.bots!.inbox.retryNow();
+    const row = await one<{ status: string; retry_at: Date }>(`select status, retry_at from inbound_message where bot_account = $1 and message_id = $2`, [account, messageId]);
+    return row.status !== 'pending' || row.retry_at.getTime() === now.getTime() + STANDBY.lookEveryMs;
+  });
 };
 const one = async <T>(sql: string, params: unknown[] = []) => (await fixture.pg.query(sql, params)).rows[0] as T;
 
@@ -167,10 +181,57 @@ it('when two bot accounts sit in one group, only the account serving it acts', a
   // The manual clock jumped ahead in earlier tests: renew the fleet's leases at its time.
   await hub.bots!.fleet.tick();
   // The group is the demo account's (it saw it first); a second account hears the same message.
-  expect(await inbox.receive({ ...msg, botAccount: 'bot2' })).toMatchObject({ action: 'skipped', reply: null });
+  expect(await inbox.receive({ ...msg, botAccount: 'bot2' })).toMatchObject({ action: 'standby', reply: null });
   expect(await inbox.receive({ ...msg, botAccount: 'demo' })).toMatchObject({ action: 'done' });
   expect(Number((await one<{ n: string }>('select count(*) as n from incident')).n)).toBe(before + 1);
-  expect(await one(`select count(*)::int as n from inbound_message where message_id = 'shared-1'`)).toEqual({ n: 1 });
+  // The second account kept its copy until the first had its chance; it finds the first acted.
+  clock.advance(STANDBY.firstLookMs);
+  await hub.bots!.fleet.tick();
+  await lookAgain(hub, 'bot2', 'shared-1');
+  expect((await fixture.pg.query(`select bot_account, status, outcome from inbound_message where message_id = 'shared-1' order by bot_account`)).rows).toEqual([
+    { bot_account: 'bot2', status: 'done', outcome: 'heard by demo' },
+    { bot_account: 'demo', status: 'done', outcome: expect.stringMatching(/^report E\d{8}-\d{4}$/) },
+  ]);
+  expect(Number((await one<{ n: string }>('select count(*) as n from incident')).n)).toBe(before + 1);
+});
+
+it('a message said while the listening account is dying, its lease still valid, is acted on by another account in the group', async () => {
+  const hub = hubs[0] ?? (await start());
+  const inbox = hub.bots!.inbox;
+  const worker = await one<{ id: number }>(`select m.id from member m join grid g on g.id = m.grid_id where g.code = $1 and m.role = 'worker' order by m.id limit 1`, [M]);
+  const incidents = async () => Number((await one<{ n: string }>('select count(*) as n from incident')).n);
+  const msg = (id: string, text: string) => ({ messageId: id, roomId: ROOM, roomTopic: null, senderId: `demo-m${worker.id}`, senderName: '网格员', kind: 'text' as const, text, botAccount: 'bot2' });
+  const before = await incidents();
+  await hub.bots!.fleet.tick();
+
+  // The listener is alive but never got this one: it is waited for, then bot2 acts in its place.
+  expect(await inbox.receive(msg('deaf-1', '#上报 6栋门口路灯不亮'))).toMatchObject({ action: 'standby' });
+  clock.advance(STANDBY.firstLookMs);
+  await hub.bots!.fleet.tick();
+  await lookAgain(hub, 'bot2', 'deaf-1');
+  expect(await one(`select status from inbound_message where message_id = 'deaf-1'`)).toEqual({ status: 'pending' });
+  clock.advance(STANDBY.giveUpMs);
+  await hub.bots!.fleet.tick();
+  await lookAgain(hub, 'bot2', 'deaf-1');
+  expect(await one(`select status, outcome from inbound_message where message_id = 'deaf-1'`)).toEqual({ status: 'done', outcome: expect.stringMatching(/^report E\d{8}-\d{4}$/) });
+  expect(await incidents()).toBe(before + 1);
+  expect(await one(`select bot_account from chat_group where room_id = $1`, [ROOM])).toEqual({ bot_account: 'demo' });
+
+  // The listener dies with the message unheard: once its lease is over bot2 takes the group over and acts.
+  expect(await inbox.receive(msg('dying-1', '#上报 8栋电梯困人'))).toMatchObject({ action: 'standby' });
+  await fixture.pg.query(`update bot_account set state = 'offline' where name = 'demo'`);
+  clock.advance(STANDBY.firstLookMs);
+  await lookAgain(hub, 'bot2', 'dying-1');
+  expect(await one(`select status, outcome, attempts from inbound_message where message_id = 'dying-1'`)).toEqual({ status: 'done', outcome: expect.stringMatching(/^report E\d{8}-\d{4}$/), attempts: 1 });
+  expect(await incidents()).toBe(before + 2);
+  expect(await one(`select bot_account from chat_group where room_id = $1`, [ROOM])).toEqual({ bot_account: 'bot2' });
+
+  // The listener comes back and gets the same message late (a replay): it is not acted on twice.
+  await fixture.pg.query(`update bot_account set state = 'online' where name = 'demo'`);
+  await fixture.pg.query(`update chat_group set bot_account = 'demo' where room_id = $1`, [ROOM]);
+  expect(await inbox.receive({ ...msg('dying-1', '#上报 8栋电梯困人'), botAccount: 'demo' })).toMatchObject({ action: 'duplicate', reply: null });
+  expect(await incidents()).toBe(before + 2);
+  inbox.unserve('bot2');
 });
 
 it('a bot waiting for a QR scan shows the code at /bot/login and is not ready until it logs in', async () => {
