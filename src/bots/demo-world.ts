@@ -17,7 +17,7 @@ import { DemoRepository, type DemoGrid, type DemoMember } from '../repositories/
 import { OutboxRepository } from '../repositories/outbox.repository.js';
 import type { AppDeps } from '../services/context.js';
 import { BOT_NAME, DEMO_GROUP_SUFFIX, demoResidentName } from '../texts/zh/index.js';
-import type { BotInbox, InboxOutcome } from './inbox.js';
+import { STANDBY, type BotInbox, type InboxOutcome } from './inbox.js';
 import type { SentEvent } from './outbox-worker.js';
 
 type ContactMock = ReturnType<mock.Mocker['createContact']>;
@@ -192,8 +192,9 @@ export class DemoWorld {
         if (typeof part === 'string' || FileBox.valid(part)) speaker.say(part).to(room);
         else this.sayPlace(acc, speaker, room, part);
         const outcome = await processed;
-        if (outcome.action === 'skipped' && part === text) {
-          throw new DomainError('CONFLICT', `group of ${code} is served by bot account ${listening} on another instance: simulate the message there`);
+        if (outcome.action === 'standby' && part === text) {
+          // Kept on standby: acted on here only if that account never hears it (it will not: it is a mock on another instance).
+          throw new DomainError('CONFLICT', `group of ${code} is served by bot account ${listening} on another instance: simulate the message there (this one is kept and acted on in ${STANDBY.giveUpMs / 1000} s if that account never hears it)`);
         }
         if (outcome.replyKey) await this.delivered(outcome.replyKey);
       }
