@@ -1,7 +1,8 @@
 /**
  * `npm run heldout`: the figures on text the project has never seen (issue 13), with the shipped
  * model loaded as the hub loads it. Writes data/chat-corpus/heldout/results.md and prints it:
- * - set B (heldout/reports.tsv): category accuracy, per-category F1 and the confusion matrix;
+ * - sets B (heldout/reports.tsv) and C (heldout/reports-c.tsv): category accuracy, per-category
+ *   F1 and the confusion matrix;
  * - the command set (heldout/commands.tsv): command accuracy (command and checked fields);
  * - set A (held-out.tsv), the development set, for comparison.
  * The misses are not printed unless `--misses` is given: read them only after the figures are
@@ -14,7 +15,7 @@ import { CATEGORY_IDS, type CategoryId } from '../domain/categories.js';
 import { categoriseWith } from '../domain/chat/category-classifier.js';
 import { loadCategoryClassifier } from '../infra/category-model.js';
 import { HELD_OUT_FILE, readLabelledReports } from './chat-corpus.js';
-import { HELD_OUT_DIR, commandMisses, readCommandCases, readHeldOutReports } from './held-out.js';
+import { HELD_OUT_DIR, HELD_OUT_REPORTS_C_FILE, commandMisses, readCommandCases, readHeldOutReports } from './held-out.js';
 import { confusionTable } from './train-classifier.js';
 
 const pct = (x: number) => `${(100 * x).toFixed(1)}%`;
@@ -31,12 +32,14 @@ function main(): void {
   const classifier = loadCategoryClassifier();
   const loadMs = performance.now() - t0;
   const setB = readHeldOutReports();
+  const setC = readHeldOutReports(HELD_OUT_REPORTS_C_FILE());
   const setA = readLabelledReports(HELD_OUT_FILE());
   const filed = (rows: typeof setB) => rows.map((r) => [r.category, classifier.classify(r.text).category] as const);
   const b = filed(setB);
+  const c = filed(setC);
   const a = filed(setA);
   const accuracy = (pairs: typeof b) => pairs.filter(([t, p]) => t === p).length / pairs.length;
-  const unsure = setB.filter((r) => !classifier.classify(r.text).sure).length;
+  const unsure = (rows: typeof setB) => rows.filter((r) => !classifier.classify(r.text).sure).length;
   const cases = readCommandCases();
   const misses = commandMisses(cases, categoriseWith(classifier));
   const lines = [
@@ -46,26 +49,34 @@ function main(): void {
     '',
     '| set | size | accuracy |',
     '|---|---|---|',
-    `| B: reports never seen (heldout/reports.tsv), categories | ${setB.length} | ${pct(accuracy(b))} (${unsure} filed as \`other\` for want of confidence) |`,
+    `| B: reports never seen (heldout/reports.tsv), categories | ${setB.length} | ${pct(accuracy(b))} (${unsure(setB)} filed as \`other\` for want of confidence) |`,
+    `| C: reports never seen (heldout/reports-c.tsv), categories | ${setC.length} | ${pct(accuracy(c))} (${unsure(setC)} filed as \`other\` for want of confidence) |`,
+    `| B and C together, categories | ${setB.length + setC.length} | ${pct(accuracy([...b, ...c]))} |`,
     `| commands never seen (heldout/commands.tsv): command and checked fields | ${cases.length} | ${pct(1 - misses.length / cases.length)} (${misses.length} wrong) |`,
     `| A: development set (held-out.tsv), categories | ${setA.length} | ${pct(accuracy(a))} |`,
     '',
-    '| category | set B F1 |',
-    '|---|---|',
-    ...CATEGORY_IDS.map((c) => `| ${c} | ${f1(b, c).toFixed(3)} |`),
+    '| category | set B F1 | set C F1 |',
+    '|---|---|---|',
+    ...CATEGORY_IDS.map((id) => `| ${id} | ${f1(b, id).toFixed(3)} | ${f1(c, id).toFixed(3)} |`),
     '',
     'Set B confusion matrix (rows: the true category, columns: what was filed):',
     '',
     ...confusionTable(b, CATEGORY_IDS),
     '',
+    'Set C confusion matrix:',
+    '',
+    ...confusionTable(c, CATEGORY_IDS),
+    '',
   ];
   writeFileSync(join(HELD_OUT_DIR(), 'results.md'), lines.join('\n'));
   console.log(lines.join('\n'));
   if (process.argv.includes('--misses')) {
-    console.log('set B misses:');
-    for (const r of setB) {
-      const got = classifier.classify(r.text).category;
-      if (got !== r.category) console.log(`  ${r.category} → ${got}: ${r.text}`);
+    for (const [name, rows] of [['B', setB], ['C', setC]] as const) {
+      console.log(`set ${name} misses:`);
+      for (const r of rows) {
+        const got = classifier.classify(r.text).category;
+        if (got !== r.category) console.log(`  ${r.category} → ${got}: ${r.text}`);
+      }
     }
     console.log('command misses:');
     for (const m of misses) console.log(`  line ${m.case.line}: ${JSON.stringify(m.case.text)} expected ${m.case.command} ${JSON.stringify(m.case.checks)}, got ${JSON.stringify(m.got)}`);

@@ -7,15 +7,17 @@ import { CORPUS_DIR, readLabelledReports, type LabelledReport } from './chat-cor
 /**
  * The held-out sets of issue 13, written apart from the corpus, the parser's tables and their
  * tests, and never used to train or tune anything (data/chat-corpus/heldout/README.md):
- * - `reports.tsv`: grid reports labelled with their category;
+ * - `reports.tsv` (set B) and `reports-c.tsv` (set C, written later by another hand, 30 a
+ *   category): grid reports labelled with their category;
  * - `commands.tsv`: messages labelled with the command the bot must read (bare forms, `#`
  *   commands, chat that is not a command) and the fields it must get right.
  */
 export const HELD_OUT_DIR = (): string => join(CORPUS_DIR(), 'heldout');
 export const HELD_OUT_REPORTS_FILE = (): string => join(HELD_OUT_DIR(), 'reports.tsv');
+export const HELD_OUT_REPORTS_C_FILE = (): string => join(HELD_OUT_DIR(), 'reports-c.tsv');
 export const HELD_OUT_COMMANDS_FILE = (): string => join(HELD_OUT_DIR(), 'commands.tsv');
 
-export const readHeldOutReports = (): LabelledReport[] => readLabelledReports(HELD_OUT_REPORTS_FILE());
+export const readHeldOutReports = (file = HELD_OUT_REPORTS_FILE()): LabelledReport[] => readLabelledReports(file);
 
 /** One message of the command set and what the parser must read in it. */
 export interface CommandCase {
