@@ -29,6 +29,7 @@ import { MemberContactEntity } from './member-contact.entity.js';
 import { MemberEntity } from './member.entity.js';
 import { OutboxMessageEntity } from './outbox-message.entity.js';
 import { PhotoEntity } from './photo.entity.js';
+import { QueuedMessageEntity } from './queued-message.entity.js';
 
 export {
   ApiTokenEntity,
@@ -69,6 +70,7 @@ export {
 
 /** Every entity the ORM knows; the migration snapshot is made from these. */
 export const ENTITIES = [
+  QueuedMessageEntity,
   GridEntity,
   DepartmentEntity,
   MemberEntity,

@@ -1,4 +1,5 @@
-import { Entity, Index, type Opt, PrimaryKey, Property } from '@mikro-orm/core';
+import { Entity, Index, type Opt, Property } from '@mikro-orm/core';
+import { QueuedMessageEntity } from './queued-message.entity.js';
 
 export type OutboxStatus = 'pending' | 'sent' | 'failed' | 'undeliverable';
 
@@ -11,10 +12,7 @@ export type OutboxStatus = 'pending' | 'sent' | 'failed' | 'undeliverable';
 @Entity({ tableName: 'outbox_message' })
 @Index({ name: 'outbox_message_lane', expression: `create index "outbox_message_lane" on "outbox_message" ("priority", "created_at", "id") where "status" = 'pending'` })
 @Index({ name: 'outbox_message_claimed', expression: `create index "outbox_message_claimed" on "outbox_message" ("bot_account") where "status" = 'pending'` })
-export class OutboxMessageEntity {
-  @PrimaryKey({ type: 'bigint', autoincrement: true })
-  id!: string;
-
+export class OutboxMessageEntity extends QueuedMessageEntity<OutboxStatus> {
   /** The account that sends (or sent) it: chosen when it is claimed, null until then. */
   @Property({ type: 'string', length: 64, nullable: true })
   botAccount?: string | null;
@@ -45,48 +43,6 @@ export class OutboxMessageEntity {
   @Property({ type: 'integer', nullable: true })
   gridId?: number | null;
 
-  @Property({ type: 'text' })
-  text!: string;
-
-  /** Members to @-mention: by their bound WeChat contact, else by name in the text. */
-  @Property({ type: 'json', default: '[]' })
-  mentionMemberIds: number[] & Opt = [];
-
-  /**
-   * Roles of the group's grid to @-mention (e.g. `chief`), resolved when the message is sent:
-   * whoever holds the role then is mentioned, and a fan-out to 100,000 grids writes a constant
-   * instead of joining their chiefs into every row.
-   */
-  @Property({ type: 'json', default: '[]' })
-  mentionRoles: string[] & Opt = [];
-
   @Property({ type: 'string', length: 200, unique: true })
   dedupeKey!: string;
-
-  /** What it is: `reply`, `instruction`, `reminder`, `rollcall`, … */
-  @Property({ type: 'string', length: 32 })
-  kind!: string;
-
-  /** The incident, instruction or round it concerns, for delivery status by code. */
-  @Property({ type: 'string', length: 64, nullable: true, index: true })
-  ref?: string | null;
-
-  @Property({ type: 'string', length: 16, default: 'pending' })
-  status: OutboxStatus & Opt = 'pending';
-
-  /** Sends started (counted before the puppet is called, so a crash mid-send shows as a second attempt). */
-  @Property({ type: 'integer', default: 0 })
-  attempts: number & Opt = 0;
-
-  @Property({ type: 'datetime', columnType: 'timestamptz' })
-  nextAttemptAt!: Date;
-
-  @Property({ type: 'text', nullable: true })
-  lastError?: string | null;
-
-  @Property({ type: 'datetime', columnType: 'timestamptz' })
-  createdAt!: Date;
-
-  @Property({ type: 'datetime', columnType: 'timestamptz', nullable: true })
-  sentAt?: Date | null;
 }
