@@ -160,7 +160,10 @@ export async function startBots(app: AppDeps, photos: PhotoService, hooks: Deliv
         });
       }
       const status: BotAccountStatus = { name, puppet: acc.puppet, state: 'starting', user: null, qr: null, since: app.clock.now(), error: null };
-      const worker = new OutboxWorker(app, name, sendVia(bot), policy, undefined, { pacing, marks, mayServe, sentToday: acc.sendsDay === day() ? acc.sendsToday : 0 });
+      // Sends only while this instance holds the lease and the account is logged in: a logged-out
+      // account's worker gives its batch back, and its groups' messages go to the other accounts in them.
+      const sending = () => mayServe() && status.state === 'logged_in';
+      const worker = new OutboxWorker(app, name, sendVia(bot), policy, undefined, { pacing, marks, mayServe: sending, sentToday: acc.sendsDay === day() ? acc.sendsToday : 0 });
       worker.on('sent', (e) => sent.emit('sent', e));
       worker.on('rateLimited', (until) => void setFleetState('rate_limited', until));
       worker.on('resumed', () => void setFleetState('online'));

@@ -144,6 +144,11 @@ export class DemoWorld {
     };
   }
 
+  /** Demo account `name`'s mock puppet when it runs here (to log it out and in, as WeChat would). */
+  puppetOf(name: string): DemoPuppet | null {
+    return this.accounts.get(name)?.puppet ?? null;
+  }
+
   /** The account no longer runs here (stopped, or another instance took it). */
   forget(name: string): void {
     this.accounts.delete(name);
