@@ -83,8 +83,12 @@ export class ChannelWorker {
     }
     const now = this.app.clock.now();
     if (outcome.ok) {
-      await repo.markSent(m.id, now);
-      await ledger.recordChannelSent([{ id: m.id, sentAt: now }]);
+      // The sent mark and the receipts' delivery time commit together: a crash between them would leave grids "being told" for ever.
+      const tell = await this.app.orm.em.fork().transactional(async (tx) => {
+        await new ChannelRepository(tx).markSent(m.id, now);
+        return ledger.channelSent(tx, [{ id: m.id, sentAt: now }]);
+      });
+      tell();
       return;
     }
     if (outcome.kind === 'rate_limited') {
@@ -95,7 +99,10 @@ export class ChannelWorker {
     }
     const retryAt = outcome.kind === 'never' ? null : nextAttemptAt(m.attempts + 1, now, { ...this.channel.policy, intervalMs: 0 }, Math.random());
     this.log.warn({ id: m.id, grid: m.gridId, attempt: m.attempts + 1, retryAt, err: outcome.error }, retryAt ? 'channel send failed, will retry' : 'channel send failed for good');
-    await repo.markAttemptFailed(m.id, outcome.error, retryAt);
-    if (!retryAt) await ledger.recordChannelFailed([m.id]);
+    const tell = await this.app.orm.em.fork().transactional(async (tx) => {
+      await new ChannelRepository(tx).markAttemptFailed(m.id, outcome.error, retryAt);
+      return retryAt ? () => {} : ledger.channelFailed(tx, [m.id]);
+    });
+    tell();
   }
 }

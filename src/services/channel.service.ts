@@ -33,9 +33,12 @@ export class ChannelService {
     const repo = new ChannelRepository(this.deps.em);
     const now = this.deps.clock.now();
     if (url === null) {
-      const failed = await repo.remove(grid.id, channel.kind, 'the grid’s webhook was removed');
-      if (failed === null) throw new DomainError('NOT_FOUND', `grid ${grid.code} has no WeCom webhook`);
-      await new DeliveryLedger(this.deps).recordChannelFailed(failed);
+      const tell = await this.deps.em.transactional(async (tx) => {
+        const failed = await new ChannelRepository(tx).remove(grid.id, channel.kind, 'the grid’s webhook was removed');
+        if (failed === null) throw new DomainError('NOT_FOUND', `grid ${grid.code} has no WeCom webhook`);
+        return new DeliveryLedger(this.deps).channelFailed(tx, failed);
+      });
+      tell();
       return null;
     }
     const { target, hint } = channel.validate(url);

@@ -27,7 +27,7 @@ export function channelParts(kind: string, m: Omit<ChannelDraft, 'text' | 'dedup
  * delivery hooks (bots/outbox-marks.ts): `onSent` and `onUndelivered` write in the transaction
  * that settles the messages, so a receipt's delivery time commits with the sent mark or not at
  * all, and tell the instructions' live feeds once it has committed. The channel worker calls
- * `recordChannelSent` and `recordChannelFailed`.
+ * `channelSent` and `channelFailed` the same way, in the transaction of its own marks.
  */
 export class DeliveryLedger {
   constructor(private readonly app: AppDeps) {}
@@ -52,16 +52,20 @@ export class DeliveryLedger {
     return () => this.publish(touched);
   };
 
-  /** A second channel sent these messages: their instructions' grids are delivered from then. */
-  async recordChannelSent(rows: ReadonlyArray<{ id: string; sentAt: Date }>): Promise<void> {
-    this.publish(await new DeliveryRepository(this.app.orm.em.fork()).recordChannelSent(rows));
-  }
+  /**
+   * A second channel sent these messages: their instructions' grids are delivered from then.
+   * Written in `em`, the transaction that marks them sent; returns the live feeds' telling, for after it commits.
+   */
+  channelSent = async (em: EntityManager, rows: ReadonlyArray<{ id: string; sentAt: Date }>): Promise<() => void> => {
+    const touched = await new DeliveryRepository(em).recordChannelSent(rows);
+    return () => this.publish(touched);
+  };
 
-  /** A second channel gave these messages up: a grid not told otherwise is unreachable. */
-  async recordChannelFailed(ids: readonly string[]): Promise<void> {
-    const now = this.app.clock.now();
-    this.publish(await new DeliveryRepository(this.app.orm.em.fork()).markChannelFailed(ids, now));
-  }
+  /** A second channel gave these messages up: a grid not told otherwise is unreachable (in `em`, as channelSent). */
+  channelFailed = async (em: EntityManager, ids: readonly string[]): Promise<() => void> => {
+    const touched = await new DeliveryRepository(em).markChannelFailed(ids, this.app.clock.now());
+    return () => this.publish(touched);
+  };
 
   private async undelivered(em: EntityManager, ids: readonly string[], reason: Extract<UnreachableReason, 'failed' | 'undeliverable'>): Promise<TouchedInstruction[]> {
     const now = this.app.clock.now();
