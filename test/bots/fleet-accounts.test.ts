@@ -83,7 +83,12 @@ it('with every account of a group logged out its messages wait, #进度 says how
   // M1 has a WeCom robot: its copy goes there, and its clocks start when the robot has it.
   const worker = new ChannelWorker(t.hub.deps, channelsOf(t.hub.deps)['wecom']!);
   expect(await worker.drainOnce()).toBe(1);
-  expect(wecom.accepted.filter((m) => m.key === 'key-fleet-m01-aaaa-1111').map((m) => m.content)).toEqual([expect.stringContaining('台风转移')]);
+  // The chief the WeChat message @-mentioned is mentioned on the robot by the mobile number in the member register.
+  const chief = await t.pg.query<{ phone: string }>(`select m.phone from member m join grid g on g.id = m.grid_id where g.code = $1 and m.role = 'chief'`, [M1]);
+  expect(chief.rows).toHaveLength(1);
+  expect(wecom.accepted.filter((m) => m.key === 'key-fleet-m01-aaaa-1111').map((m) => [m.content, m.mentionedMobileList, m.mentionedList])).toEqual([
+    [expect.stringContaining('台风转移'), [chief.rows[0]!.phone], []],
+  ]);
   d = await delivery(code);
   expect(d.progress).toMatchObject({ delivered: 1, delivering: 0, unreachable: 13 });
   expect(d.receipts.find((r) => r.grid.code === M1)).toMatchObject({ deliveredVia: 'wecom', unreachableReason: null });
