@@ -7,14 +7,20 @@ import { CORPUS_DIR, readLabelledReports, type LabelledReport } from './chat-cor
 /**
  * The held-out sets of issue 13, written apart from the corpus, the parser's tables and their
  * tests, and never used to train or tune anything (data/chat-corpus/heldout/README.md):
- * - `reports.tsv` (set B) and `reports-c.tsv` (set C, written later by another hand, 30 a
- *   category): grid reports labelled with their category;
+ * - `reports.tsv` (set B), `reports-c.tsv` (set C) and `reports-d.tsv` (set D: rural, urban-village
+ *   and new commercial grids), C and D written later by other hands, 30 a category: grid
+ *   reports labelled with their category;
  * - `commands.tsv`: messages labelled with the command the bot must read (bare forms, `#`
  *   commands, chat that is not a command) and the fields it must get right.
  */
 export const HELD_OUT_DIR = (): string => join(CORPUS_DIR(), 'heldout');
 export const HELD_OUT_REPORTS_FILE = (): string => join(HELD_OUT_DIR(), 'reports.tsv');
-export const HELD_OUT_REPORTS_C_FILE = (): string => join(HELD_OUT_DIR(), 'reports-c.tsv');
+/** The report sets never seen, by name: each is measured on its own and all together. */
+export const HELD_OUT_REPORT_SETS = (): ReadonlyArray<{ name: string; file: string }> => [
+  { name: 'B', file: HELD_OUT_REPORTS_FILE() },
+  { name: 'C', file: join(HELD_OUT_DIR(), 'reports-c.tsv') },
+  { name: 'D', file: join(HELD_OUT_DIR(), 'reports-d.tsv') },
+];
 export const HELD_OUT_COMMANDS_FILE = (): string => join(HELD_OUT_DIR(), 'commands.tsv');
 
 export const readHeldOutReports = (file = HELD_OUT_REPORTS_FILE()): LabelledReport[] => readLabelledReports(file);
