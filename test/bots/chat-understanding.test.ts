@@ -34,7 +34,7 @@ it('the bare forms: 紧急：/急！ report urgently; a lone # and 零报告几�
 });
 
 it('a report the classifier is unsure about is filed as other with two guesses; the centre re-categorises it, on the timeline and live', async () => {
-  const replies = await say(t.hub, M, 'worker', '上报：老张家那边的事情还没弄好');
+  const replies = await say(t.hub, M, 'worker', '上报：那边的事情还没弄好');
   expect(replies[0]).toMatch(/^已登记 E20261123-\d{4}【其他】，限 \d+ 小时内处置$/);
   const code = codeIn(replies[0]);
 

@@ -129,7 +129,7 @@ describe('the category classifier', () => {
   });
 
   it('files a report it cannot place as other, with its two best guesses and their confidence', () => {
-    for (const text of ['', '嗯嗯', '？？？', '老张家那边的事情还没弄好']) {
+    for (const text of ['', '嗯嗯', '？？？', '那边的事情还没弄好']) {
       const result = classifier.classify(text);
       expect(result.category).toBe('other');
       expect(result.sure).toBe(false);
