@@ -1145,3 +1145,15 @@ export const SET_DEPARTMENT_HEAD = /* GraphQL */ `
     }
   }
 `;
+/** A spreadsheet of a period and subtree over GraphQL (issue 14, point 17). */
+export const EXPORT_FILE = /* GraphQL */ `
+  query ExportFile($what: ExportKind!, $format: ExportFormat!, $from: String!, $to: String!, $scope: String) {
+    exportFile(what: $what, format: $format, from: $from, to: $to, scope: $scope) {
+      fileName
+      contentType
+      rows
+      size
+      base64
+    }
+  }
+`;

@@ -11,10 +11,11 @@ import { BotResolver } from '../resolvers/bot.resolver.js';
 import { ChannelResolver } from '../resolvers/channel.resolver.js';
 import { DemoResolver } from '../resolvers/demo.resolver.js';
 import { DepartmentResolver } from '../resolvers/department.resolver.js';
+import { ExportResolver } from '../resolvers/export.resolver.js';
 import { guardInputText } from '../resolvers/input-guard.js';
 
 /** Every resolver class of the API. */
-export const RESOLVERS = [GridResolver, GridFeedResolver, AuthResolver, IncidentResolver, IncidentChangeResolver, BotResolver, ClearanceResolver, InstructionResolver, ChannelResolver, DepartmentResolver, StatsResolver] as const;
+export const RESOLVERS = [GridResolver, GridFeedResolver, AuthResolver, IncidentResolver, IncidentChangeResolver, BotResolver, ClearanceResolver, InstructionResolver, ChannelResolver, DepartmentResolver, StatsResolver, ExportResolver] as const;
 
 /**
  * Builds the executable schema. `demo` adds `simulateMessage`, which exists only while the bot

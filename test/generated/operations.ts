@@ -37,6 +37,17 @@ export type DisputeColor =
   | 'RED'
   | 'YELLOW';
 
+/** CSV (UTF-8 with a byte-order mark, for Excel) or XLSX. */
+export type ExportFormat =
+  | 'CSV'
+  | 'XLSX';
+
+/** What an export holds: incidents, instruction receipts or clearance records. */
+export type ExportKind =
+  | 'CLEARANCE'
+  | 'INCIDENTS'
+  | 'RECEIPTS';
+
 export type GridChangeKind =
   | 'CREATED'
   | 'DELETED'
@@ -856,3 +867,14 @@ export type SetDepartmentHeadMutationVariables = Exact<{
 
 
 export type SetDepartmentHeadMutation = { setDepartmentHead: { id: string, name: string, head: { id: string, name: string } | null } };
+
+export type ExportFileQueryVariables = Exact<{
+  what: ExportKind;
+  format: ExportFormat;
+  from: string;
+  to: string;
+  scope?: string | null | undefined;
+}>;
+
+
+export type ExportFileQuery = { exportFile: { fileName: string, contentType: string, rows: number, size: number, base64: string } };
