@@ -5,6 +5,7 @@ import { isDomainError } from '../domain/errors.js';
 import type { Logger } from '../infra/logger.js';
 import type { HubMetrics } from '../infra/metrics.js';
 import { bearer } from '../services/auth.service.js';
+import { sendJsonError } from './route-errors.js';
 
 export interface MetricsRouteOptions {
   metrics: HubMetrics;
@@ -50,9 +51,6 @@ export function metricsRoute(app: express.Express, opts: MetricsRouteOptions): v
         res.setHeader('content-type', opts.metrics.registry.contentType);
         res.send(text);
       })
-      .catch((err: unknown) => {
-        opts.log.error({ err }, 'metrics failed');
-        res.status(500).json({ error: { code: 'INTERNAL_SERVER_ERROR', message: 'metrics failed' } });
-      });
+      .catch((err: unknown) => sendJsonError(res, err, opts.log, 'metrics failed'));
   });
 }
