@@ -324,8 +324,9 @@ export class BotInbox extends EventEmitter<{ processed: [InboxOutcome] }> {
     if (msg.kind === 'image') {
       try {
         // Recorded with the group's grid (and the sender, when bound): whoever may use the group's photos in a step.
+        // A bound sender whose role uploads nothing (a viewer) is refused, as over HTTP.
         const sender = await this.bindings().contact(msg.senderId);
-        key = (await this.photos.uploadFromChat(group.grid.id, sender?.memberId ?? null, await msg.readMedia!())).key;
+        key = (await this.photos.uploadFromChat(group.grid.id, sender?.actor ?? null, await msg.readMedia!())).key;
       } catch (err) {
         if (!isDomainError(err)) throw err;
         this.log.info({ messageId: msg.messageId, err: err.message }, 'photo refused');

@@ -1,10 +1,10 @@
 import type express from 'express';
 import QRCode from 'qrcode';
-import { isDomainError } from '../domain/errors.js';
 import type { AppDeps } from '../services/context.js';
 import { bearer } from '../services/auth.service.js';
 import type { BotsPort } from '../services/bots.port.js';
-import { clientAuthenticate, httpError } from './client-auth.js';
+import { clientAuthenticate } from './client-auth.js';
+import { sendJsonError } from './route-errors.js';
 
 const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
@@ -38,12 +38,6 @@ export function botLoginRoute(app: express.Express, deps: AppDeps, bots: BotsPor
           .type('html')
           .send(`<!doctype html><meta charset="utf-8"><meta http-equiv="refresh" content="5"><title>GridHub bot login</title><h1>GridHub bot login</h1>${rows.join('') || '<p>No bot is running.</p>'}`);
       })
-      .catch((err: unknown) => {
-        if (isDomainError(err)) {
-          const { status, headers, body } = httpError(err);
-          res.status(status).set(headers).json(body);
-        }
-        else res.status(500).json({ error: { code: 'INTERNAL_SERVER_ERROR', message: 'internal error' } });
-      });
+      .catch((err: unknown) => sendJsonError(res, err, deps.log, 'bot login page failed'));
   });
 }

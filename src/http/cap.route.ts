@@ -1,16 +1,17 @@
 import type express from 'express';
 import { OPERATOR, type Actor } from '../domain/actor.js';
 import { CAP_NAMESPACE } from '../domain/cap-alert.js';
-import { DomainError, isDomainError } from '../domain/errors.js';
+import { DomainError, type DomainErrorCode } from '../domain/errors.js';
 import type { Logger } from '../infra/logger.js';
 import { createScope } from '../scope.js';
 import { bearer } from '../services/auth.service.js';
-import { clientAuthenticate, retryAfterOf } from './client-auth.js';
+import { clientAuthenticate } from './client-auth.js';
+import { failWith, routeFailure } from './route-errors.js';
 import type { CapAlert } from '../services/cap.service.js';
 import type { AppDeps } from '../services/context.js';
 import { toXml } from './xml.js';
 
-const STATUS: Record<string, number> = { UNAUTHENTICATED: 401, FORBIDDEN: 403, NOT_FOUND: 404, BAD_USER_INPUT: 400, RATE_LIMITED: 429 };
+const STATUS: Partial<Record<DomainErrorCode, number>> = { UNAUTHENTICATED: 401, FORBIDDEN: 403, NOT_FOUND: 404, BAD_USER_INPUT: 400, RATE_LIMITED: 429 };
 
 const alertElement = (a: CapAlert) => ({ '@_xmlns': CAP_NAMESPACE, ...a });
 
@@ -29,11 +30,10 @@ export function capRoutes(app: express.Express, deps: AppDeps, log: Logger): voi
     return { actor, scope: createScope(deps, actor) };
   };
   const fail = (res: express.Response, err: unknown) => {
-    if (!isDomainError(err)) log.error({ err }, 'CAP request failed');
-    const status = isDomainError(err) ? (STATUS[err.code] ?? 400) : 500;
-    const retry = isDomainError(err) ? retryAfterOf(err) : null;
-    if (retry !== null) res.set('retry-after', String(retry));
-    res.status(status).type('application/xml').send(toXml({ error: { code: isDomainError(err) ? err.code : 'INTERNAL_SERVER_ERROR', message: isDomainError(err) ? err.message : 'internal error' } }));
+    const failure = routeFailure(err, STATUS);
+    if (!failure) log.error({ err }, 'CAP request failed');
+    const error = failure ? { code: failure.code, message: failure.message } : { code: 'INTERNAL_SERVER_ERROR', message: 'internal error' };
+    (failure ? failWith(res, failure) : res.status(500)).type('application/xml').send(toXml({ error }));
   };
 
   app.get('/cap/feed.atom', (req, res) => {

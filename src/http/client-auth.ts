@@ -1,5 +1,5 @@
 import type { Actor } from '../domain/actor.js';
-import { DomainError, isDomainError } from '../domain/errors.js';
+import { isDomainError } from '../domain/errors.js';
 import { rateLimited } from '../infra/rate-limits.js';
 import { OPERATOR } from '../domain/actor.js';
 import { createScope } from '../scope.js';
@@ -25,24 +25,5 @@ export function clientAuthenticate(deps: AppDeps): Authenticate {
       if (isDomainError(err) && err.code === 'UNAUTHENTICATED' && token) await deps.limits.take('failedAuth', key);
       throw err;
     }
-  };
-}
-
-/** HTTP status per domain error code on the plain HTTP routes (400 for any other code). */
-export const HTTP_STATUS: Record<DomainError['code'], number> = { UNAUTHENTICATED: 401, FORBIDDEN: 403, BAD_USER_INPUT: 400, NOT_FOUND: 404, CONFLICT: 409, RATE_LIMITED: 429 };
-
-/** The Retry-After seconds of a refusal that has one. */
-export const retryAfterOf = (err: DomainError): number | null => {
-  const d = err.detail as { retryAfterSeconds?: unknown } | undefined;
-  return typeof d?.retryAfterSeconds === 'number' ? d.retryAfterSeconds : null;
-};
-
-/** The JSON body and headers of a domain error on a plain HTTP route. */
-export function httpError(err: DomainError): { status: number; headers: Record<string, string>; body: { error: Record<string, unknown> } } {
-  const retry = retryAfterOf(err);
-  return {
-    status: HTTP_STATUS[err.code] ?? 400,
-    headers: retry === null ? {} : { 'retry-after': String(retry) },
-    body: { error: { code: err.code, message: err.message, ...(retry === null ? {} : { retryAfterSeconds: retry }) } },
   };
 }

@@ -1,10 +1,10 @@
 import type express from 'express';
-import { isDomainError } from '../domain/errors.js';
 import type { Logger } from '../infra/logger.js';
 import { createScope } from '../scope.js';
 import { bearer } from '../services/auth.service.js';
 import type { AppDeps } from '../services/context.js';
-import { httpError, type Authenticate } from './client-auth.js';
+import type { Authenticate } from './client-auth.js';
+import { sendJsonError } from './route-errors.js';
 
 export interface ExportRouteOptions {
   deps: AppDeps;
@@ -25,14 +25,6 @@ export function exportRoutes(app: express.Express, { deps, authenticate, log }: 
       .then((file) => {
         res.type(file.type).attachment(file.fileName).send(file.bytes);
       })
-      .catch((err: unknown) => {
-        if (!isDomainError(err)) {
-          log.error({ err }, 'export failed');
-          res.status(500).json({ error: { code: 'INTERNAL_SERVER_ERROR', message: 'internal error' } });
-          return;
-        }
-        const { status, headers, body } = httpError(err);
-        res.status(status).set(headers).json(body);
-      });
+      .catch((err: unknown) => sendJsonError(res, err, log, 'export failed'));
   });
 }

@@ -1,17 +1,18 @@
 import { timingSafeEqual } from 'node:crypto';
 import type express from 'express';
-import type { Actor } from '../domain/actor.js';
 import { isDomainError } from '../domain/errors.js';
 import type { Logger } from '../infra/logger.js';
 import type { HubMetrics } from '../infra/metrics.js';
 import { bearer } from '../services/auth.service.js';
+import type { Authenticate } from './client-auth.js';
+import { sendJsonError } from './route-errors.js';
 
 export interface MetricsRouteOptions {
   metrics: HubMetrics;
   /** METRICS_TOKEN and METRICS_LOCALHOST. */
   access: { readonly token: string | undefined; readonly localhost: boolean };
-  /** Resolves a bearer token to an actor (the operator may read the metrics too). */
-  authenticate: (token: string | null) => Promise<Actor>;
+  /** Resolves a bearer token from a client IP to an actor (the operator may read the metrics too). */
+  authenticate: Authenticate;
   log: Logger;
 }
 
@@ -32,9 +33,12 @@ export function metricsRoute(app: express.Express, opts: MetricsRouteOptions): v
     if (!token) return 401;
     if (opts.access.token && sameSecret(token, opts.access.token)) return 'ok';
     try {
-      return (await opts.authenticate(token)).role === 'admin' ? 'ok' : 403;
+      // Failed tokens count against the caller's address, as on every route: a stranger's
+      // guesses lock out the stranger, not the operator.
+      return (await opts.authenticate(token, req.ip)).role === 'admin' ? 'ok' : 403;
     } catch (err) {
-      if (isDomainError(err)) return 401;
+      // Too many failed tokens from this address is 429 with Retry-After (sendJsonError), not 401.
+      if (isDomainError(err) && err.code !== 'RATE_LIMITED') return 401;
       throw err;
     }
   };
@@ -50,9 +54,6 @@ export function metricsRoute(app: express.Express, opts: MetricsRouteOptions): v
         res.setHeader('content-type', opts.metrics.registry.contentType);
         res.send(text);
       })
-      .catch((err: unknown) => {
-        opts.log.error({ err }, 'metrics failed');
-        res.status(500).json({ error: { code: 'INTERNAL_SERVER_ERROR', message: 'metrics failed' } });
-      });
+      .catch((err: unknown) => sendJsonError(res, err, opts.log, 'metrics failed'));
   });
 }

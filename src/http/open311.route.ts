@@ -1,16 +1,17 @@
 import express from 'express';
 import { OPERATOR, type Actor } from '../domain/actor.js';
-import { isDomainError } from '../domain/errors.js';
+import { DomainError, isDomainError, type DomainErrorCode } from '../domain/errors.js';
 import type { Logger } from '../infra/logger.js';
 import { createScope, type Scope } from '../scope.js';
 import { bearer } from '../services/auth.service.js';
-import { clientAuthenticate, retryAfterOf } from './client-auth.js';
+import { clientAuthenticate } from './client-auth.js';
+import { failWith, routeFailure } from './route-errors.js';
 import type { AppDeps } from '../services/context.js';
 import type { Open311Params } from '../services/open311.service.js';
 import { toXml } from './xml.js';
 
 /** HTTP status per domain error code, as GeoReport v2 names them (an invalid api_key is 403). */
-const STATUS: Record<string, number> = { UNAUTHENTICATED: 403, FORBIDDEN: 403, NOT_FOUND: 404, BAD_USER_INPUT: 400, CONFLICT: 409, RATE_LIMITED: 429 };
+const STATUS: Partial<Record<DomainErrorCode, number>> = { UNAUTHENTICATED: 403, FORBIDDEN: 403, NOT_FOUND: 404, BAD_USER_INPUT: 400, CONFLICT: 409, RATE_LIMITED: 429 };
 
 type Format = 'json' | 'xml';
 /** The XML wrapper and item element of each answer (GeoReport v2's XML examples). */
@@ -54,25 +55,26 @@ export function open311Routes(app: express.Express, deps: AppDeps, log: Logger):
       const format = (m['1'] ?? m['0']) === 'xml' ? 'xml' : 'json';
       const params: Open311Params = { ...paramsOf(req.query), ...paramsOf(req.body) };
       const key = params['api_key'] ?? bearer(req.headers.authorization);
-      const actor: Promise<Actor> = open ? Promise.resolve(OPERATOR) : key ? authenticate(key, req.ip) : Promise.reject(new Error('no key'));
+      const actor: Promise<Actor> = open ? Promise.resolve(OPERATOR) : key ? authenticate(key, req.ip) : Promise.reject(new DomainError('UNAUTHENTICATED', 'no api_key'));
       actor
         .then(
           async (a) => send(res, format, shape, await fn(createScope(deps, a), params, m['1'] === undefined ? undefined : m['0']), status),
           (err: unknown) => {
-            // Too many failed keys from this address: 429 like every other route; any other failure is GeoReport's 403.
-            if (isDomainError(err) && err.code === 'RATE_LIMITED') throw err;
-            sendError(res, format, 403, 'api_key is missing or invalid');
+            // A key that is missing or not known is GeoReport's 403; too many failed keys from this
+            // address (429) and a database that is away (503) are said like on every other route.
+            if (isDomainError(err) && err.code !== 'RATE_LIMITED') throw new DomainError('UNAUTHENTICATED', 'api_key is missing or invalid');
+            throw err;
           },
         )
         .catch((err: unknown) => {
-          if (isDomainError(err)) {
-            const retry = retryAfterOf(err);
-            if (retry !== null) res.set('retry-after', String(retry));
-            sendError(res, format, STATUS[err.code] ?? 400, err.message);
+          const failure = routeFailure(err, STATUS);
+          if (!failure) {
+            log.error({ err }, 'Open311 request failed');
+            sendError(res, format, 500, 'internal error');
             return;
           }
-          log.error({ err }, 'Open311 request failed');
-          sendError(res, format, 500, 'internal error');
+          failWith(res, failure);
+          sendError(res, format, failure.status, failure.message);
         });
     };
 

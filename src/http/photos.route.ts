@@ -1,11 +1,11 @@
 import express from 'express';
 import type { Actor } from '../domain/actor.js';
-import { isDomainError } from '../domain/errors.js';
 import { MAX_PHOTO_BYTES } from '../domain/photos.js';
 import type { Logger } from '../infra/logger.js';
 import { bearer } from '../services/auth.service.js';
 import type { PhotoService } from '../services/photo.service.js';
-import { httpError, type Authenticate } from './client-auth.js';
+import type { Authenticate } from './client-auth.js';
+import { sendJsonError } from './route-errors.js';
 
 export interface PhotoRouteOptions {
   photos: PhotoService;
@@ -21,15 +21,7 @@ export interface PhotoRouteOptions {
  */
 export function photoRoutes(app: express.Express, opts: PhotoRouteOptions): void {
   const { photos, authenticate, log } = opts;
-  const sendError = (res: express.Response, err: unknown) => {
-    if (!isDomainError(err)) {
-      log.error({ err }, 'photo request failed');
-      res.status(500).json({ error: { code: 'INTERNAL_SERVER_ERROR', message: 'internal error' } });
-      return;
-    }
-    const { status, headers, body } = httpError(err);
-    res.status(status).set(headers).json(body);
-  };
+  const sendError = (res: express.Response, err: unknown) => sendJsonError(res, err, log, 'photo request failed');
   // Authenticate before reading a body, so nobody without a token makes us buffer 10 MB.
   const requireActor: express.RequestHandler = (req, res, next) => {
     authenticate(bearer(req.headers.authorization), req.ip).then(

@@ -100,13 +100,21 @@ const PUBLISH_RETRY_MS = 1000;
  * An event target over two ioredis clients (as @graphql-yoga/redis-event-target) that never
  * lets a Redis failure escape: a publish is fire-and-forget for the service that calls it, so
  * a rejected publish (Redis stopped: MaxRetriesPerRequestError) is retried a few times, then
- * logged; a failed (un)subscribe is logged, and ioredis re-subscribes on reconnect by itself.
+ * logged; a failed (un)subscribe is logged, and every topic with listeners is subscribed
+ * again when the subscriber reconnects (also one whose SUBSCRIBE failed while Redis was away).
  * Events lost while Redis was away are made good by the live feeds' resync (LiveFeeds.resync).
  */
 function redisEventTarget(redis: RedisClients, log: Logger): PubSubEventTarget<Args> {
   const { publisher, subscriber } = redis;
   const callbacks = new Map<string, Set<(e: CustomEvent) => void>>();
   const warn = (action: string, topic: string) => (err: unknown) => log.warn({ component: 'pubsub', topic, err: (err as Error)?.message ?? String(err) }, `redis ${action} failed`);
+  // ioredis re-subscribes after a reconnect only to channels the server had confirmed: a
+  // SUBSCRIBE refused while Redis was away (a topic's first listener arrived then) would stay
+  // lost. So every topic with listeners is subscribed again (SUBSCRIBE is idempotent).
+  redis.onReconnect(() => {
+    const topics = [...callbacks.keys()];
+    if (topics.length) subscriber.subscribe(...topics).catch(warn('resubscribe', topics.join(',')));
+  });
   subscriber.on('message', (channel: string, message: string) => {
     const set = callbacks.get(channel);
     if (!set) return;

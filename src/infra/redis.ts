@@ -7,7 +7,7 @@ export interface RedisClients {
   readonly subscriber: Redis;
   /** False at once while a client is not connected (no command waits for a reconnect). */
   ping(): Promise<boolean>;
-  /** Runs `fn` each time the subscriber is connected again after losing Redis (it has re-subscribed by then). */
+  /** Runs `fn` each time the subscriber is connected again after losing Redis (as it becomes ready). */
   onReconnect(fn: () => void): void;
   close(): Promise<void>;
 }

@@ -77,12 +77,25 @@ export async function readTable(path: string): Promise<{ headers: string[]; rows
   return { headers: headers.filter(Boolean), rows };
 }
 
-/** Writes a table as CSV (UTF-8 with a BOM, so Excel shows Chinese right) or as a one-sheet `.xlsx`. */
+/** Text a spreadsheet would take for a formula (or a formula's start): `=`, `+`, `-`, `@`, tab or CR first. */
+const FORMULA_START = /^[=+\-@\t\r]/;
+
+/**
+ * A value as written: text that would start a formula (a resident's `=HYPERLINK(…)` as a
+ * description) gets a leading `'`, so Excel shows it as text instead of running it (OWASP's
+ * advice against CSV injection); numbers and booleans stay as they are, null is empty.
+ */
+const safeCell = (v: string | number | boolean | null): string | number | boolean => (v === null ? '' : typeof v === 'string' && FORMULA_START.test(v) ? `'${v}` : v);
+
+/**
+ * Writes a table as CSV (UTF-8 with a BOM, so Excel shows Chinese right) or as a one-sheet
+ * `.xlsx`, text that would run as a formula neutralised in both.
+ */
 export async function writeTable(table: Table, format: TableFormat, sheetName = 'export'): Promise<Buffer> {
   const book = new ExcelJS.Workbook();
   const sheet = book.addWorksheet(sheetName);
   sheet.addRow([...table.columns]).font = { bold: true };
-  for (const row of table.rows) sheet.addRow(row.map((v) => (v === null ? '' : v)));
+  for (const row of table.rows) sheet.addRow(row.map(safeCell));
   if (format === 'xlsx') {
     sheet.columns.forEach((c) => (c.width = 16));
     return Buffer.from(await book.xlsx.writeBuffer());

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 
@@ -14,7 +15,7 @@ export interface PhotoStorage {
   delete(key: string): Promise<void>;
 }
 
-/** Files under `<root>/<key>`, written atomically (temp file, then rename). */
+/** Files under `<root>/<key>`, written atomically (a temp file of each put's own, then rename). */
 export function localDiskStorage(root: string): PhotoStorage {
   const base = resolve(root);
   const pathOf = (key: string) => {
@@ -26,7 +27,8 @@ export function localDiskStorage(root: string): PhotoStorage {
     async put(key, bytes) {
       const p = pathOf(key);
       await mkdir(dirname(p), { recursive: true });
-      const tmp = `${p}.${process.pid}.tmp`;
+      // Unique per put: two uploads of the same photo at once write the same key.
+      const tmp = `${p}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`;
       await writeFile(tmp, bytes);
       await rename(tmp, p);
     },

@@ -29,9 +29,12 @@ export const SERVICE_UNAVAILABLE = 'SERVICE_UNAVAILABLE';
 /** Seconds a client is told to wait before retrying a SERVICE_UNAVAILABLE answer (`Retry-After`, `extensions.retryAfterSeconds`). */
 export const RETRY_AFTER_SECONDS = 5;
 
+/** What a client is told while the database is away (GraphQL and the plain HTTP routes alike). */
+export const UNAVAILABLE_MESSAGE = 'the database is unavailable; try again shortly';
+
 /** The error a client sees while the database is away (HTTP 503 with Retry-After, see server.ts). */
 export const unavailableError = (): GraphQLError =>
-  new GraphQLError('the database is unavailable; try again shortly', { extensions: { code: SERVICE_UNAVAILABLE, retryAfterSeconds: RETRY_AFTER_SECONDS, http: { status: 503, headers: new Map([['retry-after', String(RETRY_AFTER_SECONDS)]]) } } });
+  new GraphQLError(UNAVAILABLE_MESSAGE, { extensions: { code: SERVICE_UNAVAILABLE, retryAfterSeconds: RETRY_AFTER_SECONDS, http: { status: 503, headers: new Map([['retry-after', String(RETRY_AFTER_SECONDS)]]) } } });
 
 /** A GraphQLError carrying a domain code (for adapters that fail before a resolver runs). */
 export const codedError = (code: DomainError['code'], message: string, httpStatus?: number): GraphQLError =>
@@ -85,7 +88,7 @@ export function createErrorFormatter(log: Logger) {
     }
     if (isDatabaseUnavailable(original)) {
       log.warn({ err: original instanceof Error ? original.message : String(original) }, 'database unavailable during a GraphQL operation');
-      return { ...base, message: 'the database is unavailable; try again shortly', extensions: { code: SERVICE_UNAVAILABLE, retryAfterSeconds: RETRY_AFTER_SECONDS } };
+      return { ...base, message: UNAVAILABLE_MESSAGE, extensions: { code: SERVICE_UNAVAILABLE, retryAfterSeconds: RETRY_AFTER_SECONDS } };
     }
     if (original instanceof ArgumentValidationError) {
       return { ...base, message: 'invalid arguments', extensions: { code: 'BAD_USER_INPUT' } };

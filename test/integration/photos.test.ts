@@ -25,6 +25,16 @@ it('stores a photo under a content key, serves it back, and an incident step can
   expect(got.incident.timeline[0]!.photos).toEqual([key]);
 });
 
+it('the same photo uploaded twice at once is stored once and both uploads succeed', async () => {
+  const same = new Uint8Array([...JPEG, 9, 9]);
+  const both = await Promise.all([upload(same), upload(same), upload(same)]);
+  expect(both.map((r) => r.status)).toEqual([201, 201, 201]);
+  const keys = await Promise.all(both.map(async (r) => ((await r.json()) as { key: string }).key));
+  expect(new Set(keys).size).toBe(1);
+  const back = await fetch(`${base()}/${keys[0]}`, { headers: { authorization: `Bearer ${ADMIN}` } });
+  expect(new Uint8Array(await back.arrayBuffer())).toEqual(same);
+});
+
 it('refuses photos that are not images, too large, or sent without a token', async () => {
   const text = await upload(new TextEncoder().encode('not a photo at all'));
   expect(text.status).toBe(400);
