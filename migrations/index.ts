@@ -18,6 +18,7 @@ import { Migration20261204140000 } from './Migration20261204140000.js';
 import { Migration20261204150000 } from './Migration20261204150000.js';
 import { Migration20261204160000 } from './Migration20261204160000.js';
 import { Migration20261204170000 } from './Migration20261204170000.js';
+import { Migration20261204180000 } from './Migration20261204180000.js';
 
 /**
  * Every committed migration, in order. Listed explicitly so the compiled server, ts-jest and
@@ -43,4 +44,5 @@ export const MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261204150000', class: Migration20261204150000 },
   { name: 'Migration20261204160000', class: Migration20261204160000 },
   { name: 'Migration20261204170000', class: Migration20261204170000 },
+  { name: 'Migration20261204180000', class: Migration20261204180000 },
 ];

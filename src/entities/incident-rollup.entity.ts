@@ -1,13 +1,19 @@
-import { Entity, PrimaryKey, Property } from '@mikro-orm/core';
+import { Entity, Index, PrimaryKey, Property } from '@mikro-orm/core';
 
 /**
  * Incident figures per grid, day and slice, kept by a trigger on `incident` in the transaction
  * of every change (migrations/Migration20261204140000.ts). An incident counts at its own grid
- * AND at every ancestor (its `path`), so a subtree's figures over a period are one primary-key
- * range read of the subtree's root. Merged duplicates count nowhere. Written only by the
- * database: the ORM never inserts these rows.
+ * AND at every ancestor (its `path`), so a subtree's figures over a period are one range read
+ * of the subtree's root (its children's, by child). The range is read index-only from
+ * `incident_rollup_cover`, (grid, day) carrying every other column: a day's rows of every grid
+ * are written together and share heap pages, so a heap read would touch a page per row.
+ * Merged duplicates count nowhere. Written only by the database: the ORM never inserts these rows.
  */
 @Entity({ tableName: 'incident_rollup' })
+@Index({
+  name: 'incident_rollup_cover',
+  expression: `create index "incident_rollup_cover" on "incident_rollup" ("grid_id", "day") include ("category", "department_id", "deadline_day", "reported", "handled", "closed", "on_time", "rated", "satisfied", "open")`,
+})
 export class IncidentRollupEntity {
   /** The incident's grid or one of its ancestors. */
   @PrimaryKey({ type: 'integer', autoincrement: false })
@@ -57,9 +63,14 @@ export class IncidentRollupEntity {
 /**
  * Hours from report to close, as a histogram per grid (and ancestor), day and slice: whole hours
  * below 48 h, whole days above. Each bucket keeps the exact sum of its hours, so a median falls
- * on the mean of the bucket that holds it. Kept by the same trigger as {@link IncidentRollupEntity}.
+ * on the mean of the bucket that holds it. Kept by the same trigger as {@link IncidentRollupEntity},
+ * and read the same way, index-only from `incident_close_rollup_cover`.
  */
 @Entity({ tableName: 'incident_close_rollup' })
+@Index({
+  name: 'incident_close_rollup_cover',
+  expression: `create index "incident_close_rollup_cover" on "incident_close_rollup" ("grid_id", "day") include ("category", "department_id", "hours", "closed", "hours_sum")`,
+})
 export class IncidentCloseRollupEntity {
   @PrimaryKey({ type: 'integer', autoincrement: false })
   gridId!: number;
