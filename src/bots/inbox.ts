@@ -318,8 +318,13 @@ export class BotInbox extends EventEmitter<{ processed: [InboxOutcome] }> {
   private async receiveAttachment(msg: IncomingMessage): Promise<InboxOutcome> {
     if (msg.kind === 'image' ? !msg.readMedia : !msg.place) return this.outcome(msg, 'ignored', null);
     const group = await this.bindings().group(msg.roomId);
-    // Photos in groups no grid owns, or served by another of our accounts, are chat.
-    if (!group?.grid || group.botAccount !== msg.botAccount) return this.outcome(msg, 'ignored', null);
+    // Photos in groups no grid owns are chat; in a group another of our accounts listens in, that
+    // account takes them, unless it is offline: then this one takes the group over, as for text.
+    if (!group?.grid) return this.outcome(msg, 'ignored', null);
+    if (group.botAccount !== msg.botAccount) {
+      const listener = await new FleetRepository(this.app.orm.em.fork()).takeOverListening(msg.roomId, msg.botAccount, this.app.clock.now());
+      if (listener !== msg.botAccount) return this.outcome(msg, 'ignored', null);
+    }
     let key: string | null = null;
     if (msg.kind === 'image') {
       try {

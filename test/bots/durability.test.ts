@@ -231,6 +231,18 @@ it('a message said while the listening account is dying, its lease still valid, 
   await fixture.pg.query(`update chat_group set bot_account = 'demo' where room_id = $1`, [ROOM]);
   expect(await inbox.receive({ ...msg('dying-1', '#上报 8栋电梯困人'), botAccount: 'demo' })).toMatchObject({ action: 'duplicate', reply: null });
   expect(await incidents()).toBe(before + 2);
+
+  // A location heard first after the listener went offline: bot2 takes the group over for it too.
+  const place = { name: '8栋', address: '幸福路 8 号', latitude: 28.2, longitude: 112.9 };
+  await hub.bots!.fleet.tick();
+  expect(await inbox.receive({ ...msg('dying-2', ''), kind: 'location', place })).toMatchObject({ action: 'ignored' });
+  await fixture.pg.query(`update bot_account set state = 'offline' where name = 'demo'`);
+  const located = await inbox.receive({ ...msg('dying-3', ''), kind: 'location', place });
+  expect(located).toMatchObject({ action: 'done', command: 'location' });
+  expect(await one(`select bot_account from chat_group where room_id = $1`, [ROOM])).toEqual({ bot_account: 'bot2' });
+
+  await fixture.pg.query(`update bot_account set state = 'online' where name = 'demo'`);
+  await fixture.pg.query(`update chat_group set bot_account = 'demo' where room_id = $1`, [ROOM]);
   inbox.unserve('bot2');
 });
 
