@@ -91,6 +91,8 @@ it('while the database is away every plain HTTP route answers 503 SERVICE_UNAVAI
   expect((await call(`/open311/v2/requests.json?api_key=${viewer}`, null)).status).toBe(200);
 
   proxy.cut();
+  // While it is away, not in the instant it goes: the pooled connections the cut dropped are closed first.
+  await until('the hub seeing the database away', async () => (await ready()).checks.database === false);
   for (const r of await Promise.all(requests())) {
     expect({ path: r.path, status: r.status, retryAfter: r.retryAfter }).toEqual({ path: r.path, status: 503, retryAfter: '5' });
     expect(r.body).toContain('SERVICE_UNAVAILABLE');
