@@ -36,7 +36,9 @@ function main(): void {
   const accuracy = (pairs: Pairs) => pairs.filter(([t, p]) => t === p).length / pairs.length;
   const sets = HELD_OUT_REPORT_SETS().map(({ name, file }) => {
     const rows = readHeldOutReports(file);
-    return { name, file: relative(CORPUS_DIR(), file), rows, pairs: filed(rows), unsure: rows.filter((r) => !classifier.classify(r.text).sure).length };
+    const results = rows.map((r) => classifier.classify(r.text));
+    const pairs: Pairs = rows.map((r, i) => [r.category, results[i]!.category] as const);
+    return { name, file: relative(CORPUS_DIR(), file), rows, pairs, unsure: results.filter((r) => !r.sure).length };
   });
   const all = sets.flatMap((x) => x.pairs);
   const setA = readLabelledReports(HELD_OUT_FILE());

@@ -95,26 +95,22 @@ export class InboundRepository {
    * The account, other than the one of standby copy `id`, that stored the same message as its
    * own (same group, sender, kind and text, received within `windowMs`); null when none did.
    */
-  async heardElsewhere(id: string, windowMs: number): Promise<string | null> {
-    const rows = await query<{ bot_account: string }>(
-      this.em,
-      `select o.bot_account from inbound_message s join inbound_message o
-          on o.room_id = s.room_id and o.sender_id = s.sender_id and o.kind = s.kind and o.text = s.text and o.bot_account <> s.bot_account and o.standby_for is null
-         and o.received_at between s.received_at - ?::interval and s.received_at + ?::interval
-        where s.id = ? limit 1`,
-      [millis(windowMs), millis(windowMs), id],
-    );
-    return rows[0]?.bot_account ?? null;
+  heardElsewhere(id: string, windowMs: number): Promise<string | null> {
+    return this.sameMessageElsewhere(id, windowMs, 'o.standby_for is null');
   }
 
   /** The account whose standby copy of message `id` (see heardElsewhere) was acted on already; null when none was. */
-  async actedOnByStandby(id: string, windowMs: number): Promise<string | null> {
+  actedOnByStandby(id: string, windowMs: number): Promise<string | null> {
+    return this.sameMessageElsewhere(id, windowMs, `o.standby_for is not null and o.command is not null and o.status in ('done', 'failed')`);
+  }
+
+  /** Another account's copy of message `id` that matches `which` (a condition on its row `o`): that account, or null. */
+  private async sameMessageElsewhere(id: string, windowMs: number, which: string): Promise<string | null> {
     const rows = await query<{ bot_account: string }>(
       this.em,
       `select o.bot_account from inbound_message s join inbound_message o
           on o.room_id = s.room_id and o.sender_id = s.sender_id and o.kind = s.kind and o.text = s.text and o.bot_account <> s.bot_account
-         and o.standby_for is not null and o.command is not null and o.status in ('done', 'failed')
-         and o.received_at between s.received_at - ?::interval and s.received_at + ?::interval
+         and o.received_at between s.received_at - ?::interval and s.received_at + ?::interval and ${which}
         where s.id = ? limit 1`,
       [millis(windowMs), millis(windowMs), id],
     );
